@@ -1,0 +1,4 @@
+export * from './s3-settings';
+export * from './run-keys';
+export * from './object-store';
+export * from './run-store';
