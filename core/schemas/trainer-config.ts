@@ -5,6 +5,7 @@ export const LORA_TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj'
 
 export const TrainerConfigSchema = z.strictObject({
   objective: z.enum(['sft', 'swirl']).default('swirl').describe('"sft": masked NLL on actions (baseline); "swirl": step-wise RL. Default swirl.'),
+  baseline: z.enum(['none', 'sft']).default('sft').describe('Also train plain SFT on the same data, so evaluation reports base vs SFT vs the objective. Default sft.'),
   baseModel: z.string().default('builtin:tiny-policy').describe('Model directory (S3 key prefix or local path) with config.json, model.safetensors, tokenizer.json. Default builtin:tiny-policy.'),
   backend: z.enum(['auto', 'native', 'reference', 'cuda']).default('auto').describe('Kernel backend. Default auto (cuda, then native, then reference).'),
   lora: z.strictObject({

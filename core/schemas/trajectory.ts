@@ -32,5 +32,6 @@ export const TrajectorySchema = z.strictObject({
   usage: TokenUsageSchema,
   costUsd: z.number().nonnegative().default(0),
   model: z.string().describe('Policy model id.'),
+  error: z.string().optional().describe('Why the episode ended early when no turn carries it (a failed model call).'),
 });
 export type Trajectory = z.infer<typeof TrajectorySchema>;

@@ -1,0 +1,139 @@
+// Trainer benchmark: OpenBLAS sgemm GFLOP/s beside tokens/s and achieved GFLOP/s of full training steps (forward, backward, AdamW).
+import { performance } from 'node:perf_hooks';
+import { parseModelConfig, type DecoderConfig } from '../containers/trainer/src/model/model-config';
+import { initializeModel } from '../containers/trainer/src/model/initialize-model';
+import { Rng, backward, getReferenceBackend, loadNativeBackend, useBackend, type KernelBackend } from '../containers/trainer/src/tensor';
+import { adamwStep, clipGradNorm, createAdamwState, crossEntropy, zeroGrad } from '../containers/trainer/src/tensor/ops';
+
+interface ModelSpec {
+  label: string;
+  config: Record<string, unknown>;
+  batch: number;
+  length: number;
+}
+
+const MODELS: ModelSpec[] = [
+  {
+    label: '1M',
+    config: { model_type: 'llama', vocab_size: 1024, hidden_size: 128, intermediate_size: 352, num_hidden_layers: 5, num_attention_heads: 4, num_key_value_heads: 2, max_position_embeddings: 512, tie_word_embeddings: true },
+    batch: 8,
+    length: 128,
+  },
+  {
+    label: '10M',
+    config: { model_type: 'llama', vocab_size: 2048, hidden_size: 384, intermediate_size: 1024, num_hidden_layers: 6, num_attention_heads: 6, num_key_value_heads: 2, max_position_embeddings: 512, tie_word_embeddings: true },
+    batch: 8,
+    length: 128,
+  },
+];
+
+const args = process.argv.slice(2);
+const profile = args.includes('--profile');
+const includeSlowReference = args.includes('--all');
+
+function measureSgemm(backend: KernelBackend): number {
+  let best = 0;
+  for (const size of [512, 1024, 2048]) {
+    const rng = new Rng(size);
+    const a = Float32Array.from({ length: size * size }, () => rng.nextNormal());
+    const b = Float32Array.from({ length: size * size }, () => rng.nextNormal());
+    const c = new Float32Array(size * size);
+    const call = () => backend.gemm({ transposeA: false, transposeB: false, m: size, n: size, k: size, alpha: 1, beta: 0, a, aOffset: 0, lda: size, b, bOffset: 0, ldb: size, c, cOffset: 0, ldc: size, batch: 1, strideA: 0, strideB: 0, strideC: 0 });
+    call();
+    const repeats = Math.max(2, Math.round(2e9 / (2 * size ** 3)));
+    const started = performance.now();
+    for (let i = 0; i < repeats; i++) call();
+    const gflops = (2 * size ** 3 * repeats) / ((performance.now() - started) / 1000) / 1e9;
+    console.log(`sgemm ${size}³: ${gflops.toFixed(1)} GFLOP/s`);
+    best = Math.max(best, gflops);
+  }
+  return best;
+}
+
+/** Model FLOPs of one training step: 6 per matmul weight per token, plus 12·layers·width·length per token for attention scores and mixing (PaLM's accounting, causal half not discounted). */
+function stepFlops(config: DecoderConfig, batch: number, length: number): number {
+  const attentionWidth = config.headCount * config.headDimension;
+  const keyValueWidth = config.keyValueHeadCount * config.headDimension;
+  const perLayer = config.hiddenSize * (2 * attentionWidth + 2 * keyValueWidth) + 3 * config.hiddenSize * config.intermediateSize;
+  const matmulWeights = config.layerCount * perLayer + config.vocabSize * config.hiddenSize;
+  const tokens = batch * length;
+  return tokens * (6 * matmulWeights + 12 * config.layerCount * attentionWidth * length);
+}
+
+/** Wraps every kernel with a timer so --profile can show where a step's time goes. */
+function withTimers(backend: KernelBackend, totals: Map<string, number>): KernelBackend {
+  const wrapped: Record<string, unknown> = { name: backend.name };
+  for (const [key, value] of Object.entries(backend)) {
+    if (typeof value !== 'function') continue;
+    wrapped[key] = (...callArgs: unknown[]) => {
+      const started = performance.now();
+      const result = (value as (...inner: unknown[]) => unknown)(...callArgs);
+      totals.set(key, (totals.get(key) ?? 0) + performance.now() - started);
+      return result;
+    };
+  }
+  return wrapped as unknown as KernelBackend;
+}
+
+function benchmarkTraining(spec: ModelSpec, backend: KernelBackend, minimumSeconds: number, maximumSteps: number, batch: number): { tokensPerSec: number; gflops: number; stepSeconds: number; parameters: number } {
+  const config = parseModelConfig(spec.config, `${spec.label} config`);
+  const model = initializeModel(config, 1);
+  model.setBaseTrainable(true);
+  const params = [...model.weights.values()];
+  const state = createAdamwState(params);
+  const rng = new Rng(2);
+  const tokens = batch * spec.length;
+  const ids = Int32Array.from({ length: tokens }, () => rng.nextInt(config.vocabSize));
+  const targets = Int32Array.from({ length: tokens }, (_, i) => ((i + 1) % spec.length === 0 ? -1 : ids[i + 1]));
+  const totals = new Map<string, number>();
+  useBackend(profile ? withTimers(backend, totals) : backend);
+  const step = (): number => {
+    const logits = model.forward(ids, batch, spec.length);
+    const loss = crossEntropy(logits, targets);
+    backward(loss);
+    clipGradNorm(params, 1);
+    adamwStep(params, state, { lr: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 });
+    zeroGrad(params);
+    return loss.item();
+  };
+  step();
+  totals.clear();
+  let steps = 0;
+  let lastLoss = 0;
+  const started = performance.now();
+  while (steps < maximumSteps && (steps === 0 || performance.now() - started < minimumSeconds * 1000)) {
+    lastLoss = step();
+    steps += 1;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const stepSeconds = seconds / steps;
+  const gflops = stepFlops(config, batch, spec.length) / stepSeconds / 1e9;
+  console.log(`${spec.label} (${(model.parameterCount() / 1e6).toFixed(2)}M params) ${backend.name}: batch ${batch}×${spec.length}, ${steps} steps, ${(stepSeconds * 1000).toFixed(0)} ms/step, ${(tokens / stepSeconds).toFixed(0)} tokens/s, ${gflops.toFixed(1)} GFLOP/s, loss ${lastLoss.toFixed(3)}`);
+  if (profile) {
+    const kernelTotal = [...totals.values()].reduce((a, b) => a + b, 0);
+    const rows = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([key, ms]) => `${key} ${(ms / steps).toFixed(1)}ms`);
+    console.log(`  per step: kernels ${(kernelTotal / steps).toFixed(1)} ms of ${(stepSeconds * 1000).toFixed(1)} ms: ${rows.join(', ')}`);
+  }
+  return { tokensPerSec: tokens / stepSeconds, gflops, stepSeconds, parameters: model.parameterCount() };
+}
+
+function main(): void {
+  const native = loadNativeBackend();
+  if (!native.backend) console.log(`native backend unavailable: ${native.error}`);
+  const sgemmBackend = native.backend ?? getReferenceBackend();
+  const sgemmGflops = measureSgemm(sgemmBackend);
+  const results: { model: string; backend: string; parameters: number; tokensPerSec: number; gflops: number; fractionOfSgemm: number }[] = [];
+  for (const spec of MODELS) {
+    const runs: { backend: KernelBackend; seconds: number; steps: number; batch: number }[] = [];
+    if (native.backend) runs.push({ backend: native.backend, seconds: 4, steps: 20, batch: spec.batch });
+    // The reference kernels are ~100× slower: one step on a smaller batch, and only on the small model unless --all.
+    if (spec.label === '1M' || includeSlowReference) runs.push({ backend: getReferenceBackend(), seconds: 0, steps: 1, batch: 2 });
+    for (const run of runs) {
+      const result = benchmarkTraining(spec, run.backend, run.seconds, run.steps, run.batch);
+      results.push({ model: spec.label, backend: run.backend.name, parameters: result.parameters, tokensPerSec: Math.round(result.tokensPerSec), gflops: Number(result.gflops.toFixed(2)), fractionOfSgemm: Number((result.gflops / sgemmGflops).toFixed(3)) });
+    }
+  }
+  console.log(JSON.stringify({ bench: 'trainer', sgemmGflops: Number(sgemmGflops.toFixed(1)), results }));
+}
+
+main();

@@ -1,0 +1,24 @@
+{
+  "targets": [
+    {
+      "target_name": "swirl_tensor",
+      "sources": [
+        "src/addon.cc",
+        "src/gemm.cc",
+        "src/elementwise.cc",
+        "src/normalization.cc",
+        "src/attention.cc",
+        "src/cross-entropy.cc"
+      ],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")",
+        "/usr/include/x86_64-linux-gnu",
+        "/usr/include/openblas"
+      ],
+      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
+      "cflags_cc": ["-O3", "-std=c++17", "-fopenmp", "-ffp-contract=fast"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "libraries": ["-lopenblas", "-fopenmp"]
+    }
+  ]
+}

@@ -1,0 +1,47 @@
+// Builds the native tensor addon with node-gyp at install time; on failure it warns and exits 0 so the reference kernels are used.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const { existsSync } = require('node:fs');
+const path = require('node:path');
+
+const nativeDirectory = __dirname;
+
+function warn(message) {
+  process.stderr.write(`warning: ${message}\n`);
+}
+
+function findNodeGyp() {
+  try {
+    return require.resolve('node-gyp/bin/node-gyp.js', { paths: [path.resolve(nativeDirectory, '../../..')] });
+  } catch {
+    // npm points its own bundled node-gyp here while it runs lifecycle scripts.
+    const bundled = process.env.npm_config_node_gyp;
+    return bundled && existsSync(bundled) ? bundled : null;
+  }
+}
+
+function main() {
+  if (process.env.SWIRL_SKIP_NATIVE === '1') {
+    warn('SWIRL_SKIP_NATIVE=1: native tensor addon not built; the trainer will use reference kernels');
+    return;
+  }
+  const nodeGyp = findNodeGyp();
+  if (!nodeGyp) {
+    warn('node-gyp not found: native tensor addon not built; the trainer will use reference kernels');
+    return;
+  }
+  const args = [nodeGyp, 'rebuild', '--jobs', 'max'];
+  // Use the running Node's own headers when they are installed, so no header download is attempted (offline builds).
+  const prefix = path.resolve(path.dirname(process.execPath), '..');
+  if (!process.env.npm_config_nodedir && existsSync(path.join(prefix, 'include', 'node', 'node_api.h'))) args.push(`--nodedir=${prefix}`);
+  const started = Date.now();
+  const result = spawnSync(process.execPath, args, { cwd: nativeDirectory, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  if (result.status !== 0) {
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.split('\n').filter((line) => /error|not found|No such/i.test(line)).slice(0, 8).join('\n');
+    warn(`native tensor addon build failed (needs a C++17 compiler and OpenBLAS: apt-get install libopenblas-dev); the trainer will use reference kernels\n${output}`);
+    return;
+  }
+  process.stdout.write(`native tensor addon built in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+main();

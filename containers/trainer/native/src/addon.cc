@@ -1,0 +1,368 @@
+// N-API bindings: unwraps typed arrays, checks sizes so bad calls throw instead of corrupting memory, calls the kernels.
+#include <napi.h>
+#include <string>
+#include "kernels.h"
+
+namespace {
+
+struct FloatView {
+  float* data = nullptr;
+  size_t length = 0;
+};
+
+bool fail(const Napi::Env& env, const std::string& message) {
+  Napi::TypeError::New(env, message).ThrowAsJavaScriptException();
+  return false;
+}
+
+bool readFloats(const Napi::CallbackInfo& info, size_t index, FloatView& view, bool optional = false) {
+  const Napi::Value value = info[index];
+  if (optional && (value.IsNull() || value.IsUndefined())) return true;
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
+    return fail(info.Env(), "argument " + std::to_string(index) + ": expected a Float32Array");
+  Napi::Float32Array array = value.As<Napi::Float32Array>();
+  view.data = array.Data();
+  view.length = array.ElementLength();
+  return true;
+}
+
+bool readInts(const Napi::CallbackInfo& info, size_t index, const int32_t*& data, size_t& length) {
+  const Napi::Value value = info[index];
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+    return fail(info.Env(), "argument " + std::to_string(index) + ": expected an Int32Array");
+  Napi::Int32Array array = value.As<Napi::Int32Array>();
+  data = array.Data();
+  length = array.ElementLength();
+  return true;
+}
+
+int64_t integer(const Napi::CallbackInfo& info, size_t index) { return info[index].As<Napi::Number>().Int64Value(); }
+double number(const Napi::CallbackInfo& info, size_t index) { return info[index].As<Napi::Number>().DoubleValue(); }
+bool boolean(const Napi::CallbackInfo& info, size_t index) { return info[index].ToBoolean().Value(); }
+
+bool fits(const Napi::Env& env, const char* name, const FloatView& view, int64_t offset, int64_t rows, int64_t leading,
+          int64_t columns, int64_t batch, int64_t stride) {
+  if (rows == 0 || columns == 0 || batch == 0) return true;
+  const int64_t last = offset + (batch - 1) * stride + (rows - 1) * leading + columns;
+  if (offset < 0 || stride < 0 || leading < columns || last > (int64_t)view.length)
+    return fail(env, std::string("gemm: matrix ") + name + " does not fit its buffer of " + std::to_string(view.length) + " elements");
+  return true;
+}
+
+Napi::Value Gemm(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  FloatView a, b, c;
+  if (!readFloats(info, 6, a) || !readFloats(info, 9, b) || !readFloats(info, 13, c)) return env.Undefined();
+  const bool transposeA = boolean(info, 0), transposeB = boolean(info, 1);
+  const int64_t m = integer(info, 2), n = integer(info, 3), k = integer(info, 4);
+  const int64_t aOffset = integer(info, 7), lda = integer(info, 8), bOffset = integer(info, 10), ldb = integer(info, 11);
+  const int64_t cOffset = integer(info, 14), ldc = integer(info, 15), batch = integer(info, 16);
+  const int64_t strideA = integer(info, 17), strideB = integer(info, 18), strideC = integer(info, 19);
+  if (!fits(env, "A", a, aOffset, transposeA ? k : m, lda, transposeA ? m : k, batch, strideA) ||
+      !fits(env, "B", b, bOffset, transposeB ? n : k, ldb, transposeB ? k : n, batch, strideB) ||
+      !fits(env, "C", c, cOffset, m, ldc, n, batch, strideC))
+    return env.Undefined();
+  swirl::gemm(transposeA, transposeB, m, n, k, (float)number(info, 5), a.data + aOffset, lda, b.data + bOffset, ldb,
+              (float)number(info, 12), c.data + cOffset, ldc, batch, strideA, strideB, strideC);
+  return env.Undefined();
+}
+
+// Binary broadcast kernels share one argument shape: (a, b, out) with b.length dividing a.length.
+template <void (*Kernel)(const float*, size_t, const float*, size_t, float*)>
+Napi::Value Broadcast(const Napi::CallbackInfo& info) {
+  FloatView a, b, out;
+  if (!readFloats(info, 0, a) || !readFloats(info, 1, b) || !readFloats(info, 2, out)) return info.Env().Undefined();
+  if (b.length == 0 || a.length % b.length != 0 || out.length < a.length) {
+    fail(info.Env(), "broadcast: second operand length must divide the first, output at least as long");
+    return info.Env().Undefined();
+  }
+  Kernel(a.data, a.length, b.data, b.length, out.data);
+  return info.Env().Undefined();
+}
+
+Napi::Value Axpy(const Napi::CallbackInfo& info) {
+  FloatView x, y;
+  if (!readFloats(info, 1, x) || !readFloats(info, 2, y)) return info.Env().Undefined();
+  if (y.length < x.length) return fail(info.Env(), "axpy: y shorter than x"), info.Env().Undefined();
+  swirl::axpy((float)number(info, 0), x.data, x.length, y.data);
+  return info.Env().Undefined();
+}
+
+Napi::Value SumRowsInto(const Napi::CallbackInfo& info) {
+  FloatView x, out;
+  if (!readFloats(info, 1, x) || !readFloats(info, 2, out)) return info.Env().Undefined();
+  if (out.length == 0 || x.length % out.length != 0) return fail(info.Env(), "sumRowsInto: output length must divide input length"), info.Env().Undefined();
+  swirl::sumRowsInto((float)number(info, 0), x.data, x.length, out.data, out.length);
+  return info.Env().Undefined();
+}
+
+Napi::Value MulAccumulate(const Napi::CallbackInfo& info) {
+  FloatView x, y, out;
+  if (!readFloats(info, 0, x) || !readFloats(info, 1, y) || !readFloats(info, 2, out)) return info.Env().Undefined();
+  if (y.length == 0 || x.length % y.length != 0 || out.length < x.length) return fail(info.Env(), "mulAccumulate: bad lengths"), info.Env().Undefined();
+  swirl::mulAccumulate(x.data, x.length, y.data, y.length, out.data);
+  return info.Env().Undefined();
+}
+
+Napi::Value MulSumRowsInto(const Napi::CallbackInfo& info) {
+  FloatView x, y, out;
+  if (!readFloats(info, 0, x) || !readFloats(info, 1, y) || !readFloats(info, 2, out)) return info.Env().Undefined();
+  if (out.length == 0 || x.length % out.length != 0 || y.length < x.length) return fail(info.Env(), "mulSumRowsInto: bad lengths"), info.Env().Undefined();
+  swirl::mulSumRowsInto(x.data, y.data, x.length, out.data, out.length);
+  return info.Env().Undefined();
+}
+
+// Unary kernels (x, out) of equal length.
+template <void (*Kernel)(const float*, size_t, float*)>
+Napi::Value Unary(const Napi::CallbackInfo& info) {
+  FloatView x, out;
+  if (!readFloats(info, 0, x) || !readFloats(info, 1, out)) return info.Env().Undefined();
+  if (out.length < x.length) return fail(info.Env(), "unary kernel: output shorter than input"), info.Env().Undefined();
+  Kernel(x.data, x.length, out.data);
+  return info.Env().Undefined();
+}
+
+Napi::Value Sum(const Napi::CallbackInfo& info) {
+  FloatView x;
+  if (!readFloats(info, 0, x)) return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), swirl::sum(x.data, x.length));
+}
+
+Napi::Value SumSquares(const Napi::CallbackInfo& info) {
+  FloatView x;
+  if (!readFloats(info, 0, x)) return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), swirl::sumSquares(x.data, x.length));
+}
+
+Napi::Value ScaleInPlace(const Napi::CallbackInfo& info) {
+  FloatView x;
+  if (!readFloats(info, 0, x)) return info.Env().Undefined();
+  swirl::scaleInPlace(x.data, x.length, (float)number(info, 1));
+  return info.Env().Undefined();
+}
+
+Napi::Value EmbeddingForward(const Napi::CallbackInfo& info) {
+  FloatView weight, out;
+  const int32_t* ids;
+  size_t count;
+  if (!readFloats(info, 0, weight) || !readInts(info, 1, ids, count) || !readFloats(info, 3, out)) return info.Env().Undefined();
+  const size_t dim = (size_t)integer(info, 2);
+  const size_t rows = dim ? weight.length / dim : 0;
+  for (size_t t = 0; t < count; ++t)
+    if (ids[t] < 0 || (size_t)ids[t] >= rows) return fail(info.Env(), "embedding: token id outside the vocabulary"), info.Env().Undefined();
+  if (out.length < count * dim) return fail(info.Env(), "embedding: output too short"), info.Env().Undefined();
+  swirl::embeddingForward(weight.data, ids, count, dim, out.data);
+  return info.Env().Undefined();
+}
+
+Napi::Value EmbeddingBackward(const Napi::CallbackInfo& info) {
+  FloatView gradOut, gradWeight;
+  const int32_t* ids;
+  size_t count;
+  if (!readInts(info, 0, ids, count) || !readFloats(info, 1, gradOut) || !readFloats(info, 3, gradWeight)) return info.Env().Undefined();
+  const size_t dim = (size_t)integer(info, 2);
+  const size_t rows = dim ? gradWeight.length / dim : 0;
+  for (size_t t = 0; t < count; ++t)
+    if (ids[t] < 0 || (size_t)ids[t] >= rows) return fail(info.Env(), "embedding: token id outside the vocabulary"), info.Env().Undefined();
+  if (gradOut.length < count * dim) return fail(info.Env(), "embedding: gradient too short"), info.Env().Undefined();
+  swirl::embeddingBackward(ids, count, gradOut.data, dim, gradWeight.data);
+  return info.Env().Undefined();
+}
+
+Napi::Value SiluBackward(const Napi::CallbackInfo& info) {
+  FloatView x, gradOut, gradX;
+  if (!readFloats(info, 0, x) || !readFloats(info, 1, gradOut) || !readFloats(info, 2, gradX)) return info.Env().Undefined();
+  if (gradOut.length < x.length || gradX.length < x.length) return fail(info.Env(), "siluBackward: bad lengths"), info.Env().Undefined();
+  swirl::siluBackward(x.data, gradOut.data, x.length, gradX.data);
+  return info.Env().Undefined();
+}
+
+Napi::Value SwigluForward(const Napi::CallbackInfo& info) {
+  FloatView gate, up, out;
+  if (!readFloats(info, 0, gate) || !readFloats(info, 1, up) || !readFloats(info, 2, out)) return info.Env().Undefined();
+  if (up.length < gate.length || out.length < gate.length) return fail(info.Env(), "swigluForward: bad lengths"), info.Env().Undefined();
+  swirl::swigluForward(gate.data, up.data, gate.length, out.data);
+  return info.Env().Undefined();
+}
+
+Napi::Value SwigluBackward(const Napi::CallbackInfo& info) {
+  FloatView gate, up, gradOut, gradGate, gradUp;
+  if (!readFloats(info, 0, gate) || !readFloats(info, 1, up) || !readFloats(info, 2, gradOut) || !readFloats(info, 3, gradGate, true) ||
+      !readFloats(info, 4, gradUp, true))
+    return info.Env().Undefined();
+  const size_t n = gate.length;
+  if (up.length < n || gradOut.length < n || (gradGate.data && gradGate.length < n) || (gradUp.data && gradUp.length < n))
+    return fail(info.Env(), "swigluBackward: bad lengths"), info.Env().Undefined();
+  swirl::swigluBackward(gate.data, up.data, gradOut.data, n, gradGate.data, gradUp.data);
+  return info.Env().Undefined();
+}
+
+Napi::Value Adamw(const Napi::CallbackInfo& info) {
+  FloatView param, grad, m, v;
+  if (!readFloats(info, 0, param) || !readFloats(info, 1, grad) || !readFloats(info, 2, m) || !readFloats(info, 3, v)) return info.Env().Undefined();
+  const size_t n = param.length;
+  if (grad.length < n || m.length < n || v.length < n) return fail(info.Env(), "adamw: state shorter than parameter"), info.Env().Undefined();
+  swirl::adamw(param.data, grad.data, m.data, v.data, n, (float)number(info, 4), (float)number(info, 5), (float)number(info, 6),
+               (float)number(info, 7), (float)number(info, 8), (float)number(info, 9), (float)number(info, 10));
+  return info.Env().Undefined();
+}
+
+Napi::Value RmsNormForward(const Napi::CallbackInfo& info) {
+  FloatView x, weight, out, invRms;
+  if (!readFloats(info, 0, x) || !readFloats(info, 1, weight) || !readFloats(info, 4, out) || !readFloats(info, 5, invRms)) return info.Env().Undefined();
+  const size_t dim = (size_t)integer(info, 2);
+  const size_t rows = dim ? x.length / dim : 0;
+  if (dim == 0 || weight.length < dim || out.length < x.length || invRms.length < rows) return fail(info.Env(), "rmsNormForward: bad lengths"), info.Env().Undefined();
+  swirl::rmsNormForward(x.data, weight.data, rows, dim, (float)number(info, 3), out.data, invRms.data);
+  return info.Env().Undefined();
+}
+
+Napi::Value RmsNormBackward(const Napi::CallbackInfo& info) {
+  FloatView x, weight, invRms, gradOut, gradX, gradWeight;
+  if (!readFloats(info, 0, x) || !readFloats(info, 1, weight) || !readFloats(info, 2, invRms) || !readFloats(info, 3, gradOut) ||
+      !readFloats(info, 5, gradX) || !readFloats(info, 6, gradWeight, true))
+    return info.Env().Undefined();
+  const size_t dim = (size_t)integer(info, 4);
+  const size_t rows = dim ? x.length / dim : 0;
+  if (dim == 0 || weight.length < dim || invRms.length < rows || gradOut.length < x.length || gradX.length < x.length ||
+      (gradWeight.data && gradWeight.length < dim))
+    return fail(info.Env(), "rmsNormBackward: bad lengths"), info.Env().Undefined();
+  swirl::rmsNormBackward(x.data, weight.data, invRms.data, gradOut.data, rows, dim, gradX.data, gradWeight.data);
+  return info.Env().Undefined();
+}
+
+Napi::Value Rope(const Napi::CallbackInfo& info) {
+  FloatView x, out;
+  const int32_t* positions;
+  size_t positionCount;
+  if (!readFloats(info, 0, x) || !readFloats(info, 1, out) || !readInts(info, 7, positions, positionCount)) return info.Env().Undefined();
+  const int64_t batch = integer(info, 2), sequenceLength = integer(info, 3), heads = integer(info, 4), headDim = integer(info, 5);
+  if ((size_t)(batch * sequenceLength * heads * headDim) != x.length || out.length < x.length ||
+      (positionCount != (size_t)sequenceLength && positionCount != (size_t)(batch * sequenceLength)))
+    return fail(info.Env(), "rope: bad lengths"), info.Env().Undefined();
+  swirl::rope(x.data, out.data, batch, sequenceLength, heads, headDim, number(info, 6), positions, positionCount, (int)integer(info, 8),
+              boolean(info, 9));
+  return info.Env().Undefined();
+}
+
+bool readAttentionShape(const Napi::CallbackInfo& info, size_t first, swirl::AttentionShape& s) {
+  s.batch = integer(info, first);
+  s.queryLength = integer(info, first + 1);
+  s.keyLength = integer(info, first + 2);
+  s.heads = integer(info, first + 3);
+  s.kvHeads = integer(info, first + 4);
+  s.headDim = integer(info, first + 5);
+  s.queryOffset = integer(info, first + 6);
+  s.scale = (float)number(info, first + 7);
+  s.keyMask = nullptr;
+  const Napi::Value mask = info[first + 8];
+  if (!mask.IsNull() && !mask.IsUndefined()) {
+    if (!mask.IsTypedArray() || mask.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) return fail(info.Env(), "attention: mask must be a Uint8Array");
+    Napi::Uint8Array array = mask.As<Napi::Uint8Array>();
+    if (array.ElementLength() < (size_t)(s.batch * s.keyLength)) return fail(info.Env(), "attention: mask too short");
+    s.keyMask = array.Data();
+  }
+  if (s.kvHeads <= 0 || s.heads % s.kvHeads != 0) return fail(info.Env(), "attention: heads must be a multiple of kvHeads");
+  return true;
+}
+
+bool attentionFits(const Napi::CallbackInfo& info, const swirl::AttentionShape& s, const FloatView& q, const FloatView& k, const FloatView& v,
+                   const FloatView& probabilities) {
+  const size_t queryElements = (size_t)(s.batch * s.queryLength * s.heads * s.headDim);
+  const size_t keyElements = (size_t)(s.batch * s.keyLength * s.kvHeads * s.headDim);
+  if (q.length < queryElements || k.length < keyElements || v.length < keyElements ||
+      probabilities.length < (size_t)(s.batch * s.heads * s.queryLength * s.keyLength))
+    return fail(info.Env(), "attention: buffers smaller than the shape");
+  return true;
+}
+
+Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
+  FloatView q, k, v, out, probabilities;
+  swirl::AttentionShape s;
+  if (!readFloats(info, 0, q) || !readFloats(info, 1, k) || !readFloats(info, 2, v) || !readFloats(info, 3, out) ||
+      !readFloats(info, 4, probabilities) || !readAttentionShape(info, 5, s) || !attentionFits(info, s, q, k, v, probabilities))
+    return info.Env().Undefined();
+  if (out.length < q.length) return fail(info.Env(), "attention: output too short"), info.Env().Undefined();
+  swirl::attentionForward(q.data, k.data, v.data, s, out.data, probabilities.data);
+  return info.Env().Undefined();
+}
+
+Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
+  FloatView q, k, v, probabilities, gradOut, gradQ, gradK, gradV;
+  swirl::AttentionShape s;
+  if (!readFloats(info, 0, q) || !readFloats(info, 1, k) || !readFloats(info, 2, v) || !readFloats(info, 3, probabilities) ||
+      !readFloats(info, 4, gradOut) || !readFloats(info, 5, gradQ, true) || !readFloats(info, 6, gradK, true) ||
+      !readFloats(info, 7, gradV, true) || !readAttentionShape(info, 8, s) || !attentionFits(info, s, q, k, v, probabilities))
+    return info.Env().Undefined();
+  if (gradOut.length < q.length || (gradQ.data && gradQ.length < q.length) || (gradK.data && gradK.length < k.length) ||
+      (gradV.data && gradV.length < v.length))
+    return fail(info.Env(), "attention: gradient buffers too short"), info.Env().Undefined();
+  swirl::attentionBackward(q.data, k.data, v.data, probabilities.data, gradOut.data, s, gradQ.data, gradK.data, gradV.data);
+  return info.Env().Undefined();
+}
+
+Napi::Value LogSoftmaxGatherForward(const Napi::CallbackInfo& info) {
+  FloatView logits, logProbs, logSumExp;
+  const int32_t* targets;
+  size_t rows;
+  if (!readFloats(info, 0, logits) || !readInts(info, 1, targets, rows) || !readFloats(info, 3, logProbs) || !readFloats(info, 4, logSumExp))
+    return info.Env().Undefined();
+  const size_t vocab = (size_t)integer(info, 2);
+  if (vocab == 0 || logits.length < rows * vocab || logProbs.length < rows || logSumExp.length < rows) return fail(info.Env(), "logSoftmaxGather: bad lengths"), info.Env().Undefined();
+  for (size_t r = 0; r < rows; ++r)
+    if (targets[r] >= (int32_t)vocab) return fail(info.Env(), "logSoftmaxGather: target outside the vocabulary"), info.Env().Undefined();
+  swirl::logSoftmaxGatherForward(logits.data, targets, rows, vocab, logProbs.data, logSumExp.data);
+  return info.Env().Undefined();
+}
+
+Napi::Value LogSoftmaxGatherBackward(const Napi::CallbackInfo& info) {
+  FloatView logits, logSumExp, gradLogProbs, gradLogits;
+  const int32_t* targets;
+  size_t rows;
+  if (!readFloats(info, 0, logits) || !readInts(info, 1, targets, rows) || !readFloats(info, 2, logSumExp) || !readFloats(info, 3, gradLogProbs) ||
+      !readFloats(info, 5, gradLogits))
+    return info.Env().Undefined();
+  const size_t vocab = (size_t)integer(info, 4);
+  if (vocab == 0 || logits.length < rows * vocab || gradLogits.length < rows * vocab || logSumExp.length < rows || gradLogProbs.length < rows)
+    return fail(info.Env(), "logSoftmaxGather backward: bad lengths"), info.Env().Undefined();
+  for (size_t r = 0; r < rows; ++r)
+    if (targets[r] >= (int32_t)vocab) return fail(info.Env(), "logSoftmaxGather: target outside the vocabulary"), info.Env().Undefined();
+  swirl::logSoftmaxGatherBackward(logits.data, targets, logSumExp.data, gradLogProbs.data, rows, vocab, gradLogits.data);
+  return info.Env().Undefined();
+}
+
+Napi::Value CudaAvailable(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), false); }
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("gemm", Napi::Function::New(env, Gemm));
+  exports.Set("addBroadcast", Napi::Function::New(env, Broadcast<swirl::addBroadcast>));
+  exports.Set("mulBroadcast", Napi::Function::New(env, Broadcast<swirl::mulBroadcast>));
+  exports.Set("axpy", Napi::Function::New(env, Axpy));
+  exports.Set("sumRowsInto", Napi::Function::New(env, SumRowsInto));
+  exports.Set("mulAccumulate", Napi::Function::New(env, MulAccumulate));
+  exports.Set("mulSumRowsInto", Napi::Function::New(env, MulSumRowsInto));
+  exports.Set("exp", Napi::Function::New(env, Unary<swirl::expForward>));
+  exports.Set("sum", Napi::Function::New(env, Sum));
+  exports.Set("sumSquares", Napi::Function::New(env, SumSquares));
+  exports.Set("scaleInPlace", Napi::Function::New(env, ScaleInPlace));
+  exports.Set("embeddingForward", Napi::Function::New(env, EmbeddingForward));
+  exports.Set("embeddingBackward", Napi::Function::New(env, EmbeddingBackward));
+  exports.Set("siluForward", Napi::Function::New(env, Unary<swirl::siluForward>));
+  exports.Set("siluBackward", Napi::Function::New(env, SiluBackward));
+  exports.Set("swigluForward", Napi::Function::New(env, SwigluForward));
+  exports.Set("swigluBackward", Napi::Function::New(env, SwigluBackward));
+  exports.Set("adamw", Napi::Function::New(env, Adamw));
+  exports.Set("rmsNormForward", Napi::Function::New(env, RmsNormForward));
+  exports.Set("rmsNormBackward", Napi::Function::New(env, RmsNormBackward));
+  exports.Set("rope", Napi::Function::New(env, Rope));
+  exports.Set("attentionForward", Napi::Function::New(env, AttentionForward));
+  exports.Set("attentionBackward", Napi::Function::New(env, AttentionBackward));
+  exports.Set("logSoftmaxGatherForward", Napi::Function::New(env, LogSoftmaxGatherForward));
+  exports.Set("logSoftmaxGatherBackward", Napi::Function::New(env, LogSoftmaxGatherBackward));
+  exports.Set("cudaAvailable", Napi::Function::New(env, CudaAvailable));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(swirl_tensor, Init)

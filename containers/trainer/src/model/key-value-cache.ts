@@ -1,0 +1,41 @@
+// Keys and values of the positions already processed, per layer, so generation computes only new tokens.
+import { Tensor } from '../tensor/tensor';
+import type { DecoderConfig } from './model-config';
+
+export class KeyValueCache {
+  private readonly keys: Float32Array[];
+  private readonly values: Float32Array[];
+  private readonly width: number;
+  /** Positions cached so far (shared by every sequence of the batch). */
+  length = 0;
+
+  constructor(config: DecoderConfig, readonly batch: number, readonly capacity: number) {
+    this.width = config.keyValueHeadCount * config.headDimension;
+    const size = batch * capacity * this.width;
+    this.keys = Array.from({ length: config.layerCount }, () => new Float32Array(size));
+    this.values = Array.from({ length: config.layerCount }, () => new Float32Array(size));
+  }
+
+  /** Stores the new [batch, n, width] keys/values and returns all cached ones so far, [batch, length + n, width]. */
+  append(layer: number, key: Tensor, value: Tensor): { key: Tensor; value: Tensor } {
+    const added = key.shape[1];
+    const total = this.length + added;
+    if (total > this.capacity) throw new Error(`key-value cache holds ${this.capacity} positions; ${total} requested`);
+    const gather = (store: Float32Array, fresh: Tensor): Tensor => {
+      for (let row = 0; row < this.batch; row += 1) {
+        store.set(fresh.data.subarray(row * added * this.width, (row + 1) * added * this.width), (row * this.capacity + this.length) * this.width);
+      }
+      if (this.batch === 1) return new Tensor(store.subarray(0, total * this.width), [1, total, this.width]);
+      const packed = new Float32Array(this.batch * total * this.width);
+      for (let row = 0; row < this.batch; row += 1) {
+        packed.set(store.subarray(row * this.capacity * this.width, (row * this.capacity + total) * this.width), row * total * this.width);
+      }
+      return new Tensor(packed, [this.batch, total, this.width]);
+    };
+    return { key: gather(this.keys[layer], key), value: gather(this.values[layer], value) };
+  }
+
+  advance(count: number): void {
+    this.length += count;
+  }
+}

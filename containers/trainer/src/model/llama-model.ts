@@ -1,0 +1,118 @@
+// Llama-family decoder (RMSNorm, rotate-half RoPE, grouped-query attention, SwiGLU) over HF-named weights.
+import type { LoraAdapter } from '../lora/lora-adapter';
+import { add, causalAttention, dropout, embedding, matmul, rmsNorm, rope, scale, swiglu } from '../tensor/ops';
+import type { Rng } from '../tensor/random';
+import { Tensor } from '../tensor/tensor';
+import type { KeyValueCache } from './key-value-cache';
+import type { DecoderConfig } from './model-config';
+import {
+  ATTENTION_PROJECTIONS, EMBEDDING_WEIGHT, FINAL_NORM_WEIGHT, inputNormWeight, MLP_PROJECTIONS, OUTPUT_WEIGHT,
+  postAttentionNormWeight, ProjectionName, projectionBias, projectionWeight,
+} from './weight-names';
+
+export interface ForwardOptions {
+  /** Reuses and extends cached keys/values: inputs are the tokens after those already cached. */
+  cache?: KeyValueCache;
+  /** Random source for LoRA dropout; without it dropout is off (evaluation, sampling). */
+  dropoutRng?: Rng;
+}
+
+/** The tensor names a config needs, each with its shape. */
+export function expectedWeightShapes(config: DecoderConfig): Map<string, number[]> {
+  const shapes = new Map<string, number[]>();
+  const attentionWidth = config.headCount * config.headDimension;
+  const keyValueWidth = config.keyValueHeadCount * config.headDimension;
+  shapes.set(EMBEDDING_WEIGHT, [config.vocabSize, config.hiddenSize]);
+  for (let layer = 0; layer < config.layerCount; layer += 1) {
+    shapes.set(inputNormWeight(layer), [config.hiddenSize]);
+    shapes.set(postAttentionNormWeight(layer), [config.hiddenSize]);
+    shapes.set(projectionWeight(layer, 'q_proj'), [attentionWidth, config.hiddenSize]);
+    shapes.set(projectionWeight(layer, 'k_proj'), [keyValueWidth, config.hiddenSize]);
+    shapes.set(projectionWeight(layer, 'v_proj'), [keyValueWidth, config.hiddenSize]);
+    shapes.set(projectionWeight(layer, 'o_proj'), [config.hiddenSize, attentionWidth]);
+    if (config.attentionBias) {
+      shapes.set(projectionBias(layer, 'q_proj'), [attentionWidth]);
+      shapes.set(projectionBias(layer, 'k_proj'), [keyValueWidth]);
+      shapes.set(projectionBias(layer, 'v_proj'), [keyValueWidth]);
+    }
+    shapes.set(projectionWeight(layer, 'gate_proj'), [config.intermediateSize, config.hiddenSize]);
+    shapes.set(projectionWeight(layer, 'up_proj'), [config.intermediateSize, config.hiddenSize]);
+    shapes.set(projectionWeight(layer, 'down_proj'), [config.hiddenSize, config.intermediateSize]);
+  }
+  shapes.set(FINAL_NORM_WEIGHT, [config.hiddenSize]);
+  if (!config.tieEmbeddings) shapes.set(OUTPUT_WEIGHT, [config.vocabSize, config.hiddenSize]);
+  return shapes;
+}
+
+export class LlamaModel {
+  adapter: LoraAdapter | null = null;
+
+  /** `weights` must hold exactly the tensors expectedWeightShapes lists (checked here). */
+  constructor(readonly config: DecoderConfig, readonly weights: Map<string, Tensor>) {
+    for (const [name, shape] of expectedWeightShapes(config)) {
+      const tensor = weights.get(name);
+      if (!tensor) throw new Error(`model weights: expected ${name} of shape [${shape}], but it is missing`);
+      if (tensor.shape.join(',') !== shape.join(',')) throw new Error(`model weights: ${name}: expected shape [${shape}], received [${tensor.shape}]`);
+    }
+  }
+
+  private weight(name: string): Tensor {
+    return this.weights.get(name)!;
+  }
+
+  private project(x: Tensor, layer: number, projection: ProjectionName, dropoutRng: Rng | undefined): Tensor {
+    let output = matmul(x, this.weight(projectionWeight(layer, projection)), { transposeB: true });
+    const bias = this.weights.get(projectionBias(layer, projection));
+    if (bias) output = add(output, bias);
+    const pair = this.adapter?.get(layer, projection);
+    if (pair && this.adapter) {
+      const probability = this.adapter.settings.dropout;
+      const input = dropoutRng && probability > 0 ? dropout(x, probability, dropoutRng) : x;
+      const low = matmul(matmul(input, pair.a, { transposeB: true }), pair.b, { transposeB: true });
+      output = add(output, scale(low, this.adapter.scaling));
+    }
+    return output;
+  }
+
+  /** Logits [batch, length, vocab] for input ids [batch·length] (row-major). */
+  forward(ids: Int32Array, batch: number, length: number, options: ForwardOptions = {}): Tensor {
+    const { config } = this;
+    const cache = options.cache;
+    const offset = cache ? cache.length : 0;
+    if (offset + length > config.maxPositions) {
+      throw new Error(`sequence of ${offset + length} tokens exceeds max_position_embeddings ${config.maxPositions}`);
+    }
+    const positions = new Int32Array(length);
+    for (let index = 0; index < length; index += 1) positions[index] = offset + index;
+    let hidden = embedding(this.weight(EMBEDDING_WEIGHT), ids, [batch, length]);
+    for (let layer = 0; layer < config.layerCount; layer += 1) {
+      const normed = rmsNorm(hidden, this.weight(inputNormWeight(layer)), config.rmsNormEpsilon);
+      const query = rope(this.project(normed, layer, 'q_proj', options.dropoutRng), positions, config.ropeTheta, config.headDimension);
+      let key = rope(this.project(normed, layer, 'k_proj', options.dropoutRng), positions, config.ropeTheta, config.headDimension);
+      let value = this.project(normed, layer, 'v_proj', options.dropoutRng);
+      if (cache) ({ key, value } = cache.append(layer, key, value));
+      const attended = causalAttention(query, key, value, { heads: config.headCount, kvHeads: config.keyValueHeadCount, queryOffset: offset });
+      hidden = add(hidden, this.project(attended, layer, 'o_proj', options.dropoutRng));
+      const postNormed = rmsNorm(hidden, this.weight(postAttentionNormWeight(layer)), config.rmsNormEpsilon);
+      const gated = swiglu(this.project(postNormed, layer, 'gate_proj', options.dropoutRng), this.project(postNormed, layer, 'up_proj', options.dropoutRng));
+      hidden = add(hidden, this.project(gated, layer, 'down_proj', options.dropoutRng));
+    }
+    if (cache) cache.advance(length);
+    const final = rmsNorm(hidden, this.weight(FINAL_NORM_WEIGHT), config.rmsNormEpsilon);
+    const output = config.tieEmbeddings ? this.weight(EMBEDDING_WEIGHT) : this.weight(OUTPUT_WEIGHT);
+    return matmul(final, output, { transposeB: true });
+  }
+
+  /** Marks every base weight trainable (full fine-tuning, training from scratch) or frozen (LoRA). */
+  setBaseTrainable(trainable: boolean): void {
+    for (const tensor of this.weights.values()) tensor.requiresGrad = trainable;
+  }
+
+  parameterCount(): number {
+    let count = 0;
+    for (const tensor of this.weights.values()) count += tensor.size;
+    return count;
+  }
+}
+
+export const ALL_PROJECTIONS: readonly ProjectionName[] = [...ATTENTION_PROJECTIONS, ...MLP_PROJECTIONS];

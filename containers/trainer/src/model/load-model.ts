@@ -1,0 +1,48 @@
+// Loads a model directory (config.json, weights, tokenizer) from a local folder, an S3 prefix or builtin:<name>.
+import type { ObjectStore } from '../../../../core/store/object-store';
+import { loadWeights } from '../safetensors/load-weights';
+import { Tensor } from '../tensor/tensor';
+import { loadTokenizer, TextTokenizer } from '../tokenizer/load-tokenizer';
+import { resolveBuiltinModel } from './builtin-models';
+import { expectedWeightShapes, LlamaModel } from './llama-model';
+import { parseModelConfig } from './model-config';
+import { createLocalSource, createS3Source, ModelSource, readJsonFile } from './model-source';
+
+export interface LoadedModel {
+  model: LlamaModel;
+  tokenizer: TextTokenizer;
+  source: ModelSource;
+}
+
+/**
+ * builtin:<name> → the built-in models directory; an absolute or ./relative path, or an existing local
+ * directory → that folder; anything else → a key prefix in the run bucket (needs `store`).
+ */
+export async function resolveModelSource(reference: string, store: ObjectStore | null): Promise<ModelSource> {
+  const builtin = resolveBuiltinModel(reference);
+  if (builtin) return createLocalSource(builtin);
+  const { existsSync } = await import('node:fs');
+  if (reference.startsWith('/') || reference.startsWith('./') || reference.startsWith('../') || existsSync(reference)) return createLocalSource(reference);
+  if (!store) throw new Error(`model ${JSON.stringify(reference)}: not a local directory, and no object store is configured to read it as an S3 prefix`);
+  return createS3Source(store, reference.replace(/^s3:\/\/[^/]+\//, ''));
+}
+
+export async function loadModelFromSource(source: ModelSource): Promise<LoadedModel> {
+  const config = parseModelConfig(await readJsonFile(source, 'config.json'), `${source.description}/config.json`);
+  const tensors = await loadWeights(source);
+  const weights = new Map<string, Tensor>();
+  for (const name of expectedWeightShapes(config).keys()) {
+    const tensor = tensors.get(name);
+    if (!tensor) throw new Error(`${source.description}: weights: expected tensor ${name}, but the checkpoint lacks it`);
+    weights.set(name, new Tensor(tensor.data, tensor.shape, { name }));
+  }
+  const tokenizer = await loadTokenizer(source);
+  if (tokenizer.vocabularySize > config.vocabSize) {
+    throw new Error(`${source.description}: the tokenizer has ${tokenizer.vocabularySize} tokens but config.json vocab_size is ${config.vocabSize}`);
+  }
+  return { model: new LlamaModel(config, weights), tokenizer, source };
+}
+
+export async function loadModel(reference: string, store: ObjectStore | null): Promise<LoadedModel> {
+  return loadModelFromSource(await resolveModelSource(reference, store));
+}

@@ -1,0 +1,61 @@
+// Where a model or adapter directory lives: a local folder or an S3 key prefix, read file by file.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { ObjectStore } from '../../../../core/store/object-store';
+
+export interface ModelSource {
+  readonly description: string;
+  /** The file's bytes, or null when it does not exist. */
+  readFile(name: string): Promise<Buffer | null>;
+}
+
+export interface ModelSink {
+  readonly description: string;
+  writeFile(name: string, body: Buffer | string): Promise<void>;
+}
+
+export function createLocalSource(directory: string): ModelSource & ModelSink {
+  return {
+    description: directory,
+    async readFile(name) {
+      try {
+        return await fs.readFile(path.join(directory, name));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw error;
+      }
+    },
+    async writeFile(name, body) {
+      const target = path.join(directory, name);
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      // Write then rename, so a reader never sees half a file.
+      const temporary = `${target}.partial-${process.pid}`;
+      await fs.writeFile(temporary, body);
+      await fs.rename(temporary, target);
+    },
+  };
+}
+
+export function createS3Source(store: ObjectStore, prefix: string): ModelSource & ModelSink {
+  const base = prefix.endsWith('/') ? prefix : `${prefix}/`;
+  return {
+    description: `s3:${base}`,
+    readFile: (name) => store.getBytes(base + name),
+    writeFile: (name, body) => store.putText(base + name, body, name.endsWith('.json') ? 'application/json' : 'application/octet-stream'),
+  };
+}
+
+export async function readRequiredFile(source: ModelSource, name: string): Promise<Buffer> {
+  const bytes = await source.readFile(name);
+  if (!bytes) throw new Error(`${source.description}: expected file ${name}, but it does not exist`);
+  return bytes;
+}
+
+export async function readJsonFile(source: ModelSource, name: string): Promise<unknown> {
+  const bytes = await readRequiredFile(source, name);
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new Error(`${source.description}/${name}: expected JSON, ${(error as Error).message}`);
+  }
+}

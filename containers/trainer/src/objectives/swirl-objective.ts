@@ -1,0 +1,94 @@
+// The swirl objective: per recorded state, sample fresh actions, reward them, and take a token-level policy-gradient
+// step on (reward − state mean) with a k3 KL penalty to the frozen reference and optional PPO-style clipping.
+import type { TrainingRecord } from '../../../../core/schemas/training-record';
+import { generateReply } from '../generate/generate-reply';
+import type { LlamaModel } from '../model/llama-model';
+import { backward, noGrad } from '../tensor/autograd';
+import { logSoftmaxGather } from '../tensor/ops';
+import type { Rng } from '../tensor/random';
+import type { TextTokenizer } from '../tokenizer/load-tokenizer';
+import type { MicroBatchResult, TrainingObjective } from '../train/train-loop';
+import { createTokenBatch, encodePromptAndAction, TokenBatch } from './encode-record';
+import { computeGroupAdvantages, computePolicyGradientLoss } from './policy-gradient-loss';
+import type { BatchedRewardScorer } from './step-reward';
+
+export interface SwirlSettings {
+  samplesPerState: number;
+  klCoefficient: number;
+  clipRange: number | null;
+  temperature: number;
+  maxNewTokens: number;
+  maxSequenceLength: number;
+}
+
+export interface SwirlOptions {
+  policy: LlamaModel;
+  /** Log-probabilities under the frozen reference (base model without the adapter, or a frozen copy). */
+  referenceLogProbs: (batch: TokenBatch) => Float32Array;
+  tokenizer: TextTokenizer;
+  scorer: BatchedRewardScorer;
+  settings: SwirlSettings;
+}
+
+export class SwirlObjective implements TrainingObjective<TrainingRecord> {
+  readonly name = 'swirl';
+
+  constructor(private readonly options: SwirlOptions) {}
+
+  async accumulate(records: readonly TrainingRecord[], lossScale: number, rng: Rng): Promise<MicroBatchResult> {
+    const { policy, tokenizer, settings, scorer } = this.options;
+    const samples: { record: TrainingRecord; action: string }[] = [];
+    for (const record of records) {
+      for (let sample = 0; sample < settings.samplesPerState; sample += 1) {
+        const reply = generateReply(policy, tokenizer, record.context, { temperature: settings.temperature, topP: 1, maxTokens: settings.maxNewTokens }, rng);
+        samples.push({ record, action: reply.text });
+      }
+    }
+    const rewards = await scorer.scoreAll(samples);
+    const advantages: number[] = [];
+    for (let group = 0; group < records.length; group += 1) {
+      const start = group * settings.samplesPerState;
+      advantages.push(...computeGroupAdvantages(rewards.slice(start, start + settings.samplesPerState)));
+    }
+    const maxLength = Math.min(settings.maxSequenceLength, policy.config.maxPositions + 1);
+    const batch = createTokenBatch(samples.map((sample) => encodePromptAndAction(tokenizer, sample.record.context, sample.action, maxLength)), 0);
+    const tokenAdvantages = new Float32Array(batch.targets.length);
+    for (let row = 0; row < batch.batch; row += 1) tokenAdvantages.fill(advantages[row], row * batch.length, (row + 1) * batch.length);
+    const referenceLogProbs = this.options.referenceLogProbs(batch);
+    const logits = policy.forward(batch.inputs, batch.batch, batch.length, { dropoutRng: rng });
+    const logProbs = logSoftmaxGather(logits, batch.targets);
+    // One update per batch of samples: the sampling policy is the current one, so its log-probabilities are
+    // the detached current values (the ratio starts at 1; the clip bounds how far later accumulation may move).
+    const oldLogProbs = logProbs.data.slice();
+    const result = computePolicyGradientLoss({
+      logProbs: logProbs.data, oldLogProbs, referenceLogProbs, advantages: tokenAdvantages, weights: batch.weights,
+      klCoefficient: settings.klCoefficient, clipRange: settings.clipRange,
+    });
+    let tokenCount = 0;
+    for (const weight of batch.weights) tokenCount += weight;
+    if (tokenCount > 0) {
+      for (let index = 0; index < result.gradient.length; index += 1) result.gradient[index] *= lossScale;
+      backward(logProbs, result.gradient);
+    }
+    const meanReward = rewards.reduce((total, reward) => total + reward, 0) / Math.max(1, rewards.length);
+    return { loss: result.loss, tokens: tokenCount, reward: meanReward, kl: result.kl };
+  }
+}
+
+/** Reference log-probabilities from the same model with its LoRA adapter switched off. */
+export function createAdapterOffReference(model: LlamaModel): (batch: TokenBatch) => Float32Array {
+  return (batch) => noGrad(() => {
+    const adapter = model.adapter;
+    if (adapter) adapter.enabled = false;
+    try {
+      return logSoftmaxGather(model.forward(batch.inputs, batch.batch, batch.length), batch.targets).data;
+    } finally {
+      if (adapter) adapter.enabled = true;
+    }
+  });
+}
+
+/** Reference log-probabilities from a separate frozen model (full-weight training). */
+export function createFrozenReference(reference: LlamaModel): (batch: TokenBatch) => Float32Array {
+  return (batch) => noGrad(() => logSoftmaxGather(reference.forward(batch.inputs, batch.batch, batch.length), batch.targets).data);
+}

@@ -1,0 +1,6 @@
+// Safetensors reading and writing.
+export * from './safetensors-types';
+export * from './bfloat16';
+export * from './read-safetensors';
+export * from './write-safetensors';
+export * from './load-weights';

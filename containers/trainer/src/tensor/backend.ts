@@ -1,0 +1,71 @@
+// Chooses the kernel backend (native addon, CUDA build of it, or the TypeScript reference) that all ops dispatch to.
+import type { KernelBackend } from './kernels';
+import { createReferenceBackend } from './backends/reference-backend';
+import { loadNativeBackend } from './backends/native-backend';
+
+export type { KernelBackend } from './kernels';
+export type BackendChoice = 'auto' | 'native' | 'reference' | 'cuda';
+
+let current: KernelBackend | null = null;
+let reference: KernelBackend | null = null;
+
+export function getReferenceBackend(): KernelBackend {
+  reference ??= createReferenceBackend();
+  return reference;
+}
+
+function warn(message: string): void {
+  process.stderr.write(`warning: ${message}\n`);
+}
+
+/**
+ * Resolves a backend choice. `native` and `cuda` fall back (with a one-line warning) when the addon or the GPU
+ * build is missing, so a machine without a compiler still trains, slowly, on the reference kernels.
+ */
+export function resolveBackend(choice: BackendChoice, options: { quiet?: boolean } = {}): KernelBackend {
+  if (choice === 'reference') return getReferenceBackend();
+  const loaded = loadNativeBackend();
+  if (choice === 'cuda' || choice === 'auto') {
+    // The CUDA kernels are compiled into the addon only where a CUDA toolkit was present at install time.
+    if (loaded.backend && loaded.cudaAvailable) return loaded.backend;
+    if (choice === 'cuda' && !options.quiet) warn(`cuda backend unavailable (${loaded.backend ? 'addon built without CUDA' : loaded.error}); using ${loaded.backend ? 'native CPU' : 'reference'} kernels`);
+  }
+  if (loaded.backend) return loaded.backend;
+  if (!options.quiet && choice !== 'auto') warn(`native tensor addon unavailable (${loaded.error}); using reference kernels`);
+  if (!options.quiet && choice === 'auto') warn(`native tensor addon unavailable (${loaded.error}); using slow reference kernels`);
+  return getReferenceBackend();
+}
+
+/** Sets the process-wide backend used by every op and returns it. */
+export function selectBackend(choice: BackendChoice = 'auto', options: { quiet?: boolean } = {}): KernelBackend {
+  current = resolveBackend(choice, options);
+  return current;
+}
+
+/** Installs a specific backend instance (tests compare backends this way). */
+export function useBackend(backend: KernelBackend): void {
+  current = backend;
+}
+
+export function getBackend(): KernelBackend {
+  current ??= resolveBackend(parseBackendEnvironment(), { quiet: false });
+  return current;
+}
+
+function parseBackendEnvironment(): BackendChoice {
+  const value = process.env.SWIRL_TENSOR_BACKEND;
+  if (value === undefined || value === '') return 'auto';
+  if (value === 'auto' || value === 'native' || value === 'reference' || value === 'cuda') return value;
+  throw new Error(`SWIRL_TENSOR_BACKEND: expected auto, native, reference or cuda, received ${JSON.stringify(value)}`);
+}
+
+/** Runs fn with `backend` installed, restoring the previous one afterwards. */
+export function withBackend<T>(backend: KernelBackend, fn: () => T): T {
+  const previous = current;
+  current = backend;
+  try {
+    return fn();
+  } finally {
+    current = previous;
+  }
+}

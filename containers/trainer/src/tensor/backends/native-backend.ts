@@ -1,0 +1,71 @@
+// Loads the N-API addon (OpenBLAS GEMMs, threaded C++ loops) and adapts it to the kernel interface.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { KernelBackend, GemmArgs, AttentionShape, RopeShape, AdamwArgs } from '../kernels';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- the addon is untyped native code */
+type Addon = Record<string, (...args: any[]) => any>;
+
+export interface NativeLoadResult {
+  backend: KernelBackend | null;
+  cudaAvailable: boolean;
+  error: string;
+  path: string;
+}
+
+export const NATIVE_ADDON_DIRECTORY = resolve(__dirname, '../../../native');
+
+export function nativeAddonPath(): string {
+  return process.env.SWIRL_TENSOR_ADDON ?? join(NATIVE_ADDON_DIRECTORY, 'build', 'Release', 'swirl_tensor.node');
+}
+
+let cached: NativeLoadResult | null = null;
+
+export function loadNativeBackend(): NativeLoadResult {
+  if (cached) return cached;
+  const path = nativeAddonPath();
+  if (!existsSync(path)) {
+    cached = { backend: null, cudaAvailable: false, error: `${path} not built (run npm run build:native)`, path };
+    return cached;
+  }
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- native addons load only through require
+    const addon = require(path) as Addon;
+    cached = { backend: adaptAddon(addon), cudaAvailable: Boolean(addon.cudaAvailable?.()), error: '', path };
+  } catch (error) {
+    cached = { backend: null, cudaAvailable: false, error: `${path} failed to load: ${(error as Error).message.split('\n')[0]}`, path };
+  }
+  return cached;
+}
+
+function adaptAddon(addon: Addon): KernelBackend {
+  return {
+    name: 'native',
+    gemm: (g: GemmArgs) => addon.gemm(g.transposeA, g.transposeB, g.m, g.n, g.k, g.alpha, g.a, g.aOffset, g.lda, g.b, g.bOffset, g.ldb, g.beta, g.c, g.cOffset, g.ldc, g.batch, g.strideA, g.strideB, g.strideC),
+    addBroadcast: (a, b, out) => addon.addBroadcast(a, b, out),
+    mulBroadcast: (a, b, out) => addon.mulBroadcast(a, b, out),
+    axpy: (alpha, x, y) => addon.axpy(alpha, x, y),
+    sumRowsInto: (alpha, x, out) => addon.sumRowsInto(alpha, x, out),
+    mulAccumulate: (x, y, out) => addon.mulAccumulate(x, y, out),
+    mulSumRowsInto: (x, y, out) => addon.mulSumRowsInto(x, y, out),
+    exp: (x, out) => addon.exp(x, out),
+    sum: (x) => addon.sum(x),
+    sumSquares: (x) => addon.sumSquares(x),
+    scaleInPlace: (x, alpha) => addon.scaleInPlace(x, alpha),
+    embeddingForward: (weight, ids, dim, out) => addon.embeddingForward(weight, ids, dim, out),
+    embeddingBackward: (ids, gradOut, dim, gradWeight) => addon.embeddingBackward(ids, gradOut, dim, gradWeight),
+    rmsNormForward: (x, weight, dim, eps, out, invRms) => addon.rmsNormForward(x, weight, dim, eps, out, invRms),
+    rmsNormBackward: (x, weight, invRms, gradOut, dim, gradX, gradWeight) => addon.rmsNormBackward(x, weight, invRms, gradOut, dim, gradX, gradWeight),
+    rope: (x, out, s: RopeShape, direction, accumulate) => addon.rope(x, out, s.batch, s.sequenceLength, s.heads, s.headDim, s.theta, s.positions, direction, accumulate),
+    attentionForward: (q, k, v, s: AttentionShape, out, probabilities) => addon.attentionForward(q, k, v, out, probabilities, s.batch, s.queryLength, s.keyLength, s.heads, s.kvHeads, s.headDim, s.queryOffset, s.scale, s.keyMask),
+    attentionBackward: (q, k, v, probabilities, gradOut, s: AttentionShape, gradQ, gradK, gradV) =>
+      addon.attentionBackward(q, k, v, probabilities, gradOut, gradQ, gradK, gradV, s.batch, s.queryLength, s.keyLength, s.heads, s.kvHeads, s.headDim, s.queryOffset, s.scale, s.keyMask),
+    siluForward: (x, out) => addon.siluForward(x, out),
+    siluBackward: (x, gradOut, gradX) => addon.siluBackward(x, gradOut, gradX),
+    swigluForward: (gate, up, out) => addon.swigluForward(gate, up, out),
+    swigluBackward: (gate, up, gradOut, gradGate, gradUp) => addon.swigluBackward(gate, up, gradOut, gradGate, gradUp),
+    logSoftmaxGatherForward: (logits, targets, vocab, logProbs, logSumExp) => addon.logSoftmaxGatherForward(logits, targets, vocab, logProbs, logSumExp),
+    logSoftmaxGatherBackward: (logits, targets, logSumExp, gradLogProbs, vocab, gradLogits) => addon.logSoftmaxGatherBackward(logits, targets, logSumExp, gradLogProbs, vocab, gradLogits),
+    adamw: (param, grad, m, v, a: AdamwArgs) => addon.adamw(param, grad, m, v, a.lr, a.beta1, a.beta2, a.eps, a.weightDecay, a.biasCorrection1, a.biasCorrection2),
+  };
+}

@@ -1,0 +1,26 @@
+// Rotary position embedding, rotate-half convention (Hugging Face Llama): pairs (i, i + headDim/2) within each head.
+import { Tensor, formatShape } from '../tensor';
+import { needsGrad, record } from '../autograd';
+import { getBackend } from '../backend';
+import type { RopeShape } from '../kernels';
+
+/**
+ * x is [batch, sequence, heads·headDim] or [batch, sequence, heads, headDim]; positions has one entry per
+ * sequence step (shared by the batch) or one per (batch, step).
+ */
+export function rope(x: Tensor, positions: Int32Array, theta: number, headDim: number): Tensor {
+  if (x.rank !== 3 && x.rank !== 4) throw new Error(`rope: expected x of rank 3 or 4, received ${formatShape(x.shape)}`);
+  if (headDim % 2 !== 0) throw new Error(`rope: headDim must be even, received ${headDim}`);
+  const [batch, sequenceLength] = x.shape;
+  const width = x.size / (batch * sequenceLength);
+  if (width % headDim !== 0) throw new Error(`rope: last dimensions of ${formatShape(x.shape)} are not a multiple of headDim ${headDim}`);
+  if (positions.length !== sequenceLength && positions.length !== batch * sequenceLength) {
+    throw new Error(`rope: expected ${sequenceLength} positions (or ${batch * sequenceLength}, one per row), received ${positions.length}`);
+  }
+  const shape: RopeShape = { batch, sequenceLength, heads: width / headDim, headDim, theta, positions };
+  const out = new Tensor(new Float32Array(x.size), x.shape, { op: 'rope' });
+  getBackend().rope(x.data, out.data, shape, 1, false);
+  if (!needsGrad(x)) return out;
+  // The rotation is orthogonal, so its backward is the inverse rotation of the output gradient.
+  return record(out, [x], () => getBackend().rope(out.grad!, x.ensureGrad(), shape, -1, true));
+}

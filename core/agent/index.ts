@@ -1,0 +1,3 @@
+export * from './parse-action';
+export * from './build-prompt';
+export * from './run-episode';

@@ -1,0 +1,84 @@
+// Stage 5 over S3: reads every trajectories/steps/judged part of a run and writes runs/<run>/train/ whole.
+import { JudgmentSchema } from '../schemas/judgment';
+import { RunConfigSchema } from '../schemas/run-config';
+import { StepSchema } from '../schemas/step';
+import { TrajectorySchema } from '../schemas/trajectory';
+import { ObjectStore } from '../store/object-store';
+import { RUN_FILES } from '../store/run-keys';
+import { RunStore } from '../store/run-store';
+import { TrainManifest } from './train-manifest';
+import { TrainingSetBuilder } from './training-set-builder';
+import { z } from 'zod';
+
+export interface AssembleRunResult {
+  runId: string;
+  manifestKey: string;
+  sft: number;
+  states: number;
+  validation: number;
+  trajectories: number;
+  steps: number;
+}
+
+function shardOf(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1).replace(/\.jsonl$/, '');
+}
+
+async function* readPart<T extends z.ZodType>(objects: ObjectStore, key: string, schema: T): AsyncGenerator<z.infer<T>> {
+  for await (const entry of objects.readJsonLines(key, schema)) {
+    if (entry.error !== undefined) throw new Error(`${key} line ${entry.line}: ${entry.error}`);
+    yield entry.value;
+  }
+}
+
+/** Every rollout shard must have been decomposed and judged; a missing part would silently shrink the training set. */
+async function listShards(store: RunStore): Promise<string[]> {
+  const shards = (await store.listParts('trajectories')).filter((key) => !key.endsWith('.progress.jsonl')).map(shardOf);
+  if (shards.length === 0) throw new Error(`assemble: expected trajectory parts under ${store.key('trajectories/')}, found none`);
+  const steps = new Set((await store.listParts('steps')).map(shardOf));
+  const judged = new Set((await store.listParts('judged')).map(shardOf));
+  const missing = shards.flatMap((shard) => [
+    ...(steps.has(shard) ? [] : [store.key(RUN_FILES.steps(shard))]),
+    ...(judged.has(shard) ? [] : [store.key(RUN_FILES.judged(shard))]),
+  ]);
+  if (missing.length > 0) throw new Error(`assemble: expected a steps and a judged part for every trajectories part, missing: ${missing.join(', ')}`);
+  return shards;
+}
+
+export async function assembleRun(objects: ObjectStore, event: { runId: string }): Promise<AssembleRunResult> {
+  const store = new RunStore(objects, event.runId);
+  const config = await store.getJson(RUN_FILES.config, RunConfigSchema);
+  if (config === null) throw new Error(`assemble: expected the run config at ${store.key(RUN_FILES.config)}, found nothing`);
+  await store.updateStatus({ stage: 'assemble', stageState: 'RUNNING' });
+  const shards = await listShards(store);
+  const files: TrainManifest['files'] = { sft: store.key(RUN_FILES.sft), states: store.key(RUN_FILES.states), validation: store.key(RUN_FILES.validation) };
+  const builder = new TrainingSetBuilder({ runId: event.runId, strategy: config.filter, validationFraction: config.validationFraction, files });
+  for (const shard of shards) {
+    for await (const trajectory of readPart(objects, store.key(RUN_FILES.trajectories(shard)), TrajectorySchema)) {
+      builder.addTrajectory({ id: trajectory.id, questionId: trajectory.questionId, question: trajectory.question, stepCount: trajectory.turns.length });
+    }
+    for await (const judgment of readPart(objects, store.key(RUN_FILES.judged(shard)), JudgmentSchema)) builder.addJudgment(judgment);
+  }
+  for (const shard of shards) {
+    for await (const step of readPart(objects, store.key(RUN_FILES.steps(shard)), StepSchema)) builder.addStep(step);
+  }
+  const result = builder.finish();
+  await store.putJsonLines(RUN_FILES.sft, result.sft);
+  await store.putJsonLines(RUN_FILES.states, result.states);
+  await store.putJsonLines(RUN_FILES.validation, result.validation);
+  // The manifest goes last: its presence means the three record files are complete.
+  await store.putJson(RUN_FILES.trainManifest, result.manifest);
+  await store.updateStatus({
+    stage: 'assemble', stageState: 'SUCCEEDED',
+    counts: { trajectories: result.manifest.trajectories, steps: result.manifest.steps, sft: result.sft.length, states: result.states.length, validation: result.validation.length },
+  });
+  return {
+    runId: event.runId,
+    manifestKey: store.key(RUN_FILES.trainManifest),
+    sft: result.sft.length,
+    states: result.states.length,
+    validation: result.validation.length,
+    trajectories: result.manifest.trajectories,
+    steps: result.manifest.steps,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './train-manifest';
+export * from './training-set-builder';
+export * from './assemble-run';

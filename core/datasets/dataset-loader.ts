@@ -1,0 +1,115 @@
+// Streams a dataset source line by line into validated rows, corpus documents and per-line errors.
+import { CorpusDocument, DatasetFormat, DatasetRow, DatasetRowSchema, describeIssues } from '../schemas';
+import type { FieldMapping } from './dataset-record';
+import { LoaderFormat, parseValue } from './dataset-formats';
+import type { LineSource } from './line-source';
+
+/** A line (or item of a line) that did not become a row: counted and reported, never dropped silently. */
+export interface DatasetLineError {
+  line: number;
+  error: string;
+}
+
+export type DatasetEntry =
+  | { line: number; row: DatasetRow; documents: CorpusDocument[]; error?: undefined }
+  | { line: number; error: string; row?: undefined; documents?: undefined };
+
+export interface DatasetLoadOptions {
+  /** Field mapping for format "jsonl". */
+  fields?: FieldMapping;
+}
+
+/** Every row or error of a source, in file order; holds one line (plus the set of seen ids) at a time. */
+export async function* streamDataset(format: LoaderFormat, source: LineSource, options: DatasetLoadOptions = {}): AsyncGenerator<DatasetEntry> {
+  const seenIds = new Map<string, number>();
+  for await (const { line, text } of source()) {
+    if (text.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      yield { line, error: `expected a JSON object, received unparseable text (${(error as Error).message})` };
+      continue;
+    }
+    for (const outcome of parseValue(format, value, { line, position: String(line), fields: options.fields })) {
+      const prefix = outcome.item === undefined ? '' : `item ${outcome.item}: `;
+      if ('error' in outcome) {
+        yield { line, error: prefix + outcome.error };
+        continue;
+      }
+      const checked = DatasetRowSchema.safeParse(outcome.record.row);
+      if (!checked.success) {
+        yield { line, error: prefix + describeIssues(checked.error, outcome.record.row).join('; ') };
+        continue;
+      }
+      const firstLine = seenIds.get(checked.data.id);
+      if (firstLine !== undefined) {
+        yield { line, error: `${prefix}$.id: expected a unique id, received ${JSON.stringify(checked.data.id)} again (first on line ${firstLine})` };
+        continue;
+      }
+      seenIds.set(checked.data.id, line);
+      yield { line, row: checked.data, documents: outcome.record.documents };
+    }
+  }
+}
+
+/** The corpus documents of a source, each id once (first occurrence wins), in file order. */
+export async function* streamCorpus(format: LoaderFormat, source: LineSource, options: DatasetLoadOptions = {}): AsyncGenerator<CorpusDocument> {
+  const seen = new Set<string>();
+  for await (const entry of streamDataset(format, source, options)) {
+    for (const document of entry.documents ?? []) {
+      if (seen.has(document.id)) continue;
+      seen.add(document.id);
+      yield document;
+    }
+  }
+}
+
+export interface LoadedDataset {
+  rows: DatasetRow[];
+  corpus: CorpusDocument[];
+  errors: DatasetLineError[];
+}
+
+/** Loads a whole source into memory: for small files and tests; pipelines use streamDataset. */
+export async function loadDataset(format: LoaderFormat, source: LineSource, options: DatasetLoadOptions = {}): Promise<LoadedDataset> {
+  const loaded: LoadedDataset = { rows: [], corpus: [], errors: [] };
+  const seen = new Set<string>();
+  for await (const entry of streamDataset(format, source, options)) {
+    if (entry.error !== undefined) {
+      loaded.errors.push({ line: entry.line, error: entry.error });
+      continue;
+    }
+    loaded.rows.push(entry.row);
+    for (const document of entry.documents) {
+      if (!seen.has(document.id)) loaded.corpus.push(document);
+      seen.add(document.id);
+    }
+  }
+  return loaded;
+}
+
+export interface DatasetSummary {
+  format: DatasetFormat;
+  rows: number;
+  errors: DatasetLineError[];
+  sample: DatasetRow | null;
+  corpusDocuments: number;
+}
+
+/** Counts rows, distinct corpus documents and errors without keeping the rows. */
+export async function summarizeDataset(format: DatasetFormat, source: LineSource, options: DatasetLoadOptions = {}): Promise<DatasetSummary> {
+  const summary: DatasetSummary = { format, rows: 0, errors: [], sample: null, corpusDocuments: 0 };
+  const seen = new Set<string>();
+  for await (const entry of streamDataset(format, source, options)) {
+    if (entry.error !== undefined) {
+      summary.errors.push({ line: entry.line, error: entry.error });
+      continue;
+    }
+    summary.rows += 1;
+    summary.sample ??= entry.row;
+    for (const document of entry.documents) seen.add(document.id);
+  }
+  summary.corpusDocuments = seen.size;
+  return summary;
+}

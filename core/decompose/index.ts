@@ -1,0 +1,3 @@
+export * from './decompose-trajectory';
+export * from './stage-events';
+export * from './decompose-shard';

@@ -1,0 +1,61 @@
+// Heuristic process judge for verifiable math (GSM8K, arith): checks calculator steps and answers against known numbers.
+import { evaluateExpression } from '../tools/calculator';
+import { DatasetRow } from '../schemas/dataset-row';
+import { Step } from '../schemas/step';
+import { collectContextNumbers, KnownNumbers } from './context-numbers';
+import { parseNumericAnswer } from './numeric-answer';
+
+export const MATH_RULE_JUDGE = 'rule:math';
+
+export interface RuleVerdict {
+  verdict: 'GOOD' | 'BAD' | 'unknown';
+  rationale: string;
+}
+
+/** Unit conversions a solution may use without the question stating them (minutes per hour, percent, dozen). */
+const CONVERSION_CONSTANTS = new Set(CONSTANTS_ENV());
+
+function CONSTANTS_ENV(): number[] {
+  return [];
+}
+
+/** The numeric literals of an expression ("1,200" counts as 1200). */
+export function extractOperands(expression: string): number[] {
+  return [...expression.replace(/(\d),(?=\d{3}(?!\d))/g, '$1').matchAll(/\d+(?:\.\d+)?|\.\d+/g)].map((match) => Number(match[0]));
+}
+
+function evaluateOrNull(expression: string): { value: number } | { error: string } {
+  try {
+    return { value: evaluateExpression(expression) };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+/**
+ * A calculator step is GOOD when it evaluates and its value is one of the gold solution's intermediate
+ * values, or follows from numbers already in context with one operation. An answer is GOOD when its number
+ * is in context or one operation away from it. A heuristic: it cannot see whether a step is the right idea.
+ */
+export function judgeMathStep(step: Step, question: DatasetRow, goldValues: KnownNumbers = new KnownNumbers(question.goldCalculations.map((calculation) => calculation.value))): RuleVerdict {
+  const action = step.parsedAction;
+  if (action.type === 'invalid') return { verdict: 'BAD', rationale: `invalid action (${action.reason}): ${action.detail}` };
+  const known = collectContextNumbers(step.context);
+  if (action.type === 'answer') {
+    const value = parseNumericAnswer(action.answer);
+    if (value === null) return { verdict: 'BAD', rationale: `answer ${JSON.stringify(action.answer)} states no number` };
+    if (known.derives(value)) return { verdict: 'GOOD', rationale: `answer ${value} follows from numbers in context` };
+    return { verdict: 'BAD', rationale: `answer ${value} is not supported by the question or earlier results` };
+  }
+  if (action.tool !== 'calculator') return { verdict: 'unknown', rationale: `the math rule judges calculator steps and answers, not "${action.tool}"` };
+  const evaluated = evaluateOrNull(action.input);
+  if ('error' in evaluated) return { verdict: 'BAD', rationale: `expression does not evaluate: ${evaluated.error}` };
+  const value = evaluated.value;
+  if (goldValues.has(value)) return { verdict: 'GOOD', rationale: `value ${value} is a gold intermediate value` };
+  const unknownOperands = extractOperands(action.input).filter((operand) => !known.has(operand) && !CONVERSION_CONSTANTS.has(operand));
+  if (unknownOperands.length > 0) {
+    return { verdict: 'BAD', rationale: `value ${value} is not a gold intermediate value and uses numbers not in context: ${unknownOperands.join(', ')}` };
+  }
+  if (known.derives(value)) return { verdict: 'GOOD', rationale: `value ${value} combines numbers in context with one operation` };
+  return { verdict: 'BAD', rationale: `value ${value} is not a gold intermediate value and takes more than one operation on numbers in context` };
+}

@@ -1,0 +1,69 @@
+// Heuristic process judge for multi-hop QA (HotPotQA, hop): checks retrieval against supporting facts and answers against retrieved text.
+import { DatasetRow } from '../schemas/dataset-row';
+import { Step } from '../schemas/step';
+import { RuleVerdict } from './math-rule-judge';
+import { normalizeAnswer } from './qa-answer-match';
+
+export const QA_RULE_JUDGE = 'rule:qa';
+
+/** The result part of a "QUERY -> RESULT" tool message. */
+export function stripQueryEcho(toolResult: string, query: string): string {
+  const prefix = `${query} -> `;
+  if (toolResult.startsWith(prefix)) return toolResult.slice(prefix.length);
+  const arrow = toolResult.indexOf(' -> ');
+  return arrow >= 0 && toolResult.slice(0, arrow).trim() === query.trim() ? toolResult.slice(arrow + 4) : toolResult;
+}
+
+/** Retrieved text in context: every user message that follows a model output (the tool results). */
+function collectRetrievedText(step: Step): string {
+  const parts: string[] = [];
+  let afterModel = false;
+  for (const message of step.context) {
+    if (message.role === 'assistant') afterModel = true;
+    else if (message.role === 'user' && afterModel) parts.push(message.content);
+  }
+  return parts.join('\n');
+}
+
+function containsTitle(text: string, title: string): boolean {
+  return text.toLowerCase().includes(title.toLowerCase());
+}
+
+function containsPhrase(text: string, phrase: string): boolean {
+  const haystack = ` ${normalizeAnswer(text)} `;
+  const needle = normalizeAnswer(phrase);
+  return needle !== '' && haystack.includes(` ${needle} `);
+}
+
+/**
+ * A search step is GOOD when its result holds a supporting-fact paragraph (matched by title); an answer is
+ * GOOD when it appears in retrieved text, or, for yes/no answers, when every supporting paragraph was
+ * retrieved. Without supporting facts a search cannot be checked and is `unknown`.
+ */
+export function judgeQaStep(step: Step, question: DatasetRow): RuleVerdict {
+  const action = step.parsedAction;
+  if (action.type === 'invalid') return { verdict: 'BAD', rationale: `invalid action (${action.reason}): ${action.detail}` };
+  const titles = [...new Set(question.supportingFacts.map((fact) => fact.title))];
+  if (action.type === 'tool_call') {
+    if (action.tool !== 'search') return { verdict: 'unknown', rationale: `the QA rule judges search steps and answers, not "${action.tool}"` };
+    if (titles.length === 0) return { verdict: 'unknown', rationale: 'the question has no supporting facts to check retrieval against' };
+    const result = stripQueryEcho(step.toolResult ?? '', action.input);
+    const found = titles.filter((title) => containsTitle(result, title));
+    return found.length > 0
+      ? { verdict: 'GOOD', rationale: `retrieved supporting paragraph(s): ${found.join('; ')}` }
+      : { verdict: 'BAD', rationale: 'retrieved no supporting paragraph' };
+  }
+  const retrieved = collectRetrievedText(step);
+  const answer = normalizeAnswer(action.answer);
+  if (answer === '') return { verdict: 'BAD', rationale: 'empty answer' };
+  if (answer === 'yes' || answer === 'no') {
+    if (titles.length === 0) return { verdict: 'unknown', rationale: 'a yes/no answer cannot be checked without supporting facts' };
+    const missing = titles.filter((title) => !containsTitle(retrieved, title));
+    return missing.length === 0
+      ? { verdict: 'GOOD', rationale: 'every supporting paragraph was retrieved before the yes/no answer' }
+      : { verdict: 'BAD', rationale: `answered without retrieving: ${missing.join('; ')}` };
+  }
+  return containsPhrase(retrieved, action.answer)
+    ? { verdict: 'GOOD', rationale: 'the answer appears in retrieved text' }
+    : { verdict: 'BAD', rationale: 'the answer does not appear in retrieved text' };
+}

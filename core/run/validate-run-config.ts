@@ -1,0 +1,60 @@
+// Validates a run config: the zod schema first, then the rules that span several fields.
+import { describeIssues, DatasetRef, RUN_ID_PATTERN, RunConfig, RunConfigSchema } from '../schemas';
+import { ConfigValidationError } from './config-validation-error';
+import { DatasetSourceError, parseDatasetSource } from './dataset-source';
+
+function checkDatasetRef(ref: DatasetRef, path: string): string[] {
+  const problems: string[] = [];
+  if (ref.fields && ref.format !== 'jsonl') {
+    problems.push(`${path}.fields: expected no field mapping for format ${JSON.stringify(ref.format)} (only "jsonl" takes one), received an object`);
+  }
+  try {
+    // Local files are a runtime question (which machine reads them), so only the syntax is checked here.
+    const source = parseDatasetSource(ref.source, { allowLocalFiles: true, split: ref.split });
+    if (source.kind === 'builtin' && source.family !== ref.format) {
+      problems.push(`${path}.format: expected ${JSON.stringify(source.family)} for source ${JSON.stringify(ref.source)}, received ${JSON.stringify(ref.format)}`);
+    }
+  } catch (error) {
+    if (!(error instanceof DatasetSourceError)) throw error;
+    problems.push(`${path}.source: ${error.message.replace(/^dataset source /, 'expected a valid source, received ')}`);
+  }
+  return problems;
+}
+
+/** Problems with a parsed config that the schema alone cannot see. */
+export function checkRunConfigRules(config: RunConfig): string[] {
+  const problems = checkDatasetRef(config.dataset, '$.dataset');
+  const names = new Set<string>();
+  config.eval.forEach((set, index) => {
+    problems.push(...checkDatasetRef(set, `$.eval[${index}]`));
+    if (names.has(set.name)) problems.push(`$.eval[${index}].name: expected a unique eval set name, received ${JSON.stringify(set.name)} twice`);
+    names.add(set.name);
+  });
+  return problems;
+}
+
+/** The run id a config claims, if it is a valid one (used to report failures in the run's status). */
+export function recoverRunId(input: unknown): string | undefined {
+  const runId = typeof input === 'object' && input !== null ? (input as { runId?: unknown }).runId : undefined;
+  return typeof runId === 'string' && RUN_ID_PATTERN.test(runId) ? runId : undefined;
+}
+
+/** Parses, fills defaults and checks a config; throws ConfigValidationError with one line per problem. */
+export function validateRunConfig(input: unknown, label = 'run config'): RunConfig {
+  const result = RunConfigSchema.safeParse(input);
+  if (!result.success) throw new ConfigValidationError(label, describeIssues(result.error, input), recoverRunId(input));
+  const problems = checkRunConfigRules(result.data);
+  if (problems.length > 0) throw new ConfigValidationError(label, problems, result.data.runId);
+  return result.data;
+}
+
+/** JSON text → validated config; unparseable text is a validation problem of its own. */
+export function parseRunConfigText(text: string, label = 'run config'): RunConfig {
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigValidationError(label, [`$: expected JSON, received unparseable text (${(error as Error).message})`]);
+  }
+  return validateRunConfig(input, label);
+}

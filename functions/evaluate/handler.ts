@@ -1,0 +1,10 @@
+// Lambda entry of stage 7 (evaluate): {runId} → runs/<run>/eval/<model>/<set>.jsonl and runs/<run>/eval/metrics.json.
+import { RunEventSchema } from '../../core/decompose/stage-events';
+import { evaluateRun, EvaluateRunResult } from '../../core/evaluate';
+import { parseWith } from '../../core/schemas';
+import { ObjectStore, resolveS3Settings } from '../../core/store';
+
+export async function handler(event: unknown): Promise<EvaluateRunResult> {
+  const input = parseWith(RunEventSchema, event, 'evaluate event');
+  return evaluateRun(new ObjectStore(resolveS3Settings()), input);
+}

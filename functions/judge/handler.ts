@@ -1,0 +1,10 @@
+// Lambda entry of stage 4 (judge): {runId, shard} → runs/<run>/judged/<shard>.jsonl; returns {runId, shard, counts}.
+import { ShardEventSchema } from '../../core/decompose/stage-events';
+import { judgeStoredShard, JudgeStoredShardResult } from '../../core/judges';
+import { parseWith } from '../../core/schemas';
+import { ObjectStore, resolveS3Settings } from '../../core/store';
+
+export async function handler(event: unknown): Promise<JudgeStoredShardResult> {
+  const input = parseWith(ShardEventSchema, event, 'judge event');
+  return judgeStoredShard(new ObjectStore(resolveS3Settings()), input);
+}

@@ -1,0 +1,47 @@
+// Lambda entry of stage 2 (rollout): {runId, shard} → runs/<run>/trajectories/<shard>.jsonl and its counts.
+import { z } from 'zod';
+import { rollOutShard, RolloutShardResult } from '../../core/rollout';
+import { parseWith } from '../../core/schemas';
+import { RUN_ID_PATTERN } from '../../core/schemas/run-config';
+import { ObjectStore, resolveS3Settings } from '../../core/store';
+
+export const RolloutEventSchema = z.union([
+  z.looseObject({ runId: z.string().regex(RUN_ID_PATTERN, 'a run id'), shard: z.string().min(1) }),
+  z.looseObject({ runId: z.string().regex(RUN_ID_PATTERN, 'a run id'), shardKey: z.string().regex(/\/shards\/[^/]+\.jsonl$/, 'a key runs/<run>/shards/<shard>.jsonl') }),
+]);
+
+/** The part of the Lambda context the handler reads. */
+export interface RolloutContext {
+  getRemainingTimeInMillis?: () => number;
+}
+
+/** Accepts the shard name or its key (runs/<run>/shards/<shard>.jsonl). */
+export function readShardName(event: z.infer<typeof RolloutEventSchema>): string {
+  if ('shard' in event && typeof event.shard === 'string') return event.shard;
+  const key = (event as { shardKey: string }).shardKey;
+  const expected = `runs/${event.runId}/shards/`;
+  if (!key.startsWith(expected)) throw new Error(`rollout event: expected shardKey under ${expected}, received ${JSON.stringify(key)}`);
+  return key.slice(expected.length).replace(/\.jsonl$/, '');
+}
+
+// One client per container: warm invocations reuse its connections.
+let cached: { settings: string; objects: ObjectStore } | null = null;
+
+function getObjectStore(): ObjectStore {
+  const settings = resolveS3Settings();
+  const fingerprint = JSON.stringify(settings);
+  if (cached?.settings !== fingerprint) cached = { settings: fingerprint, objects: new ObjectStore(settings) };
+  return cached.objects;
+}
+
+export async function handler(event: unknown, context?: RolloutContext): Promise<Pick<RolloutShardResult, 'runId' | 'shard' | 'count' | 'skipped' | 'finishReasons'>> {
+  const input = parseWith(RolloutEventSchema, event, 'rollout event');
+  const remaining = context?.getRemainingTimeInMillis;
+  const result = await rollOutShard({
+    objects: getObjectStore(),
+    runId: input.runId,
+    shard: readShardName(input),
+    remainingTimeMs: typeof remaining === 'function' ? () => remaining.call(context) : undefined,
+  });
+  return { runId: result.runId, shard: result.shard, count: result.count, skipped: result.skipped, finishReasons: result.finishReasons };
+}

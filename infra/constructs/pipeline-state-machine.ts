@@ -1,0 +1,183 @@
+// The run's Standard state machine (JSONPath only, so the local engine runs the same definition).
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { LambdaStage, SwirlStackSettings } from '../stack-props';
+import { acknowledgeFindings } from '../nag-acknowledgements';
+import { SCRATCH_PREFIXES } from './data-bucket';
+import { TrainerBatch } from './trainer-batch';
+
+/** Errors of the Lambda service itself (not of the handler), retried with backoff. */
+export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'Lambda.ClientExecutionTimeoutException',
+];
+/** Thrown by the rollout handler when it saved progress before its time ran out; a retry continues the shard. */
+export const SHARD_INCOMPLETE_ERROR = 'ShardIncompleteError';
+export const BATCH_SERVICE_ERRORS = ['Batch.AWSBatchException', 'Batch.ServerException', 'Batch.TooManyRequestsException'];
+/** The Fail state's error name: the cause is in runs/<run>/status.json. */
+export const RUN_FAILED_ERROR = 'SwirlRunFailed';
+
+export interface PipelineStateMachineProps {
+  bucket: s3.IBucket;
+  functions: Record<LambdaStage, lambda.IFunction>;
+  trainer: TrainerBatch;
+  settings: SwirlStackSettings;
+}
+
+export class PipelineStateMachine extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: PipelineStateMachineProps) {
+    super(scope, id);
+    const { functions, settings } = props;
+
+    const runFailed = new sfn.Fail(this, 'Run failed', { error: RUN_FAILED_ERROR, cause: 'A stage failed; runs/<run>/status.json holds the stage and its error.' });
+    const reportFailure = this.invoke('Report failure', functions.report, { payload: sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$.runId') }) })
+      .addCatch(runFailed, { resultPath: '$.failure' })
+      .next(runFailed);
+    const recordFailure = this.invoke('Record failure', functions['record-failure'], {
+      payload: sfn.TaskInput.fromJsonPathAt('$'),
+      resultSelector: { runId: sfn.JsonPath.stringAt('$.Payload.runId') },
+    }).addCatch(runFailed, { resultPath: '$.failure' }).next(reportFailure);
+    const onFailure = (stage: string): sfn.IChainable => new sfn.Pass(this, `${capitalize(stage)} failed`, {
+      parameters: {
+        stage,
+        error: sfn.JsonPath.stringAt('$.failure.Error'),
+        cause: sfn.JsonPath.stringAt('$.failure.Cause'),
+        execution: sfn.JsonPath.stringAt('$$.Execution.Name'),
+        input: sfn.JsonPath.objectAt('$'),
+      },
+    }).next(recordFailure);
+    const runId = sfn.JsonPath.stringAt('$.run.runId');
+    const runPayload = sfn.TaskInput.fromObject({ runId });
+
+    const assignRunId = new sfn.Pass(this, 'Name scheduled run', {
+      comment: 'Schedules pass a prefix; each execution gets <prefix>-<uuid> as its run id.',
+      parameters: {
+        bucket: sfn.JsonPath.stringAt('$.bucket'),
+        key: sfn.JsonPath.stringAt('$.key'),
+        runId: sfn.JsonPath.format('{}-{}', sfn.JsonPath.stringAt('$.runIdPrefix'), sfn.JsonPath.uuid()),
+      },
+    });
+    const prepareSelector: Record<string, string> = {
+      runId: sfn.JsonPath.stringAt('$.Payload.runId'),
+      manifestKey: sfn.JsonPath.stringAt('$.Payload.manifestKey'),
+      shardCount: sfn.JsonPath.numberAt('$.Payload.shardCount') as unknown as string,
+    };
+    if (settings.toleratedFailureFromConfig) prepareSelector.toleratedFailurePercentage = sfn.JsonPath.numberAt('$.Payload.toleratedFailurePercentage') as unknown as string;
+    const prepare = this.invoke('Prepare', functions.prepare, { payload: sfn.TaskInput.fromJsonPathAt('$'), resultSelector: prepareSelector, resultPath: '$.run' })
+      .addCatch(onFailure('prepare'), { resultPath: '$.failure' });
+
+    const rolloutShard = this.invoke('Roll out shard', functions.rollout, { payload: sfn.TaskInput.fromJsonPathAt('$'), outputPath: '$.Payload' });
+    rolloutShard.addRetry({ errors: [SHARD_INCOMPLETE_ERROR], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 8, maxDelay: Duration.seconds(30) });
+    const rollout = this.shardMap('Rollout', 'rollout', settings.maxConcurrency.rollout, props)
+      .itemProcessor(rolloutShard)
+      .addCatch(onFailure('rollout'), { resultPath: '$.failure' });
+
+    const decompose = this.invoke('Decompose shard', functions.decompose, { payload: sfn.TaskInput.fromJsonPathAt('$'), resultPath: sfn.JsonPath.DISCARD });
+    const judge = this.invoke('Judge shard', functions.judge, { payload: sfn.TaskInput.fromJsonPathAt('$'), outputPath: '$.Payload' });
+    const judgeMap = this.shardMap('Decompose and judge', 'judge', settings.maxConcurrency.judge, props)
+      .itemProcessor(decompose.next(judge))
+      .addCatch(onFailure('decompose'), { resultPath: '$.failure' });
+
+    const assemble = this.invoke('Assemble', functions.assemble, { payload: runPayload, resultPath: sfn.JsonPath.DISCARD })
+      .addCatch(onFailure('assemble'), { resultPath: '$.failure' });
+    const train = this.trainTask(props).addCatch(onFailure('train'), { resultPath: '$.failure' });
+    const evaluate = this.invoke('Evaluate', functions.evaluate, { payload: runPayload, resultPath: sfn.JsonPath.DISCARD })
+      .addCatch(onFailure('evaluate'), { resultPath: '$.failure' });
+    const report = this.invoke('Report', functions.report, {
+      payload: runPayload,
+      resultSelector: { metricsKey: sfn.JsonPath.stringAt('$.Payload.metricsKey'), reportKey: sfn.JsonPath.stringAt('$.Payload.reportKey') },
+      resultPath: '$.report',
+    }).addCatch(onFailure('report'), { resultPath: '$.failure' });
+
+    prepare.next(rollout).next(judgeMap).next(assemble).next(train).next(evaluate).next(report)
+      .next(new sfn.Succeed(this, 'Run succeeded'));
+    const start = new sfn.Choice(this, 'Scheduled run?')
+      .when(sfn.Condition.isPresent('$.runIdPrefix'), assignRunId.next(prepare))
+      .otherwise(prepare);
+
+    const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
+      retention: settings.logRetentionDays as logs.RetentionDays,
+      removalPolicy: settings.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'Pipeline', {
+      comment: 'Swirl run: prepare, rollout, decompose and judge, assemble, train, evaluate, report',
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(start),
+      timeout: Duration.hours(settings.executionTimeoutHours),
+      tracingEnabled: true,
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+    acknowledgeFindings(this, {
+      rule: 'IAM5',
+      allow: [
+        /^Resource::<Functions[A-Za-z]+[0-9A-F]{8}\.Arn>:\*$/,
+        /^Resource::arn:<AWS::Partition>:s3:::<DataRuns[0-9A-F]{8}>\/\*$/,
+        /^Resource::arn:<AWS::Partition>:states:[^:]+:[^:]+:execution:.*:\*$/,
+        /^Resource::arn:<AWS::Partition>:batch:[^:]+:[^:]+:job-definition\/\*$/,
+        /^Resource::\*$/,
+      ],
+      reason: 'Generated by CDK: invoking any version of the stage functions, the Distributed Maps reading shard manifests and writing map results in the run bucket and managing their own child executions, and submitting the trainer job (CDK grants job-definition/* to cover its revisions), X-Ray, log delivery and Batch event rules, which take no narrower resource.',
+    });
+  }
+
+  private invoke(name: string, fn: lambda.IFunction, options: Partial<tasks.LambdaInvokeProps> & { payload: sfn.TaskInput }): tasks.LambdaInvoke {
+    const timeout = (fn as lambda.Function).timeout ?? Duration.minutes(15);
+    const task = new tasks.LambdaInvoke(this, name, {
+      lambdaFunction: fn,
+      retryOnServiceExceptions: false,
+      taskTimeout: sfn.Timeout.duration(Duration.seconds(timeout.toSeconds() + 30)),
+      ...options,
+    });
+    task.addRetry({ errors: LAMBDA_SERVICE_ERRORS, interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 6, maxDelay: Duration.seconds(60), jitterStrategy: sfn.JitterType.FULL });
+    return task;
+  }
+
+  private shardMap(name: string, resultFolder: string, maxConcurrency: number, props: PipelineStateMachineProps): sfn.DistributedMap {
+    const { settings, bucket } = props;
+    return new sfn.DistributedMap(this, name, {
+      comment: 'One child execution per shard of runs/<run>/shards/manifest.json',
+      itemReader: new sfn.S3JsonItemReader({ bucket, key: sfn.JsonPath.stringAt('$.run.manifestKey') }),
+      maxConcurrency,
+      mapExecutionType: sfn.StateMachineType.STANDARD,
+      ...(settings.toleratedFailureFromConfig
+        ? { toleratedFailurePercentagePath: '$.run.toleratedFailurePercentage' }
+        : { toleratedFailurePercentage: settings.toleratedFailurePercentage }),
+      // Child results go to S3 so the map's own output stays tiny whatever the number of shards.
+      resultWriterV2: new sfn.ResultWriterV2({ bucket, prefix: `${SCRATCH_PREFIXES.mapResults}${resultFolder}` }),
+      resultPath: sfn.JsonPath.DISCARD,
+      label: name.replace(/[^A-Za-z0-9]/g, ''),
+    });
+  }
+
+  private trainTask(props: PipelineStateMachineProps): tasks.BatchSubmitJob {
+    const { trainer } = props;
+    const attempts = props.settings.batch.attempts;
+    const task = new tasks.BatchSubmitJob(this, 'Train', {
+      jobName: sfn.JsonPath.format('swirl-train-{}', sfn.JsonPath.stringAt('$.run.runId')),
+      jobQueueArn: trainer.jobQueue.jobQueueArn,
+      jobDefinitionArn: trainer.jobDefinition.jobDefinitionArn,
+      payload: sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$.run.runId') }),
+      containerOverrides: { environment: { SWIRL_RUN_ID: sfn.JsonPath.stringAt('$.run.runId') } },
+      integrationPattern: sfn.IntegrationPattern.RUN_JOB,
+      // Every Batch attempt may run to its own timeout, plus time queued for capacity.
+      taskTimeout: sfn.Timeout.duration(Duration.minutes(trainer.attemptTimeout.toMinutes() * attempts + 60)),
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    task.addRetry({ errors: BATCH_SERVICE_ERRORS, interval: Duration.seconds(10), backoffRate: 2, maxAttempts: 3 });
+    return task;
+  }
+}
+
+function capitalize(text: string): string {
+  return text[0].toUpperCase() + text.slice(1);
+}

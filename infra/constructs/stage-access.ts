@@ -1,0 +1,75 @@
+// What each Lambda stage may touch: S3 key patterns it reads and writes, model access, default sizing.
+import { LambdaStage } from '../stack-props';
+
+export interface StageAccess {
+  /** Object key patterns (IAM wildcards) the stage reads. */
+  read: string[];
+  /** Object key patterns the stage writes (and reads back, for idempotent reruns). */
+  write: string[];
+  /** Calls Bedrock models and reads endpoint secrets. */
+  callsModels: boolean;
+  /** Puts completion events on the event bus. */
+  putsEvents: boolean;
+  memoryMiB: number;
+  timeoutSeconds: number;
+  description: string;
+}
+
+const STATUS = 'runs/*/status.json';
+const CONFIG = 'runs/*/config.json';
+
+export const STAGE_ACCESS: Record<LambdaStage, StageAccess> = {
+  prepare: {
+    read: ['configs/*', 'schedules/*', 'datasets/*'],
+    write: [CONFIG, STATUS, 'runs/*/shards/*', 'runs/*/corpus/*', 'runs/*/eval-sets/*'],
+    callsModels: false, putsEvents: false, memoryMiB: 2048, timeoutSeconds: 900,
+    description: 'Validates a run config, writes the resolved config, shards and corpora',
+  },
+  rollout: {
+    read: [CONFIG, 'runs/*/shards/*', 'runs/*/eval-sets/*', 'datasets/*'],
+    write: [STATUS, 'runs/*/trajectories/*', 'runs/*/corpus/*', 'cache/*'],
+    callsModels: true, putsEvents: false, memoryMiB: 1024, timeoutSeconds: 900,
+    description: 'Runs the multi-step policy and tools loop over one shard',
+  },
+  decompose: {
+    read: [CONFIG, 'runs/*/trajectories/*'],
+    write: [STATUS, 'runs/*/steps/*'],
+    callsModels: false, putsEvents: false, memoryMiB: 1024, timeoutSeconds: 300,
+    description: 'Splits the trajectories of one shard into steps',
+  },
+  judge: {
+    read: [CONFIG, 'runs/*/shards/*', 'runs/*/trajectories/*', 'runs/*/steps/*', 'runs/*/corpus/*', 'datasets/*'],
+    write: [STATUS, 'runs/*/judged/*', 'cache/*'],
+    callsModels: true, putsEvents: false, memoryMiB: 1024, timeoutSeconds: 900,
+    description: 'Judges the steps and outcomes of one shard',
+  },
+  assemble: {
+    read: [CONFIG, 'runs/*/shards/*', 'runs/*/trajectories/*', 'runs/*/steps/*', 'runs/*/judged/*'],
+    write: [STATUS, 'runs/*/train/*'],
+    callsModels: false, putsEvents: false, memoryMiB: 3008, timeoutSeconds: 900,
+    description: 'Filters, deduplicates and splits the judged steps into training data',
+  },
+  evaluate: {
+    read: [CONFIG, 'runs/*/eval-sets/*', 'runs/*/corpus/*', 'runs/*/model/*', 'runs/*/train/*', 'datasets/*', 'models/*'],
+    write: [STATUS, 'runs/*/eval/*', 'cache/*'],
+    callsModels: true, putsEvents: false, memoryMiB: 3008, timeoutSeconds: 900,
+    description: 'Evaluates the base and trained models on the held-out sets',
+  },
+  report: {
+    read: ['runs/*'],
+    write: [STATUS, 'runs/*/metrics.json', 'runs/*/report.html'],
+    callsModels: false, putsEvents: true, memoryMiB: 1024, timeoutSeconds: 300,
+    description: 'Writes metrics.json and report.html and announces the run\'s end',
+  },
+  'record-failure': {
+    read: ['configs/*', 'schedules/*'],
+    write: [STATUS],
+    callsModels: false, putsEvents: false, memoryMiB: 256, timeoutSeconds: 60,
+    description: 'Records the failed stage and its error in status.json',
+  },
+};
+
+/** Source entry of a stage's handler, relative to the project root. */
+export function stageEntry(stage: LambdaStage): string {
+  return `functions/${stage}/handler.ts`;
+}

@@ -1,0 +1,111 @@
+// Tests of demonstrations: the agent's own format, the gold path when error-free, and mistakes at the asked rate.
+import { TrajectorySchema, type DatasetRow } from '../../../../core/schemas';
+import { buildConversation } from '../../../../core/decompose/decompose-trajectory';
+import { generateTaskDataset } from '../../../../core/tasks';
+import { createMistakeProfile, generateDemonstrations, type Demonstration } from '../../../../core/tasks/demonstrations';
+
+const hop = generateTaskDataset('hop', 'train', { count: 200, seed: 5 });
+const arith = generateTaskDataset('arith', 'train', { count: 200, seed: 5 });
+
+function queriesOf(demonstration: Demonstration): string[] {
+  return demonstration.trajectory.turns.flatMap((turn) => (turn.action.type === 'tool_call' ? [turn.action.input] : []));
+}
+
+describe('generateDemonstrations', () => {
+  it('without mistakes follows the gold chain and the gold calculations to the gold answer', async () => {
+    const demonstrations = await generateDemonstrations([...hop.rows, ...arith.rows], hop.corpus, { seed: 1, mistakeRate: 0 });
+    for (const demonstration of demonstrations) {
+      const row: DatasetRow = demonstration.trajectory.question;
+      expect(TrajectorySchema.parse(demonstration.trajectory)).toBeTruthy();
+      expect(demonstration.mistakes).toEqual([]);
+      expect(demonstration.correct).toBe(true);
+      expect(demonstration.trajectory.finishReason).toBe('answered');
+      const expected = row.task === 'qa'
+        ? row.supportingFacts.map((fact) => fact.title)
+        : row.goldCalculations.map((calculation) => calculation.expression);
+      expect(queriesOf(demonstration)).toEqual(expected);
+    }
+  });
+
+  it('renders prompts and tool turns as the agent loop does', async () => {
+    const [demonstration] = await generateDemonstrations(hop.rows.slice(0, 1), hop.corpus, { seed: 1, mistakeRate: 0 });
+    const messages = buildConversation(demonstration.trajectory);
+    expect(messages[0].role).toBe('system');
+    expect(messages[0].content).toContain('You have at most 5 steps.');
+    expect(messages[0].content).toContain('<search_query>...</search_query>');
+    expect(messages[0].content).toContain('<math_exp>...</math_exp>');
+    expect(messages[1]).toEqual({ role: 'user', content: `Question: ${hop.rows[0].question}` });
+    const firstTitle = hop.rows[0].supportingFacts[0].title;
+    const document = hop.corpus.find((candidate) => candidate.title === firstTitle)!;
+    expect(messages[2]).toEqual({ role: 'assistant', content: `<search_query>${firstTitle}</search_query>` });
+    expect(messages[3]).toEqual({ role: 'user', content: `${firstTitle} -> ${document.title}: ${document.text}` });
+    expect(messages[messages.length - 1].content).toMatch(/^[a-z ]+: .+\. <answer>.+<\/answer>$/);
+  });
+
+  it('is deterministic by seed', async () => {
+    const first = await generateDemonstrations(hop.rows.slice(0, 50), hop.corpus, { seed: 3, mistakeRate: 0.4 });
+    const second = await generateDemonstrations(hop.rows.slice(0, 50), hop.corpus, { seed: 3, mistakeRate: 0.4 });
+    expect(second.map((item) => item.trajectory.turns.map((turn) => turn.output))).toEqual(first.map((item) => item.trajectory.turns.map((turn) => turn.output)));
+  });
+
+  it.each([0.15, 0.4])('injects every kind of mistake at a rate that tracks mistakeRate %p, with some recoveries', async (mistakeRate) => {
+    const demonstrations = await generateDemonstrations([...hop.rows, ...arith.rows], hop.corpus, { seed: 2, mistakeRate });
+    const kinds = new Set(demonstrations.flatMap((item) => item.mistakes.map((mistake) => mistake.kind)));
+    expect([...kinds].sort()).toEqual(['arithmetic_slip', 'premature_answer', 'wrong_hop']);
+    expect(demonstrations.some((item) => item.mistakes.some((mistake) => mistake.recovered))).toBe(true);
+    const decisions = demonstrations.reduce((sum, item) => sum + item.trajectory.turns.length, 0);
+    const mistakes = demonstrations.reduce((sum, item) => sum + item.mistakes.length, 0);
+    // Each decision point errs with about mistakeRate; early endings remove later decision points, so allow slack.
+    expect(mistakes / decisions).toBeGreaterThan(mistakeRate * 0.4);
+    expect(mistakes / decisions).toBeLessThan(mistakeRate * 1.3);
+    for (const item of demonstrations) {
+      expect(item.correct).toBe(item.trajectory.finalAnswer === item.trajectory.question.answer);
+      if (item.mistakes.length === 0) expect(item.correct).toBe(true);
+    }
+    const unrecovered = demonstrations.filter((item) => item.mistakes.some((mistake) => !mistake.recovered));
+    expect(unrecovered.filter((item) => !item.correct).length / unrecovered.length).toBeGreaterThan(0.85);
+    const recoveredOnly = demonstrations.filter((item) => item.mistakes.length > 0 && item.mistakes.every((mistake) => mistake.recovered));
+    const answered = recoveredOnly.filter((item) => item.trajectory.finishReason === 'answered');
+    expect(answered.every((item) => item.correct)).toBe(true);
+  });
+
+  it('wrong hops search an entity the current document names; slips use a number from the question', async () => {
+    const demonstrations = await generateDemonstrations([...hop.rows, ...arith.rows], hop.corpus, { seed: 4, mistakeRate: 0.5 });
+    for (const item of demonstrations) {
+      for (const mistake of item.mistakes) {
+        const turn = item.trajectory.turns[mistake.step];
+        const previous = item.trajectory.turns[mistake.step - 1];
+        if (mistake.kind === 'wrong_hop' && turn.action.type === 'tool_call') {
+          expect(previous.toolResult).toContain(turn.action.input);
+          expect(item.trajectory.question.supportingFacts.map((fact) => fact.title)).not.toContain(turn.action.input);
+        }
+        if (mistake.kind === 'arithmetic_slip' && turn.action.type === 'tool_call') {
+          // Slips happen only on the gold path, so the gold step they replace is the number of correct steps before them.
+          const slipsBefore = item.mistakes.filter((other) => other.kind === 'arithmetic_slip' && other.step < mistake.step).length;
+          const gold = item.trajectory.question.goldCalculations[mistake.step - slipsBefore];
+          expect(turn.action.input).not.toBe(gold.expression);
+          const operand = /[-+*/](\d+)$/.exec(turn.action.input)![1];
+          const goldOperand = /[-+*/](\d+)$/.exec(gold.expression)![1];
+          const questionNumbers: string[] = item.trajectory.question.question.match(/\d+/g) ?? [];
+          expect(questionNumbers.includes(operand) || Number(operand) === Number(goldOperand) + 1).toBe(true);
+        }
+      }
+    }
+  });
+});
+
+describe('createMistakeProfile', () => {
+  it('spreads rates around the mean and rejects rates outside 0–1', () => {
+    const situations = ['a', 'b', 'c', 'd', 'e'];
+    const profile = createMistakeProfile(situations, 1, { mistakeRate: 0.4, spread: 1, prematureShare: 0 });
+    const rates = situations.map((situation) => profile.wrongStepRate(situation));
+    expect(rates.reduce((sum, rate) => sum + rate, 0) / rates.length).toBeCloseTo(0.4, 6);
+    expect(Math.max(...rates)).toBeCloseTo(0.8, 6);
+    expect(Math.min(...rates)).toBeCloseTo(0, 6);
+    const flat = createMistakeProfile(situations, 1, { mistakeRate: 0.2, spread: 0, prematureShare: 0.5 });
+    expect(situations.map((situation) => flat.wrongStepRate(situation))).toEqual(situations.map(() => 0.1));
+    expect(flat.prematureRate).toBeCloseTo(0.1, 6);
+    expect(() => createMistakeProfile(situations, 1, { mistakeRate: 1.5 })).toThrow(/mistakeRate: expected a number from 0 to 1, received 1.5/);
+    expect(() => profile.wrongStepRate('z')).toThrow(/unknown situation "z"/);
+  });
+});

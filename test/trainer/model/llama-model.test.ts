@@ -1,0 +1,58 @@
+import { KeyValueCache } from '../../../containers/trainer/src/model/key-value-cache';
+import { generateTokens } from '../../../containers/trainer/src/generate/generate-tokens';
+import { noGrad } from '../../../containers/trainer/src/tensor/autograd';
+import { Rng } from '../../../containers/trainer/src/tensor/random';
+import { createTinyModel, selectTestBackend } from '../tiny-model';
+
+beforeAll(() => selectTestBackend());
+
+function maxDifference(left: Float32Array, right: Float32Array): number {
+  let worst = 0;
+  for (let index = 0; index < left.length; index += 1) worst = Math.max(worst, Math.abs(left[index] - right[index]));
+  return worst;
+}
+
+describe('LlamaModel', () => {
+  it.each([
+    ['llama, untied, grouped-query', {}],
+    ['qwen2 with q/k/v bias and tied embeddings', { model_type: 'qwen2', tie_word_embeddings: true }],
+  ])('gives the same logits with a key-value cache as with full recomputation (%s)', (_, overrides) => {
+    const model = createTinyModel(3, overrides);
+    if (model.config.attentionBias) {
+      // Non-zero biases, so the check covers them.
+      for (const [name, tensor] of model.weights) if (name.endsWith('.bias')) tensor.data.forEach((_, index) => { tensor.data[index] = Math.sin(index + name.length); });
+    }
+    const prompt = [72, 101, 108, 108, 111];
+    const generated = generateTokens(model, prompt, { temperature: 1, topP: 0.9, maxTokens: 12, stopTokenIds: [] }, new Rng(11), true);
+    expect(generated.tokens).toHaveLength(12);
+    const all = [...prompt, ...generated.tokens];
+    const full = noGrad(() => model.forward(Int32Array.from(all), 1, all.length)).data;
+    const vocab = model.config.vocabSize;
+    generated.logits!.forEach((cached, step) => {
+      const position = prompt.length - 1 + step;
+      expect(maxDifference(cached, full.subarray(position * vocab, (position + 1) * vocab))).toBeLessThan(1e-4);
+    });
+  });
+
+  it('processes a batch like separate sequences, and a chunked cache like one pass', () => {
+    const model = createTinyModel(5);
+    const vocab = model.config.vocabSize;
+    const first = [1, 2, 3, 4, 5, 6];
+    const second = [9, 8, 7, 6, 5, 4];
+    const batched = noGrad(() => model.forward(Int32Array.from([...first, ...second]), 2, 6)).data;
+    const alone = noGrad(() => model.forward(Int32Array.from(second), 1, 6)).data;
+    expect(maxDifference(batched.subarray(6 * vocab), alone)).toBeLessThan(1e-5);
+    const cache = new KeyValueCache(model.config, 2, 6);
+    noGrad(() => model.forward(Int32Array.from([1, 2, 3, 9, 8, 7]), 2, 3, { cache }));
+    const tail = noGrad(() => model.forward(Int32Array.from([4, 5, 6, 6, 5, 4]), 2, 3, { cache })).data;
+    expect(maxDifference(tail.subarray(3 * vocab), alone.subarray(3 * vocab))).toBeLessThan(1e-4);
+  });
+
+  it('rejects weights of the wrong shape with the tensor name', () => {
+    const model = createTinyModel(1);
+    const weights = new Map(model.weights);
+    const name = 'model.layers.1.mlp.up_proj.weight';
+    weights.set(name, weights.get('model.layers.1.mlp.down_proj.weight')!);
+    expect(() => new (model.constructor as typeof import('../../../containers/trainer/src/model/llama-model').LlamaModel)(model.config, weights)).toThrow(name);
+  });
+});

@@ -1,0 +1,194 @@
+// Op cases for the gradient and backend-agreement tests: each pairs the autograd op with a float64 forward built on the reference kernels.
+import { Tensor, Rng } from '../../../containers/trainer/src/tensor';
+import * as ops from '../../../containers/trainer/src/tensor/ops';
+import { gemm } from '../../../containers/trainer/src/tensor/backends/reference/gemm';
+import * as elementwise from '../../../containers/trainer/src/tensor/backends/reference/elementwise';
+import { rmsNormForward, rope } from '../../../containers/trainer/src/tensor/backends/reference/normalization';
+import { attentionForward } from '../../../containers/trainer/src/tensor/backends/reference/attention';
+import { logSoftmaxGatherForward } from '../../../containers/trainer/src/tensor/backends/reference/cross-entropy';
+
+export interface OpCase {
+  name: string;
+  shapes: number[][];
+  /** Which inputs get gradients checked (all by default). */
+  differentiable?: boolean[];
+  /** Makes inputs from a random draw when the op needs structured values (e.g. separated operands). */
+  prepare?: (inputs: Float64Array[]) => void;
+  run(inputs: Tensor[]): Tensor;
+  /** The same function in float64: the reference kernels run unchanged on Float64Array buffers. */
+  forward64(inputs: Float64Array[]): Float64Array;
+}
+
+/** The reference kernels only index their arguments, so float64 buffers flow through them at full precision. */
+const f64 = (array: Float64Array): Float32Array => array as unknown as Float32Array;
+
+function gemm64(a: Float64Array, b: Float64Array, shape: { m: number; n: number; k: number; batch: number; transposeA: boolean; transposeB: boolean; strideA: number; strideB: number }): Float64Array {
+  const c = new Float64Array(shape.batch * shape.m * shape.n);
+  gemm({ ...shape, alpha: 1, beta: 0, a: f64(a), aOffset: 0, lda: shape.transposeA ? shape.m : shape.k, b: f64(b), bOffset: 0, ldb: shape.transposeB ? shape.k : shape.n, c: f64(c), cOffset: 0, ldc: shape.n, strideC: shape.m * shape.n });
+  return c;
+}
+
+function unary64(kernel: (x: Float32Array, out: Float32Array) => void) {
+  return ([x]: Float64Array[]): Float64Array => {
+    const out = new Float64Array(x.length);
+    kernel(f64(x), f64(out));
+    return out;
+  };
+}
+
+const ids = Int32Array.from([5, 0, 3, 3, 1, 2]);
+const positions = Int32Array.from([0, 1, 2]);
+const rowPositions = Int32Array.from([4, 5, 6, 0, 1, 2]);
+const targets = Int32Array.from([2, 6, -1, 0, 3]);
+const tokenWeights = Float32Array.from([1, 0.5, 1, 0, 2]);
+const keyMask = Uint8Array.from([1, 1, 1, 1, 0, 0, 1, 1, 1, 1]);
+
+function attention64(inputs: Float64Array[], shape: { batch: number; queryLength: number; keyLength: number; heads: number; kvHeads: number; headDim: number; keyMask: Uint8Array | null }): Float64Array {
+  const [q, k, v] = inputs;
+  const out = new Float64Array(q.length);
+  const probabilities = new Float64Array(shape.batch * shape.heads * shape.queryLength * shape.keyLength);
+  attentionForward(f64(q), f64(k), f64(v), { ...shape, queryOffset: shape.keyLength - shape.queryLength, scale: 1 / Math.sqrt(shape.headDim) }, f64(out), f64(probabilities));
+  return out;
+}
+
+function logProbs64(logits: Float64Array, vocab: number): Float64Array {
+  const out = new Float64Array(targets.length);
+  logSoftmaxGatherForward(f64(logits), targets, vocab, f64(out), f64(new Float64Array(targets.length)));
+  return out;
+}
+
+export const OP_CASES: OpCase[] = [
+  { name: 'matmul', shapes: [[3, 4], [4, 5]], run: ([a, b]) => ops.matmul(a, b), forward64: ([a, b]) => gemm64(a, b, { m: 3, n: 5, k: 4, batch: 1, transposeA: false, transposeB: false, strideA: 0, strideB: 0 }) },
+  { name: 'matmul batched, both transposed', shapes: [[2, 4, 3], [2, 5, 4]], run: ([a, b]) => ops.matmul(a, b, { transposeA: true, transposeB: true }), forward64: ([a, b]) => gemm64(a, b, { m: 3, n: 5, k: 4, batch: 2, transposeA: true, transposeB: true, strideA: 12, strideB: 20 }) },
+  { name: 'matmul batched × shared 2-D weightᵀ', shapes: [[2, 3, 4], [5, 4]], run: ([a, b]) => ops.matmul(a, b, { transposeB: true }), forward64: ([a, b]) => gemm64(a, b, { m: 6, n: 5, k: 4, batch: 1, transposeA: false, transposeB: true, strideA: 0, strideB: 0 }) },
+  { name: 'matmul batched transposed × shared 2-D', shapes: [[2, 4, 3], [4, 5]], run: ([a, b]) => ops.matmul(a, b, { transposeA: true }), forward64: ([a, b]) => gemm64(a, b, { m: 3, n: 5, k: 4, batch: 2, transposeA: true, transposeB: false, strideA: 12, strideB: 0 }) },
+  { name: 'matmul shared 2-D × batched', shapes: [[3, 4], [2, 4, 5]], run: ([a, b]) => ops.matmul(a, b), forward64: ([a, b]) => gemm64(a, b, { m: 3, n: 5, k: 4, batch: 2, transposeA: false, transposeB: false, strideA: 0, strideB: 20 }) },
+  { name: 'add broadcast', shapes: [[3, 4], [4]], run: ([a, b]) => ops.add(a, b), forward64: ([a, b]) => a.map((value, i) => value + b[i % 4]) },
+  { name: 'sub', shapes: [[3, 4], [3, 4]], run: ([a, b]) => ops.sub(a, b), forward64: ([a, b]) => a.map((value, i) => value - b[i]) },
+  { name: 'sub broadcast', shapes: [[2, 3], [3]], run: ([a, b]) => ops.sub(a, b), forward64: ([a, b]) => a.map((value, i) => value - b[i % 3]) },
+  { name: 'mul', shapes: [[3, 4], [3, 4]], run: ([a, b]) => ops.mul(a, b), forward64: ([a, b]) => a.map((value, i) => value * b[i]) },
+  { name: 'mul broadcast', shapes: [[3, 4], [4]], run: ([a, b]) => ops.mul(a, b), forward64: ([a, b]) => a.map((value, i) => value * b[i % 4]) },
+  { name: 'scale', shapes: [[7]], run: ([x]) => ops.scale(x, -1.7), forward64: ([x]) => x.map((value) => value * -1.7) },
+  { name: 'exp', shapes: [[9]], run: ([x]) => ops.exp(x), forward64: unary64(elementwise.exp) },
+  { name: 'silu', shapes: [[11]], run: ([x]) => ops.silu(x), forward64: unary64(elementwise.siluForward) },
+  {
+    name: 'swiglu',
+    shapes: [[2, 5], [2, 5]],
+    run: ([gate, up]) => ops.swiglu(gate, up),
+    forward64: ([gate, up]) => {
+      const out = new Float64Array(gate.length);
+      elementwise.swigluForward(f64(gate), f64(up), f64(out));
+      return out;
+    },
+  },
+  {
+    name: 'minimum',
+    shapes: [[8], [8]],
+    prepare: ([a, b]) => b.forEach((_, i) => (b[i] = a[i] + (i % 2 === 0 ? 0.5 : -0.5))),
+    run: ([a, b]) => ops.minimum(a, b),
+    forward64: ([a, b]) => a.map((value, i) => Math.min(value, b[i])),
+  },
+  {
+    name: 'clamp',
+    shapes: [[8]],
+    prepare: ([x]) => x.forEach((_, i) => (x[i] = [-2, -0.3, 0.2, 1.8, -0.9, 0.6, 2.5, 0][i])),
+    run: ([x]) => ops.clamp(x, -1, 1),
+    forward64: ([x]) => x.map((value) => Math.min(1, Math.max(-1, value))),
+  },
+  {
+    name: 'embedding',
+    shapes: [[6, 4]],
+    run: ([weight]) => ops.embedding(weight, ids, [2, 3]),
+    forward64: ([weight]) => {
+      const out = new Float64Array(ids.length * 4);
+      ids.forEach((id, t) => out.set(weight.subarray(id * 4, id * 4 + 4), t * 4));
+      return out;
+    },
+  },
+  {
+    name: 'rmsNorm',
+    shapes: [[3, 8], [8]],
+    run: ([x, weight]) => ops.rmsNorm(x, weight, 1e-5),
+    forward64: ([x, weight]) => {
+      const out = new Float64Array(x.length);
+      rmsNormForward(f64(x), f64(weight), 8, 1e-5, f64(out), f64(new Float64Array(3)));
+      return out;
+    },
+  },
+  ...[
+    { label: 'shared positions', table: positions },
+    { label: 'per-row positions', table: rowPositions },
+  ].map(({ label, table }): OpCase => ({
+    name: `rope, ${label}`,
+    shapes: [[2, 3, 8]],
+    run: ([x]) => ops.rope(x, table, 10000, 4),
+    forward64: ([x]) => {
+      const out = new Float64Array(x.length);
+      rope(f64(x), f64(out), { batch: 2, sequenceLength: 3, heads: 2, headDim: 4, theta: 10000, positions: table }, 1, false);
+      return out;
+    },
+  })),
+  {
+    name: 'causalAttention, grouped-query',
+    shapes: [[2, 4, 16], [2, 4, 8], [2, 4, 8]],
+    run: ([q, k, v]) => ops.causalAttention(q, k, v, { heads: 4, kvHeads: 2 }),
+    forward64: (inputs) => attention64(inputs, { batch: 2, queryLength: 4, keyLength: 4, heads: 4, kvHeads: 2, headDim: 4, keyMask: null }),
+  },
+  {
+    name: 'causalAttention, cached keys and padding mask',
+    shapes: [[2, 2, 8], [2, 5, 4], [2, 5, 4]],
+    run: ([q, k, v]) => ops.causalAttention(q, k, v, { heads: 2, kvHeads: 1, mask: keyMask }),
+    forward64: (inputs) => attention64(inputs, { batch: 2, queryLength: 2, keyLength: 5, heads: 2, kvHeads: 1, headDim: 4, keyMask }),
+  },
+  { name: 'logSoftmaxGather', shapes: [[5, 7]], run: ([logits]) => ops.logSoftmaxGather(logits, targets), forward64: ([logits]) => logProbs64(logits, 7) },
+  {
+    name: 'crossEntropy, weighted mean',
+    shapes: [[5, 7]],
+    run: ([logits]) => ops.crossEntropy(logits, targets, tokenWeights),
+    forward64: ([logits]) => {
+      const logProbs = logProbs64(logits, 7);
+      let total = 0;
+      let weight = 0;
+      targets.forEach((target, r) => {
+        if (target < 0) return;
+        total -= tokenWeights[r] * logProbs[r];
+        weight += tokenWeights[r];
+      });
+      return Float64Array.of(total / weight);
+    },
+  },
+  {
+    name: 'crossEntropy, sum',
+    shapes: [[5, 7]],
+    run: ([logits]) => ops.crossEntropy(logits, targets, undefined, { reduction: 'sum' }),
+    forward64: ([logits]) => Float64Array.of(-logProbs64(logits, 7).reduce((total, value) => total + value, 0)),
+  },
+  { name: 'sum', shapes: [[3, 5]], run: ([x]) => ops.sum(x), forward64: ([x]) => Float64Array.of(x.reduce((total, value) => total + value, 0)) },
+  { name: 'mean', shapes: [[3, 5]], run: ([x]) => ops.mean(x), forward64: ([x]) => Float64Array.of(x.reduce((total, value) => total + value, 0) / 15) },
+  { name: 'reshape', shapes: [[3, 4]], run: ([x]) => ops.mul(ops.reshape(x, [2, -1]), ops.reshape(x, [2, 6])), forward64: ([x]) => x.map((value) => value * value) },
+  {
+    name: 'transpose',
+    shapes: [[2, 3, 4]],
+    run: ([x]) => ops.transpose(x, 0, 2),
+    forward64: ([x]) => {
+      const out = new Float64Array(24);
+      for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 4; k++) out[k * 6 + j * 2 + i] = x[i * 12 + j * 4 + k];
+      return out;
+    },
+  },
+  {
+    name: 'concat and narrow',
+    shapes: [[2, 3, 2], [2, 1, 2]],
+    run: ([a, b]) => ops.narrow(ops.concat([a, b], 1), 1, 1, 3),
+    forward64: ([a, b]) => Float64Array.from([a[2], a[3], a[4], a[5], b[0], b[1], a[8], a[9], a[10], a[11], b[2], b[3]]),
+  },
+  {
+    name: 'dropout',
+    shapes: [[12]],
+    run: ([x]) => ops.dropout(x, 0.25, new Rng(7)),
+    forward64: ([x]) => {
+      const rng = new Rng(7);
+      return x.map((value) => (rng.nextFloat() < 0.25 ? 0 : value / 0.75));
+    },
+  },
+];
