@@ -30,6 +30,7 @@ const MODELS: ModelSpec[] = [
 const args = process.argv.slice(2);
 const profile = args.includes('--profile');
 const includeSlowReference = args.includes('--all');
+const skipReference = args.includes('--native-only');
 
 function measureSgemm(backend: KernelBackend): number {
   let best = 0;
@@ -127,7 +128,7 @@ function main(): void {
     const runs: { backend: KernelBackend; seconds: number; steps: number; batch: number }[] = [];
     if (native.backend) runs.push({ backend: native.backend, seconds: 4, steps: 20, batch: spec.batch });
     // The reference kernels are ~100× slower: one step on a smaller batch, and only on the small model unless --all.
-    if (spec.label === '1M' || includeSlowReference) runs.push({ backend: getReferenceBackend(), seconds: 0, steps: 1, batch: 2 });
+    if (!skipReference && (spec.label === '1M' || includeSlowReference)) runs.push({ backend: getReferenceBackend(), seconds: 0, steps: 1, batch: 2 });
     for (const run of runs) {
       const result = benchmarkTraining(spec, run.backend, run.seconds, run.steps, run.batch);
       results.push({ model: spec.label, backend: run.backend.name, parameters: result.parameters, tokensPerSec: Math.round(result.tokensPerSec), gflops: Number(result.gflops.toFixed(2)), fractionOfSgemm: Number((result.gflops / sgemmGflops).toFixed(3)) });

@@ -26,13 +26,30 @@ function excerpt(text: string, length = 80): string {
   return flat.length > length ? `${flat.slice(0, length - 3)}...` : flat;
 }
 
+// Patterns are compiled once per tag set; parsing runs for every model output.
+const openingPatterns = new Map<string, RegExp>();
+const closingPatterns = new Map<string, RegExp>();
+
+function openingPattern(tags: string[]): RegExp {
+  const key = tags.join('|');
+  let pattern = openingPatterns.get(key);
+  if (!pattern) openingPatterns.set(key, (pattern = new RegExp(`<\\s*(${tags.map(escapeForPattern).join('|')})\\s*>`, 'gi')));
+  return pattern;
+}
+
+function closingPattern(tag: string): RegExp {
+  let pattern = closingPatterns.get(tag);
+  if (!pattern) closingPatterns.set(tag, (pattern = new RegExp(`<\\s*/\\s*${escapeForPattern(tag)}\\s*>`, 'gi')));
+  return pattern;
+}
+
 /** Position of the first closing tag at or after `from`; remembered per tag so long outputs stay linear. */
 function createClosingFinder(output: string): (tag: string, from: number) => number {
   const found = new Map<string, { from: number; at: number }>();
   return (tag, from) => {
     const known = found.get(tag);
     if (known && from >= known.from && (known.at === -1 || from <= known.at)) return known.at;
-    const pattern = new RegExp(`<\\s*/\\s*${escapeForPattern(tag)}\\s*>`, 'gi');
+    const pattern = closingPattern(tag);
     pattern.lastIndex = from;
     const match = pattern.exec(output);
     const at = match ? match.index : -1;
@@ -43,7 +60,7 @@ function createClosingFinder(output: string): (tag: string, from: number) => num
 
 export function parseAction(output: string, tools: ToolLookup): Action {
   const tags = [...new Set([...tools.tags(), ...BUILTIN_ACTION_TAGS, ANSWER_TAG])];
-  const opening = new RegExp(`<\\s*(${tags.map(escapeForPattern).join('|')})\\s*>`, 'gi');
+  const opening = openingPattern(tags);
   const findClosing = createClosingFinder(output);
   let firstUnclosed: string | null = null;
   for (const match of output.matchAll(opening)) {

@@ -125,7 +125,8 @@ export class TrainingSetBuilder {
       reference: buildReference(summary.question),
     };
     const contextHash = hashJson(step.context);
-    const recordHash = hashJson([contextHash, step.action]);
+    // Repeats are removed within a split, so a record never disappears from training because its twin went to validation.
+    const recordHash = hashJson([validation ? 'validation' : 'train', contextHash, step.action]);
     if (this.seenRecords.has(recordHash)) {
       this.duplicatesRemoved += 1;
     } else {

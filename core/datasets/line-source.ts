@@ -19,7 +19,8 @@ export async function* readStreamLines(stream: Readable): AsyncGenerator<Numbere
   try {
     for await (const text of reader) {
       line += 1;
-      yield { line, text };
+      // Files saved by some editors start with a byte-order mark that JSON.parse refuses.
+      yield { line, text: line === 1 && text.startsWith('\uFEFF') ? text.slice(1) : text };
     }
   } finally {
     reader.close();

@@ -10,6 +10,20 @@ const NUMBER_WORDS: Record<string, number[]> = {
 };
 const WORD = /[a-z]+/g;
 
+const extracted = new Map<string, readonly number[]>();
+const EXTRACTED_LIMIT = 4096;
+
+/** extractNumbers, remembered per text: every step of a trajectory rereads the same question and results. */
+function extractNumbersOnce(text: string): readonly number[] {
+  let values = extracted.get(text);
+  if (values === undefined) {
+    if (extracted.size >= EXTRACTED_LIMIT) extracted.clear();
+    values = extractNumbers(text);
+    extracted.set(text, values);
+  }
+  return values;
+}
+
 /** Numbers written in a text, digits and common number words; a percentage also yields its fraction. */
 export function extractNumbers(text: string): number[] {
   const values: number[] = [];
@@ -26,9 +40,12 @@ export function extractNumbers(text: string): number[] {
   return values;
 }
 
-/** Nine significant digits: values equal up to float noise (0.1 + 0.2 and 0.3) share a key. */
+/**
+ * Values equal up to float noise (0.1 + 0.2 and 0.3) share a key: six decimals below a million (the
+ * common case, and cheap), nine significant digits above.
+ */
 function keyOf(value: number): number {
-  return Number(value.toPrecision(9));
+  return Math.abs(value) < 1e6 ? Math.round(value * 1e6) : Number(value.toPrecision(9));
 }
 
 /** A set of known numbers with tolerant membership and one-operation derivability. */
@@ -70,7 +87,7 @@ export class KnownNumbers {
 
 /** The result part of a "QUERY -> RESULT" tool message: the query is the model's own writing, not evidence. */
 export function resultOfToolMessage(content: string): string {
-  const arrow = content.lastIndexOf(' -> ');
+  const arrow = content.indexOf(' -> ');
   return arrow >= 0 ? content.slice(arrow + 4) : content;
 }
 
@@ -85,7 +102,7 @@ export function collectContextNumbers(context: readonly Message[]): KnownNumbers
     if (message.role === 'assistant') afterModel = true;
     if (message.role !== 'user') continue;
     const text = afterModel ? resultOfToolMessage(message.content) : message.content;
-    for (const value of extractNumbers(text)) known.add(value);
+    for (const value of extractNumbersOnce(text)) known.add(value);
   }
   return known;
 }

@@ -2,6 +2,7 @@
 import { DatasetRow } from '../schemas/dataset-row';
 import { Step } from '../schemas/step';
 import { RuleVerdict } from './math-rule-judge';
+import { resultOfToolMessage } from './context-numbers';
 import { normalizeAnswer } from './qa-answer-match';
 
 export const QA_RULE_JUDGE = 'rule:qa';
@@ -20,13 +21,33 @@ function collectRetrievedText(step: Step): string {
   let afterModel = false;
   for (const message of step.context) {
     if (message.role === 'assistant') afterModel = true;
-    else if (message.role === 'user' && afterModel) parts.push(message.content);
+    else if (message.role === 'user' && afterModel) parts.push(resultOfToolMessage(message.content));
   }
-  return parts.join('\n');
+  return parts.join('\n\n');
 }
 
-function containsTitle(text: string, title: string): boolean {
-  return text.toLowerCase().includes(title.toLowerCase());
+const HEADER = /^(.{1,300}?): /;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Whether retrieved text holds the paragraph titled `title`. The search tool writes each document as
+ * "Title: text", paragraphs separated by blank lines, so titles are read from those headers; text in
+ * another shape falls back to the title appearing as a whole phrase, case-sensitively.
+ */
+export function containsTitle(text: string, title: string): boolean {
+  const wanted = title.trim().toLowerCase();
+  let sawHeader = false;
+  for (const paragraph of text.split(/\n\s*\n/)) {
+    const trimmed = paragraph.trim();
+    if (!HEADER.test(trimmed)) continue;
+    sawHeader = true;
+    if (trimmed.toLowerCase().startsWith(`${wanted}: `)) return true;
+  }
+  if (sawHeader) return false;
+  return new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(title.trim())}($|[^\\p{L}\\p{N}])`, 'u').test(text);
 }
 
 function containsPhrase(text: string, phrase: string): boolean {

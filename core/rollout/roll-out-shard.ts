@@ -12,11 +12,12 @@ import { RUN_FILES } from '../store/run-keys';
 import { RunStore } from '../store/run-store';
 import { createToolRegistry } from '../tools/create-tool-registry';
 import { ToolRegistry } from '../tools/tool-registry';
-import { deleteRolloutProgress, progressPartKey, readRolloutProgress } from './rollout-progress';
+import { deleteRolloutProgress, ProgressWriter, ProgressWriterOptions, readRolloutProgress } from './rollout-progress';
 import { computeShardBudget } from './shard-budget';
 import { ShardIncompleteError } from './shard-incomplete-error';
 
 export const DEFAULT_RESERVE_MS = 90_000;
+export const DEFAULT_PROGRESS: ProgressWriterOptions = { intervalMs: 5_000, maxQuestions: 25 };
 
 export interface RolloutShardInput {
   objects: ObjectStore;
@@ -30,6 +31,8 @@ export interface RolloutShardInput {
   remainingTimeMs?: () => number;
   /** Time kept free at the end for in-flight questions and the final write. */
   reserveMs?: number;
+  /** How often finished questions are saved as progress. */
+  progress?: ProgressWriterOptions;
 }
 
 export interface RolloutShardResult {
@@ -110,8 +113,7 @@ export async function rollOutShard(input: RolloutShardInput): Promise<RolloutSha
   });
 
   const inFlight = new Map<number, { trajectories: Trajectory[]; remaining: number; startedAt: number }>();
-  const writes: Promise<void>[] = [];
-  const writeFailures: unknown[] = [];
+  const progress = new ProgressWriter(store, shard, input.progress ?? DEFAULT_PROGRESS);
   let slowestQuestionMs = 0;
   let stopped = false;
   let next = 0;
@@ -119,10 +121,7 @@ export async function rollOutShard(input: RolloutShardInput): Promise<RolloutSha
   const completeQuestion = (question: number, trajectories: Trajectory[]) => {
     trajectories.sort((left, right) => left.sample - right.sample);
     finished.set(question, trajectories);
-    // Saving does not hold up the worker; every write is awaited before the shard finishes.
-    writes.push(store.putJsonLines(progressPartKey(shard, question), trajectories).then(() => undefined, (error: unknown) => {
-      writeFailures.push(error);
-    }));
+    progress.add(question, trajectories);
   };
 
   const work = async () => {
@@ -151,9 +150,11 @@ export async function rollOutShard(input: RolloutShardInput): Promise<RolloutSha
   };
 
   await Promise.all(Array.from({ length: Math.min(config.concurrency.rollout, Math.max(1, tasks.length)) }, work));
-  await Promise.all(writes);
-  if (writeFailures.length > 0) throw writeFailures[0];
-  if (finished.size < rows.length) throw new ShardIncompleteError(shard, finished.size, rows.length);
+  if (finished.size < rows.length) {
+    await progress.flush();
+    throw new ShardIncompleteError(shard, finished.size, rows.length);
+  }
+  await progress.settle();
 
   const trajectories = rows.flatMap((_, question) => finished.get(question)!);
   await store.putJsonLines(RUN_FILES.trajectories(shard), trajectories);

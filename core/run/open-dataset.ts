@@ -1,6 +1,6 @@
 // Opens a config's dataset reference as two re-readable streams: rows (with per-line errors) and corpus documents.
 import { DatasetEntry, fileLineSource, LineSource, LoaderFormat, streamCorpus, streamDataset } from '../datasets';
-import { CorpusDocument, CorpusDocumentSchema, DatasetRef, describeIssues } from '../schemas';
+import { CorpusDocument, CorpusDocumentSchema, DatasetRef, DatasetRowSchema, describeIssues } from '../schemas';
 import { datasetKeys, ObjectStore } from '../store';
 import { BUILTIN_DEFAULT_COUNT, generateBuiltinTasks } from './builtin-tasks';
 import { describeSource, parseDatasetSource } from './dataset-source';
@@ -61,7 +61,13 @@ export function openDataset(ref: DatasetRef, objects: ObjectStore, options: Open
         location,
         rows: async function* generatedRows() {
           let line = 0;
-          for (const row of generate().rows) yield { line: ++line, row, documents: [] };
+          // Generated rows are checked like any other source: a generator bug shows up as row errors.
+          for (const candidate of generate().rows) {
+            line += 1;
+            const checked = DatasetRowSchema.safeParse(candidate);
+            if (checked.success) yield { line, row: checked.data, documents: [] };
+            else yield { line, error: describeIssues(checked.error, candidate).join('; ') };
+          }
         },
         corpus: async function* generatedCorpus() {
           yield* generate().corpus;

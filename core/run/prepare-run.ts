@@ -23,10 +23,15 @@ export interface ShardManifestItem {
 async function recordFailure(store: RunStore, error: unknown): Promise<void> {
   const failure = error as Error;
   const cause = error instanceof ConfigValidationError ? error.problems.join('\n') : failure.message;
-  await store.updateStatus({
-    state: 'FAILED', stage: 'prepare', stageState: 'FAILED',
-    error: { stage: 'prepare', error: failure.name || 'Error', cause },
-  });
+  try {
+    await store.updateStatus({
+      state: 'FAILED', stage: 'prepare', stageState: 'FAILED',
+      error: { stage: 'prepare', error: failure.name || 'Error', cause },
+    });
+  } catch (statusError) {
+    // The original error is the one worth throwing; a status write that fails too is only logged.
+    console.error(`could not record the failure in ${store.key('status.json')}: ${(statusError as Error).message}`);
+  }
 }
 
 function noQuestions(location: string, errors: DatasetLineError[]): DatasetSourceError {

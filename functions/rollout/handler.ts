@@ -5,10 +5,11 @@ import { parseWith } from '../../core/schemas';
 import { RUN_ID_PATTERN } from '../../core/schemas/run-config';
 import { ObjectStore, resolveS3Settings } from '../../core/store';
 
-export const RolloutEventSchema = z.union([
-  z.looseObject({ runId: z.string().regex(RUN_ID_PATTERN, 'a run id'), shard: z.string().min(1) }),
-  z.looseObject({ runId: z.string().regex(RUN_ID_PATTERN, 'a run id'), shardKey: z.string().regex(/\/shards\/[^/]+\.jsonl$/, 'a key runs/<run>/shards/<shard>.jsonl') }),
-]);
+export const RolloutEventSchema = z.looseObject({
+  runId: z.string().regex(RUN_ID_PATTERN, 'a run id matching [a-z0-9][a-z0-9-]{0,62}'),
+  shard: z.string().regex(/^[A-Za-z0-9._=+-]+$/, 'a shard name such as shard-00000').optional(),
+  shardKey: z.string().regex(/\/shards\/[^/]+\.jsonl$/, 'a key runs/<run>/shards/<shard>.jsonl').optional(),
+}).refine((event) => event.shard !== undefined || event.shardKey !== undefined, { message: 'a "shard" (or "shardKey") field', path: ['shard'] });
 
 /** The part of the Lambda context the handler reads. */
 export interface RolloutContext {
@@ -17,8 +18,8 @@ export interface RolloutContext {
 
 /** Accepts the shard name or its key (runs/<run>/shards/<shard>.jsonl). */
 export function readShardName(event: z.infer<typeof RolloutEventSchema>): string {
-  if ('shard' in event && typeof event.shard === 'string') return event.shard;
-  const key = (event as { shardKey: string }).shardKey;
+  if (event.shard !== undefined) return event.shard;
+  const key = event.shardKey!;
   const expected = `runs/${event.runId}/shards/`;
   if (!key.startsWith(expected)) throw new Error(`rollout event: expected shardKey under ${expected}, received ${JSON.stringify(key)}`);
   return key.slice(expected.length).replace(/\.jsonl$/, '');

@@ -162,7 +162,7 @@ export class PipelineStateMachine extends Construct {
   private trainTask(props: PipelineStateMachineProps): tasks.BatchSubmitJob {
     const { trainer } = props;
     const attempts = props.settings.batch.attempts;
-    const task = new tasks.BatchSubmitJob(this, 'Train', {
+    const task = new TrainJobTask(this, 'Train', {
       jobName: sfn.JsonPath.format('swirl-train-{}', sfn.JsonPath.stringAt('$.run.runId')),
       jobQueueArn: trainer.jobQueue.jobQueueArn,
       jobDefinitionArn: trainer.jobDefinition.jobDefinitionArn,
@@ -170,11 +170,29 @@ export class PipelineStateMachine extends Construct {
       containerOverrides: { environment: { SWIRL_RUN_ID: sfn.JsonPath.stringAt('$.run.runId') } },
       integrationPattern: sfn.IntegrationPattern.RUN_JOB,
       // Every Batch attempt may run to its own timeout, plus time queued for capacity.
-      taskTimeout: sfn.Timeout.duration(Duration.minutes(trainer.attemptTimeout.toMinutes() * attempts + 60)),
+      stateTimeout: Duration.minutes(trainer.attemptTimeout.toMinutes() * attempts + 60),
       resultPath: sfn.JsonPath.DISCARD,
     });
     task.addRetry({ errors: BATCH_SERVICE_ERRORS, interval: Duration.seconds(10), backoffRate: 2, maxAttempts: 3 });
     return task;
+  }
+}
+
+/**
+ * BatchSubmitJob renders taskTimeout as the job's per-attempt timeout, overriding the job definition's;
+ * the state needs its own TimeoutSeconds instead, which this adds.
+ */
+class TrainJobTask extends tasks.BatchSubmitJob {
+  private readonly stateTimeout: Duration;
+
+  constructor(scope: Construct, id: string, props: tasks.BatchSubmitJobProps & { stateTimeout: Duration }) {
+    const { stateTimeout, ...rest } = props;
+    super(scope, id, rest);
+    this.stateTimeout = stateTimeout;
+  }
+
+  override toStateJson(topLevelQueryLanguage?: sfn.QueryLanguage): object {
+    return { ...super.toStateJson(topLevelQueryLanguage), TimeoutSeconds: this.stateTimeout.toSeconds() };
   }
 }
 

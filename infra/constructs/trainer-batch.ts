@@ -81,9 +81,10 @@ export class TrainerBatch extends Construct {
       timeout: this.attemptTimeout,
       retryAttempts: options.attempts,
       retryStrategies: [
+        // "Host EC2*" covers spot reclaims and instance failures; the trainer resumes from its last checkpoint.
         batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.SPOT_INSTANCE_RECLAIMED),
         batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.CANNOT_PULL_CONTAINER),
-        batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.custom({ onStatusReason: 'Host EC2*' })),
+        batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.custom({ onReason: 'CannotStartContainerError*' })),
         batch.RetryStrategy.of(batch.Action.EXIT, batch.Reason.custom({ onReason: '*' })),
       ],
       parameters: { runId: 'unset' },

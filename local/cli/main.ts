@@ -3,6 +3,10 @@ import { Command, CommanderError } from 'commander';
 import { CliError, EXIT_INVALID } from './cli-error';
 import { registerDatasetsCommand } from './commands/datasets';
 import { registerValidateCommand } from './commands/validate';
+import { registerRunCommand } from './commands/run';
+import { registerStatusCommand } from './commands/status';
+import { registerSubmitCommand } from './commands/submit';
+import { registerUpCommand } from './commands/up';
 
 /**
  * Commands, in the order `swirl --help` lists them. To add one, write commands/<name>.ts exporting
@@ -11,6 +15,10 @@ import { registerValidateCommand } from './commands/validate';
 const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerValidateCommand,
   registerDatasetsCommand,
+  registerRunCommand,
+  registerStatusCommand,
+  registerSubmitCommand,
+  registerUpCommand,
 ];
 
 export function createProgram(): Command {
@@ -28,7 +36,7 @@ export function createProgram(): Command {
 export async function runCli(argv: string[] = process.argv): Promise<number> {
   // Local runs may read dataset files from this machine; Lambdas never can.
   process.env.SWIRL_ALLOW_LOCAL_FILES ??= '1';
-  process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   try {
     await createProgram().parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

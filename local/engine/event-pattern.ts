@@ -69,6 +69,29 @@ export function readEventPath(event: JsonValue, path: string): JsonValue | undef
   return current;
 }
 
+/** Fills `<name>` placeholders: inside a JSON string a value goes in as escaped text, elsewhere as JSON (EventBridge's rule). */
+function fillInputTemplate(template: string, values: Record<string, JsonValue | undefined>): string {
+  let output = '';
+  let inString = false;
+  for (let index = 0; index < template.length; index += 1) {
+    const character = template[index];
+    if (character === '"' && template[index - 1] !== '\\') inString = !inString;
+    if (character === '<') {
+      const close = template.indexOf('>', index);
+      const name = close > index ? template.slice(index + 1, close) : '';
+      if (name in values) {
+        const value = values[name] ?? null;
+        const json = JSON.stringify(value);
+        output += inString ? (typeof value === 'string' ? json.slice(1, -1) : JSON.stringify(json).slice(1, -1)) : json;
+        index = close;
+        continue;
+      }
+    }
+    output += character;
+  }
+  return output;
+}
+
 export interface RuleTarget {
   Input?: string;
   InputPath?: string;
@@ -84,14 +107,7 @@ export function renderTargetInput(target: RuleTarget, event: JsonValue): JsonVal
   for (const [name, path] of Object.entries(target.InputTransformer.InputPathsMap ?? {})) values[name] = readEventPath(event, path);
   values['aws.events.event'] = event;
   values['aws.events.event.json'] = event;
-  const template = target.InputTransformer.InputTemplate;
-  // Inside quotes a value goes in as raw text; elsewhere as JSON, which is how EventBridge fills placeholders.
-  const rendered = template.replace(/(")?<([A-Za-z0-9_.-]+)>(")?/g, (whole, open: string | undefined, name: string, close: string | undefined) => {
-    if (!(name in values)) return whole;
-    const value = values[name] ?? null;
-    if (open && close) return `"${typeof value === 'string' ? JSON.stringify(value).slice(1, -1) : JSON.stringify(value).replace(/"/g, '\\"')}"`;
-    return `${open ?? ''}${JSON.stringify(value)}${close ?? ''}`;
-  });
+  const rendered = fillInputTemplate(target.InputTransformer.InputTemplate, values);
   try {
     return JSON.parse(rendered) as JsonValue;
   } catch {

@@ -75,6 +75,8 @@ export async function callHandler(handler: LambdaHandler, event: JsonValue, targ
       const errorMessage = `Task timed out after ${timeoutSeconds.toFixed(2)} seconds`;
       reject(new TaskError('Sandbox.Timedout', JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage })));
     }, timeoutSeconds * 1000);
+    // A pending function timeout must not keep the process alive once the execution has moved on.
+    timer.unref();
   });
   try {
     // The event is a deep copy, as it would be after crossing the network, so a handler cannot alter the execution's state.

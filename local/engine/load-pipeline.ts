@@ -6,12 +6,16 @@ import { AslDefinition } from './asl-types';
 import { BatchLaunch, BatchJob, JobDefinition } from './batch-job-runner';
 import { LambdaTarget } from './lambda-invoker';
 import { LocalStateMachine } from './local-state-machine';
-import { CloudFormationTemplate } from './synthesize';
+import { CloudFormationTemplate, SynthesizedStack, synthesizeStack } from './synthesize';
 import { toTriggerRule, TriggerRule } from './trigger-rule';
 
 export interface LocalPipelineOptions {
   s3: S3Settings;
   root?: string;
+  /** Runs this script (with tsx) as the Batch job's entry point instead of the job definition's trainer entry. */
+  trainerEntry?: string;
+  /** Adjusts a Lambda task's target, e.g. to wrap a handler. */
+  adjustLambda?: (target: LambdaTarget, task: { stateName: string; functionName: string }) => LambdaTarget;
   /** Replaces how the Batch job is launched (e.g. a tiny script when the trainer is not needed). */
   launchBatchJob?: (job: BatchJob) => BatchLaunch;
   /** Extra environment for the Batch job (e.g. a tiny trainer configuration). */
@@ -55,13 +59,15 @@ export function createLocalPipeline(template: CloudFormationTemplate, options: L
       };
     }
   }
-  const lambdas = ({ functionName }: { stateName: string; functionName: string }): LambdaTarget | undefined => {
-    const resource = functions.get(functionName);
+  const lambdas = (task: { stateName: string; functionName: string }): LambdaTarget | undefined => {
+    const resource = functions.get(task.functionName);
     if (!resource) return undefined;
     const handlerPath = resource.entry ?? (resource.stage ? `functions/${resource.stage}/handler.ts` : undefined);
     if (!handlerPath) return undefined;
-    return { handlerPath, stage: resource.stage ?? undefined, functionName: resource.functionName, timeoutSeconds: resource.timeoutSeconds };
+    const target = { handlerPath, stage: resource.stage ?? undefined, functionName: resource.functionName, timeoutSeconds: resource.timeoutSeconds };
+    return options.adjustLambda ? options.adjustLambda(target, task) : target;
   };
+  if (options.trainerEntry) for (const definition of Object.values(jobDefinitions)) definition.entry = options.trainerEntry;
   const definition = extracted.definition as unknown as AslDefinition;
   const machine = new LocalStateMachine({
     definition,
@@ -75,4 +81,10 @@ export function createLocalPipeline(template: CloudFormationTemplate, options: L
   });
   const rules = extractTriggerRules(template as never, { bucketName: options.s3.bucket, region: options.s3.region }).map(toTriggerRule);
   return { machine, rules, definition };
+}
+
+/** Synthesizes (or reads from the cache) the stack and builds the local pipeline from it. */
+export function loadLocalPipeline(options: LocalPipelineOptions & { settings?: object; synthCacheDirectory?: string }): LocalPipeline & { synthesized: SynthesizedStack } {
+  const synthesized = synthesizeStack({ root: options.root, settings: options.settings, cacheDirectory: options.synthCacheDirectory });
+  return { ...createLocalPipeline(synthesized.template, options), synthesized };
 }

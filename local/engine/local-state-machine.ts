@@ -163,7 +163,13 @@ export class LocalStateMachine {
         const functionName = task.kind === 'lambda-invoke' ? String(((input ?? {}) as JsonObject).FunctionName ?? '') : task.resource;
         const target = this.resolveLambda(task, functionName);
         if (!target) throw new TaskError('Lambda.ResourceNotFoundException', `no local handler for function ${JSON.stringify(functionName)} (state ${task.stateName})`);
-        const handler = loadHandler(target, this.root);
+        let handler;
+        try {
+          handler = loadHandler(target, this.root);
+        } catch (error) {
+          // Lambda reports a handler that fails to load as Runtime.ImportModuleError on every invocation.
+          throw new TaskError('Runtime.ImportModuleError', JSON.stringify({ errorType: 'Runtime.ImportModuleError', errorMessage: (error as Error).message }));
+        }
         return task.kind === 'lambda-invoke' ? invokeLambdaIntegration(handler, input, target) : callHandler(handler, input, target);
       }
       case 'batch-sync':

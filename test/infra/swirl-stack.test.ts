@@ -79,7 +79,7 @@ describe('config trigger', () => {
 
   it('starts the state machine with only the bucket and key', () => {
     const target = (rule.Properties.Targets as Array<{ Arn: unknown; InputTransformer: { InputPathsMap: Record<string, string>; InputTemplate: string } }>)[0];
-    expect(renderArn(target.Arn)).toMatch(/^<PipelinePipeline[0-9A-F]+>$/);
+    expect(renderArn(target.Arn)).toMatch(/^<Pipeline[0-9A-F]{8}>$/);
     const paths = Object.values(target.InputTransformer.InputPathsMap).sort();
     expect(paths).toEqual(['$.detail.bucket.name', '$.detail.object.key']);
     expect(target.InputTransformer.InputTemplate.replace(/\s/g, '')).toMatch(/^\{"bucket":<[^>]+>,"key":<[^>]+>\}$/);
@@ -136,7 +136,8 @@ describe('trainer on Batch', () => {
         Attempts: 4,
         EvaluateOnExit: Match.arrayWith([
           { Action: 'RETRY', OnStatusReason: 'Host EC2*' },
-          { Action: 'RETRY', OnStatusReason: 'Host EC2 (instance {instanceId}) terminated.' },
+          { Action: 'RETRY', OnReason: 'CannotStartContainerError*' },
+          { Action: 'EXIT', OnReason: '*' },
         ]),
       },
       Timeout: { AttemptDurationSeconds: 720 * 60 },
@@ -166,7 +167,7 @@ describe('retraining schedule', () => {
     expect(schedule.Properties.ScheduleExpression).toBe('cron(0 3 * * ? *)');
     expect(schedule.Properties.ScheduleExpressionTimezone).toBe('UTC');
     const target = schedule.Properties.Target as { Arn: unknown; Input: unknown; RoleArn: unknown };
-    expect(renderArn(target.Arn)).toMatch(/^<PipelinePipeline[0-9A-F]+>$/);
+    expect(renderArn(target.Arn)).toMatch(/^<Pipeline[0-9A-F]{8}>$/);
     const input = renderArn(target.Input);
     expect(input).toContain('"key":"schedules/nightly.json"');
     expect(input).toContain('"runIdPrefix":"nightly"');

@@ -16,7 +16,7 @@
         "/usr/include/openblas"
       ],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
-      "cflags_cc": ["-O3", "-std=c++17", "-fopenmp", "-ffp-contract=fast"],
+      "cflags_cc": ["-O3", "-std=c++17", "-fopenmp", "-ffp-contract=fast", "<!@(node arch-flags.cjs)"],
       "cflags_cc!": ["-fno-exceptions"],
       "libraries": ["-lopenblas", "-fopenmp"]
     }

@@ -1,54 +1,55 @@
-// How often a demonstrated policy errs, per situation: uneven on purpose, like a real weak model with blind spots.
+// How often a demonstrated policy errs, per situation: mostly rare slips, plus a few blind spots where it is usually wrong.
 import { createSeededRandom } from '../seeded-random';
 
 export interface MistakeOptions {
-  /** Mean chance of a mistake at a decision point (0–1). */
+  /** Chance of a mistake at an ordinary decision point (0–1), split between wrong steps and premature answers. */
   mistakeRate: number;
   /** Chance that a wrong step is followed by a correction instead of carrying on. Default 0.3. */
   recoveryRate?: number;
   /**
-   * How uneven the mistake rates are across situations (0 = the same everywhere, 1 = from 0 to twice the mean).
-   * Unevenness makes some situations mostly wrong, so even greedy decoding inherits the mistakes. Default 0.9.
+   * Situations (relations to follow, operations to compute) where the policy has a blind spot. Blind spots make
+   * the mistake the most likely action, so even greedy decoding inherits it, as with a real weak model. Default 1.
    */
-  spread?: number;
-  /** Share of the mean rate spent on answering too early instead of on wrong steps. Default 0.3. */
+  blindSpots?: number;
+  /** Wrong-step chance in a blind spot. Default 0.7. */
+  blindSpotRate?: number;
+  /** Share of the ordinary mistake rate spent on answering too early instead of on wrong steps. Default 0.3. */
   prematureShare?: number;
 }
 
 export interface MistakeProfile {
-  /** Chance of a wrong step in a situation (a relation to follow, an operation to compute). */
+  /** Chance of a wrong step in a situation. */
   wrongStepRate(situation: string): number;
   prematureRate: number;
   recoveryRate: number;
+  /** The situations chosen as blind spots (seed-dependent). */
+  blindSpots: readonly string[];
 }
-
-const MAX_RATE = 0.95;
 
 function checkRate(name: string, value: number): void {
   if (!Number.isFinite(value) || value < 0 || value > 1) throw new RangeError(`${name}: expected a number from 0 to 1, received ${String(value)}`);
 }
 
-/** Rates are assigned to situations in a seed-dependent order, spaced evenly around the mean. */
 export function createMistakeProfile(situations: readonly string[], seed: number, options: MistakeOptions): MistakeProfile {
-  const { mistakeRate, recoveryRate = 0.3, spread = 0.9, prematureShare = 0.3 } = options;
+  const { mistakeRate, recoveryRate = 0.3, blindSpots = 1, blindSpotRate = 0.7, prematureShare = 0.3 } = options;
   checkRate('mistakeRate', mistakeRate);
   checkRate('recoveryRate', recoveryRate);
-  checkRate('spread', spread);
+  checkRate('blindSpotRate', blindSpotRate);
   checkRate('prematureShare', prematureShare);
-  const order = createSeededRandom(`mistakes:${seed}:${situations.join(',')}`).shuffle(situations);
-  const rates = new Map<string, number>();
-  const wrongStepMean = mistakeRate * (1 - prematureShare);
-  order.forEach((situation, position) => {
-    const offset = order.length === 1 ? 0 : 1 - (2 * position) / (order.length - 1);
-    rates.set(situation, Math.min(MAX_RATE, Math.max(0, wrongStepMean * (1 + spread * offset))));
-  });
+  if (!Number.isInteger(blindSpots) || blindSpots < 0 || blindSpots > situations.length) {
+    throw new RangeError(`blindSpots: expected an integer from 0 to ${situations.length}, received ${String(blindSpots)}`);
+  }
+  const chosen = createSeededRandom(`blind-spots:${seed}:${situations.join(',')}`).shuffle(situations).slice(0, blindSpots);
+  const ordinary = mistakeRate * (1 - prematureShare);
   return {
     wrongStepRate(situation: string): number {
-      const rate = rates.get(situation);
-      if (rate === undefined) throw new Error(`mistake profile: unknown situation ${JSON.stringify(situation)}; expected one of ${situations.join(', ')}`);
-      return rate;
+      if (!situations.includes(situation)) {
+        throw new Error(`mistake profile: unknown situation ${JSON.stringify(situation)}; expected one of ${situations.join(', ')}`);
+      }
+      return chosen.includes(situation) ? blindSpotRate : ordinary;
     },
-    prematureRate: Math.min(MAX_RATE, mistakeRate * prematureShare),
+    prematureRate: mistakeRate * prematureShare,
     recoveryRate,
+    blindSpots: chosen,
   };
 }

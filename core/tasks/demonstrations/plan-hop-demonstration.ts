@@ -80,5 +80,5 @@ export function planHopDemonstration(
   return plan;
 }
 
-/** The situations a hop policy can get wrong: which relation it must follow. */
-export const HOP_SITUATIONS = ['birthplace', 'employer', 'founder', 'home city', 'creator', 'publisher', 'region'] as const;
+/** The situations a hop policy can get wrong: which relation it must follow (a city names only its region, so no choice there). */
+export const HOP_SITUATIONS = ['birthplace', 'employer', 'founder', 'home city', 'creator', 'publisher'] as const;

@@ -105,7 +105,9 @@ describe('OpenAI-compatible provider against a local chat-completions server', (
   });
 
   it('keeps at most maxConcurrency calls in flight', async () => {
-    server.setHandler((_request, response) => setTimeout(() => sendJson(response, 200, completion('<answer>4</answer>')), 30));
+    server.setHandler((_request, response) => {
+      setTimeout(() => sendJson(response, 200, completion('<answer>4</answer>')), 30);
+    });
     const provider = create({ maxConcurrency: 3 });
     await Promise.all(Array.from({ length: 12 }, () => provider.generate(messages)));
     expect(server.requests).toHaveLength(12);

@@ -62,6 +62,24 @@ describe('prepareRun over the embedded S3 server', () => {
     await expect(prepareRun(objects, event)).rejects.toThrow(/SWIRL_ALLOW_LOCAL_FILES=1/);
   });
 
+  it('generates builtin tasks deterministically, with their corpus', async () => {
+    const config = { runId: 'hop-run', dataset: { source: 'builtin:hop:train', format: 'hop', limit: 12 }, policy, concurrency: { questionsPerShard: 5 },
+      eval: [{ name: 'hop-test', source: 'builtin:hop:test', format: 'hop', limit: 4 }] };
+    const event = await putConfig('hop-run', config);
+    expect(await prepareRun(objects, event)).toMatchObject({ runId: 'hop-run', shardCount: 3 });
+    const store = new RunStore(objects, 'hop-run');
+    const first = await store.readAllJsonLines('shards/shard-00000.jsonl', DatasetRowSchema);
+    expect(first).toHaveLength(5);
+    expect(first.every((row) => row.task === 'qa')).toBe(true);
+    const corpus = await store.readAllJsonLines(PREPARE_FILES.corpus, CorpusDocumentSchema);
+    expect(corpus.length).toBeGreaterThan(0);
+    const evalRows = await store.readAllJsonLines(PREPARE_FILES.evalQuestions('hop-test'), DatasetRowSchema);
+    expect(evalRows).toHaveLength(4);
+    expect(evalRows.map((row) => row.id)).not.toContain(first[0].id);
+    await prepareRun(objects, event);
+    expect(await store.readAllJsonLines('shards/shard-00000.jsonl', DatasetRowSchema)).toEqual(first);
+  });
+
   describeWithSharedData('with the real datasets', () => {
     beforeAll(async () => {
       await objects.putText('uploads/gsm8k-train.jsonl', readFileSync(sharedDataPath('gsm8k/train.jsonl')));

@@ -1,4 +1,5 @@
-// Causal grouped-query attention, forward and backward, parallel over (batch, head) with fp32 softmax.
+// Causal grouped-query attention, forward and backward: per (batch, head) GEMMs on OpenBLAS with an fp32 masked softmax between them.
+#include <cblas.h>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -6,60 +7,60 @@
 
 namespace swirl {
 
-static inline int64_t lastVisibleKey(const AttentionShape& s, int64_t t) {
-  const int64_t limit = s.queryOffset + t;
-  return limit < s.keyLength - 1 ? limit : s.keyLength - 1;
+namespace {
+
+// The causal limit and the padding mask hide keys; hidden keys get probability exactly 0.
+inline bool isVisible(const AttentionShape& s, int64_t b, int64_t t, int64_t j) {
+  if (j > s.queryOffset + t) return false;
+  return s.keyMask == nullptr || s.keyMask[b * s.keyLength + j] != 0;
 }
 
-static inline bool isMasked(const AttentionShape& s, int64_t b, int64_t j) {
-  return s.keyMask != nullptr && s.keyMask[b * s.keyLength + j] == 0;
+// Row-wise masked softmax of scores (already scaled), in place.
+void softmaxRows(const AttentionShape& s, int64_t b, float* scores) {
+  const int64_t T = s.queryLength, S = s.keyLength;
+  for (int64_t t = 0; t < T; ++t) {
+    float* row = scores + t * S;
+    float maximum = -std::numeric_limits<float>::infinity();
+    for (int64_t j = 0; j < S; ++j) {
+      if (!isVisible(s, b, t, j)) {
+        row[j] = -std::numeric_limits<float>::infinity();
+        continue;
+      }
+      maximum = row[j] > maximum ? row[j] : maximum;
+    }
+    if (maximum == -std::numeric_limits<float>::infinity()) {
+      for (int64_t j = 0; j < S; ++j) row[j] = 0;
+      continue;
+    }
+    float total = 0;
+    for (int64_t j = 0; j < S; ++j) {
+      row[j] = row[j] == -std::numeric_limits<float>::infinity() ? 0.0f : std::exp(row[j] - maximum);
+      total += row[j];
+    }
+    const float inverse = 1.0f / total;
+    for (int64_t j = 0; j < S; ++j) row[j] *= inverse;
+  }
 }
+
+}  // namespace
 
 void attentionForward(const float* q, const float* k, const float* v, const AttentionShape& s, float* out,
                       float* probabilities) {
   const int64_t T = s.queryLength, S = s.keyLength, H = s.heads, D = s.headDim, KV = s.kvHeads;
   const int64_t group = H / KV;
-  const int64_t tasks = s.batch * H;
-#pragma omp parallel
-  {
-    std::vector<float> scores(S);
-#pragma omp for schedule(dynamic, 1)
-    for (int64_t task = 0; task < tasks; ++task) {
-      const int64_t b = task / H, h = task % H, kvHead = h / group;
-      for (int64_t t = 0; t < T; ++t) {
-        const float* queryRow = q + ((b * T + t) * H + h) * D;
-        float* probabilityRow = probabilities + ((b * H + h) * T + t) * S;
-        float* outRow = out + ((b * T + t) * H + h) * D;
-        const int64_t last = lastVisibleKey(s, t);
-        float maximum = -std::numeric_limits<float>::infinity();
-        for (int64_t j = 0; j <= last; ++j) {
-          if (isMasked(s, b, j)) {
-            scores[j] = -std::numeric_limits<float>::infinity();
-            continue;
-          }
-          const float* keyRow = k + ((b * S + j) * KV + kvHead) * D;
-          float dot = 0;
-#pragma omp simd reduction(+ : dot)
-          for (int64_t d = 0; d < D; ++d) dot += queryRow[d] * keyRow[d];
-          scores[j] = dot * s.scale;
-          maximum = scores[j] > maximum ? scores[j] : maximum;
-        }
-        float total = 0;
-        for (int64_t j = 0; j <= last; ++j) {
-          scores[j] = maximum == -std::numeric_limits<float>::infinity() || scores[j] == -std::numeric_limits<float>::infinity() ? 0.0f : std::exp(scores[j] - maximum);
-          total += scores[j];
-        }
-        const float inverse = total > 0 ? 1.0f / total : 0.0f;
-        for (int64_t d = 0; d < D; ++d) outRow[d] = 0;
-        for (int64_t j = 0; j < S; ++j) {
-          const float p = j <= last ? scores[j] * inverse : 0.0f;
-          probabilityRow[j] = p;
-          if (p == 0.0f) continue;
-          const float* valueRow = v + ((b * S + j) * KV + kvHead) * D;
-#pragma omp simd
-          for (int64_t d = 0; d < D; ++d) outRow[d] += p * valueRow[d];
-        }
-      }
+  const int queryStride = (int)(H * D), keyStride = (int)(KV * D);
+  for (int64_t b = 0; b < s.batch; ++b) {
+    for (int64_t h = 0; h < H; ++h) {
+      const int64_t kvHead = h / group;
+      const float* queries = q + b * T * H * D + h * D;
+      const float* keys = k + b * S * KV * D + kvHead * D;
+      const float* values = v + b * S * KV * D + kvHead * D;
+      float* scores = probabilities + (b * H + h) * T * S;
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)T, (int)S, (int)D, s.scale, queries, queryStride, keys, keyStride, 0.0f,
+                  scores, (int)S);
+      softmaxRows(s, b, scores);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)T, (int)D, (int)S, 1.0f, scores, (int)S, values, keyStride, 0.0f,
+                  out + b * T * H * D + h * D, queryStride);
     }
   }
 }
@@ -68,61 +69,35 @@ void attentionBackward(const float* q, const float* k, const float* v, const flo
                        const AttentionShape& s, float* gradQ, float* gradK, float* gradV) {
   const int64_t T = s.queryLength, S = s.keyLength, H = s.heads, D = s.headDim, KV = s.kvHeads;
   const int64_t group = H / KV;
-  // One task per (batch, kv head): every head sharing those keys and values runs in the same task, so the
-  // accumulations into gradK and gradV never race.
-  const int64_t tasks = s.batch * KV;
-#pragma omp parallel
-  {
-    std::vector<float> gradScores(S);
-#pragma omp for schedule(dynamic, 1)
-    for (int64_t task = 0; task < tasks; ++task) {
-      const int64_t b = task / KV, kvHead = task % KV;
-      for (int64_t h = kvHead * group; h < (kvHead + 1) * group; ++h) {
-        for (int64_t t = 0; t < T; ++t) {
-          const int64_t rowOffset = ((b * T + t) * H + h) * D;
-          const float* queryRow = q + rowOffset;
-          const float* gradRow = gradOut + rowOffset;
-          const float* probabilityRow = probabilities + ((b * H + h) * T + t) * S;
-          const int64_t last = lastVisibleKey(s, t);
-          float weighted = 0;
-          for (int64_t j = 0; j <= last; ++j) {
-            const float p = probabilityRow[j];
-            if (p == 0.0f) {
-              gradScores[j] = 0;
-              continue;
-            }
-            const int64_t keyOffset = ((b * S + j) * KV + kvHead) * D;
-            const float* valueRow = v + keyOffset;
-            float dot = 0;
-#pragma omp simd reduction(+ : dot)
-            for (int64_t d = 0; d < D; ++d) dot += gradRow[d] * valueRow[d];
-            gradScores[j] = dot;
-            weighted += dot * p;
-            if (gradV) {
-              float* gradValueRow = gradV + keyOffset;
-#pragma omp simd
-              for (int64_t d = 0; d < D; ++d) gradValueRow[d] += p * gradRow[d];
-            }
-          }
-          for (int64_t j = 0; j <= last; ++j) {
-            const float p = probabilityRow[j];
-            if (p == 0.0f) continue;
-            const float gradScore = p * (gradScores[j] - weighted) * s.scale;
-            const int64_t keyOffset = ((b * S + j) * KV + kvHead) * D;
-            if (gradQ) {
-              const float* keyRow = k + keyOffset;
-              float* gradQueryRow = gradQ + rowOffset;
-#pragma omp simd
-              for (int64_t d = 0; d < D; ++d) gradQueryRow[d] += gradScore * keyRow[d];
-            }
-            if (gradK) {
-              float* gradKeyRow = gradK + keyOffset;
-#pragma omp simd
-              for (int64_t d = 0; d < D; ++d) gradKeyRow[d] += gradScore * queryRow[d];
-            }
-          }
-        }
+  const int queryStride = (int)(H * D), keyStride = (int)(KV * D);
+  std::vector<float> gradScores(T * S);
+  for (int64_t b = 0; b < s.batch; ++b) {
+    for (int64_t h = 0; h < H; ++h) {
+      const int64_t kvHead = h / group;
+      const int64_t queryOffset = b * T * H * D + h * D;
+      const int64_t keyOffset = b * S * KV * D + kvHead * D;
+      const float* p = probabilities + (b * H + h) * T * S;
+      const float* gradHead = gradOut + queryOffset;
+      if (gradV)
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)S, (int)D, (int)T, 1.0f, p, (int)S, gradHead, queryStride, 1.0f,
+                    gradV + keyOffset, keyStride);
+      if (!gradQ && !gradK) continue;
+      // dP = dO·Vᵀ, then the softmax backward dS = P ⊙ (dP − Σ_j P·dP) folded with the score scale.
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)T, (int)S, (int)D, 1.0f, gradHead, queryStride, v + keyOffset, keyStride,
+                  0.0f, gradScores.data(), (int)S);
+      for (int64_t t = 0; t < T; ++t) {
+        float* row = gradScores.data() + t * S;
+        const float* probabilityRow = p + t * S;
+        float weighted = 0;
+        for (int64_t j = 0; j < S; ++j) weighted += row[j] * probabilityRow[j];
+        for (int64_t j = 0; j < S; ++j) row[j] = probabilityRow[j] * (row[j] - weighted) * s.scale;
       }
+      if (gradQ)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)T, (int)D, (int)S, 1.0f, gradScores.data(), (int)S, k + keyOffset,
+                    keyStride, 1.0f, gradQ + queryOffset, queryStride);
+      if (gradK)
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)S, (int)D, (int)T, 1.0f, gradScores.data(), (int)S, q + queryOffset,
+                    queryStride, 1.0f, gradK + keyOffset, keyStride);
     }
   }
 }

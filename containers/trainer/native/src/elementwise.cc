@@ -144,11 +144,11 @@ void swigluBackward(const float* gate, const float* up, const float* gradOut, si
   }
 }
 
-void adamw(float* param, const float* grad, float* m, float* v, size_t n, float lr, float beta1, float beta2, float eps,
+void adamw(float* __restrict param, const float* __restrict grad, float* __restrict m, float* __restrict v, size_t n, float lr, float beta1, float beta2, float eps,
            float weightDecay, float biasCorrection1, float biasCorrection2) {
   const float inverseCorrection1 = 1.0f / biasCorrection1;
   const float inverseCorrection2 = 1.0f / biasCorrection2;
-#pragma omp parallel for if (n > kParallelThreshold)
+#pragma omp parallel for simd if (n > kParallelThreshold)
   for (size_t i = 0; i < n; ++i) {
     const float g = grad[i];
     m[i] = beta1 * m[i] + (1.0f - beta1) * g;

@@ -46,32 +46,39 @@ void rope(const float* x, float* out, int64_t batch, int64_t sequenceLength, int
           const int32_t* positions, size_t positionCount, int direction, bool accumulate) {
   const int64_t half = headDim / 2;
   const bool perRow = positionCount == (size_t)(batch * sequenceLength);
-  std::vector<double> frequencies(half);
-  for (int64_t i = 0; i < half; ++i) frequencies[i] = std::pow(theta, -2.0 * (double)i / (double)headDim);
+  // One cos/sin table per distinct position entry, computed in double once per call rather than per head.
+  std::vector<float> cosines(positionCount * half), sines(positionCount * half);
+  for (int64_t i = 0; i < half; ++i) {
+    const double frequency = std::pow(theta, -2.0 * (double)i / (double)headDim);
+    for (size_t p = 0; p < positionCount; ++p) {
+      const double angle = (double)positions[p] * frequency;
+      cosines[p * half + i] = (float)std::cos(angle);
+      sines[p * half + i] = (float)(direction * std::sin(angle));
+    }
+  }
   const int64_t rows = batch * sequenceLength;
 #pragma omp parallel for if (rows * heads * headDim > (int64_t)kParallelThreshold)
   for (int64_t row = 0; row < rows; ++row) {
-    const int64_t t = row % sequenceLength;
-    const double position = positions[perRow ? row : t];
-    std::vector<float> cosines(half), sines(half);
-    for (int64_t i = 0; i < half; ++i) {
-      const double angle = position * frequencies[i];
-      cosines[i] = (float)std::cos(angle);
-      sines[i] = (float)(direction * std::sin(angle));
-    }
+    const int64_t entry = perRow ? row : row % sequenceLength;
+    const float* __restrict rowCosines = cosines.data() + entry * half;
+    const float* __restrict rowSines = sines.data() + entry * half;
     for (int64_t h = 0; h < heads; ++h) {
       const int64_t base = (row * heads + h) * headDim;
-      for (int64_t i = 0; i < half; ++i) {
-        const float first = x[base + i];
-        const float second = x[base + i + half];
-        const float rotatedFirst = first * cosines[i] - second * sines[i];
-        const float rotatedSecond = second * cosines[i] + first * sines[i];
-        if (accumulate) {
-          out[base + i] += rotatedFirst;
-          out[base + i + half] += rotatedSecond;
-        } else {
-          out[base + i] = rotatedFirst;
-          out[base + i + half] = rotatedSecond;
+      const float* __restrict first = x + base;
+      const float* __restrict second = x + base + half;
+      float* __restrict outFirst = out + base;
+      float* __restrict outSecond = out + base + half;
+      if (accumulate) {
+#pragma omp simd
+        for (int64_t i = 0; i < half; ++i) {
+          outFirst[i] += first[i] * rowCosines[i] - second[i] * rowSines[i];
+          outSecond[i] += second[i] * rowCosines[i] + first[i] * rowSines[i];
+        }
+      } else {
+#pragma omp simd
+        for (int64_t i = 0; i < half; ++i) {
+          outFirst[i] = first[i] * rowCosines[i] - second[i] * rowSines[i];
+          outSecond[i] = second[i] * rowCosines[i] + first[i] * rowSines[i];
         }
       }
     }

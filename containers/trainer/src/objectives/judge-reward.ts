@@ -2,10 +2,11 @@
 import { createHash } from 'node:crypto';
 import { parseAction, ToolLookup } from '../../../../core/agent/parse-action';
 import type { StepJudge } from '../../../../core/judges/judge-shard';
-import type { Action } from '../../../../core/schemas/action';
 import type { DatasetRow } from '../../../../core/schemas/dataset-row';
 import type { Step } from '../../../../core/schemas/step';
 import type { TrainingRecord } from '../../../../core/schemas/training-record';
+import { executeTool } from '../../../../core/tools/tool';
+import type { ToolRegistry } from '../../../../core/tools/tool-registry';
 import type { StepReward } from './step-reward';
 
 /** The method's built-in tool tags; parsing only needs names, not working tools. */
@@ -33,16 +34,20 @@ export function questionOfRecord(record: TrainingRecord): DatasetRow {
 export interface JudgeRewardOptions {
   id: string;
   judge: StepJudge;
-  /** Runs a fresh tool call so judges that read tool results (QA retrieval rules) can see one; null when absent. */
-  runTool?: (action: Extract<Action, { type: 'tool_call' }>, record: TrainingRecord) => Promise<string | null>;
+  /**
+   * The run's tools: actions are parsed against them, and a fresh tool call is executed so judges that read
+   * tool results (the QA retrieval rules) see one. Without them, only the built-in tags parse and no tool runs.
+   */
+  tools?: ToolRegistry;
 }
 
 export function createJudgeReward(options: JudgeRewardOptions): StepReward {
   return {
     id: options.id,
     async score(record, action) {
-      const parsedAction = parseAction(action, BUILTIN_TOOL_LOOKUP);
-      const toolResult = parsedAction.type === 'tool_call' && options.runTool ? await options.runTool(parsedAction, record) : null;
+      const parsedAction = parseAction(action, options.tools ?? BUILTIN_TOOL_LOOKUP);
+      const tool = parsedAction.type === 'tool_call' ? options.tools?.findByName(parsedAction.tool) : undefined;
+      const toolResult = tool && parsedAction.type === 'tool_call' ? (await executeTool(tool, parsedAction.input)).result : null;
       const sample = createHash('sha256').update(action).digest('hex').slice(0, 12);
       const step: Step = {
         id: `${record.id}~${sample}`,

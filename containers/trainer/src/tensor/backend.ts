@@ -14,7 +14,12 @@ export function getReferenceBackend(): KernelBackend {
   return reference;
 }
 
+const warned = new Set<string>();
+
+/** Each distinct fallback is reported once per process, however often a backend is selected. */
 function warn(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
   process.stderr.write(`warning: ${message}\n`);
 }
 
@@ -25,15 +30,15 @@ function warn(message: string): void {
 export function resolveBackend(choice: BackendChoice, options: { quiet?: boolean } = {}): KernelBackend {
   if (choice === 'reference') return getReferenceBackend();
   const loaded = loadNativeBackend();
-  if (choice === 'cuda' || choice === 'auto') {
-    // The CUDA kernels are compiled into the addon only where a CUDA toolkit was present at install time.
-    if (loaded.backend && loaded.cudaAvailable) return loaded.backend;
-    if (choice === 'cuda' && !options.quiet) warn(`cuda backend unavailable (${loaded.backend ? 'addon built without CUDA' : loaded.error}); using ${loaded.backend ? 'native CPU' : 'reference'} kernels`);
+  // The CUDA kernels are compiled into the addon only where a CUDA toolkit was present at install time.
+  if ((choice === 'cuda' || choice === 'auto') && loaded.backend && loaded.cudaAvailable) return loaded.backend;
+  const chosen = loaded.backend ?? getReferenceBackend();
+  if (!options.quiet) {
+    const fallback = loaded.backend ? 'native CPU' : 'reference';
+    if (choice === 'cuda') warn(`cuda backend unavailable (${loaded.backend ? 'addon built without CUDA' : loaded.error}); using ${fallback} kernels`);
+    else if (!loaded.backend) warn(`native tensor addon unavailable (${loaded.error}); using reference kernels`);
   }
-  if (loaded.backend) return loaded.backend;
-  if (!options.quiet && choice !== 'auto') warn(`native tensor addon unavailable (${loaded.error}); using reference kernels`);
-  if (!options.quiet && choice === 'auto') warn(`native tensor addon unavailable (${loaded.error}); using slow reference kernels`);
-  return getReferenceBackend();
+  return chosen;
 }
 
 /** Sets the process-wide backend used by every op and returns it. */

@@ -2,10 +2,10 @@
 // and write runs/<run>/model/<objective>/ with the adapter (or full weights), metrics and checkpoints.
 import { createRunJudges } from '../../../../core/judges/create-judges';
 import { S3JudgeCache } from '../../../../core/judges/judge-cache';
-import type { StepJudge } from '../../../../core/judges/judge-shard';
-import { RunConfigSchema } from '../../../../core/schemas/run-config';
+import { RunConfig, RunConfigSchema } from '../../../../core/schemas/run-config';
 import { TrainingRecord, TrainingRecordSchema } from '../../../../core/schemas/training-record';
 import type { ObjectStore } from '../../../../core/store/object-store';
+import { createToolRegistry } from '../../../../core/tools/create-tool-registry';
 import { RUN_FILES, runKey } from '../../../../core/store/run-keys';
 import { LoraAdapter } from '../lora/lora-adapter';
 import { mergeAdapter } from '../lora/merge-adapter';
@@ -62,9 +62,10 @@ async function copyTokenizerFiles(source: ModelSource): Promise<{ tokenizerJson:
   return { tokenizerJson, tokenizerConfig: configBytes ? (JSON.parse(configBytes.toString('utf8')) as object) : {} };
 }
 
-function createStepReward(config: ReturnType<typeof RunConfigSchema.parse>, store: ObjectStore): StepReward {
-  const { stepJudge } = createRunJudges(config, { cache: new S3JudgeCache(store) }) as { stepJudge: StepJudge };
-  return createJudgeReward({ id: config.judge.provider === 'rule' ? 'rule' : `${config.judge.provider}:${config.judge.model}`, judge: stepJudge });
+async function createStepReward(config: RunConfig, store: ObjectStore): Promise<StepReward> {
+  const { stepJudge } = createRunJudges(config, { cache: new S3JudgeCache(store) });
+  const tools = await createToolRegistry(config, store);
+  return createJudgeReward({ id: config.judge.provider === 'rule' ? 'rule' : `${config.judge.provider}:${config.judge.model}`, judge: stepJudge, tools });
 }
 
 export async function runTrainingJob(options: TrainingJobOptions): Promise<ObjectiveOutcome[]> {
@@ -100,7 +101,7 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Objec
       const reference = model.adapter ? createAdapterOffReference(model) : createFrozenReference(frozenCopy(model));
       objective = new SwirlObjective({
         policy: model, tokenizer, referenceLogProbs: reference,
-        scorer: new BatchedRewardScorer(options.reward ?? createStepReward(config, store), config.concurrency.judge),
+        scorer: new BatchedRewardScorer(options.reward ?? (await createStepReward(config, store)), config.concurrency.judge),
         settings: { ...trainer.swirl, maxSequenceLength: trainer.maxSequenceLength },
       });
     }

@@ -13,7 +13,7 @@ function queriesOf(demonstration: Demonstration): string[] {
 
 describe('generateDemonstrations', () => {
   it('without mistakes follows the gold chain and the gold calculations to the gold answer', async () => {
-    const demonstrations = await generateDemonstrations([...hop.rows, ...arith.rows], hop.corpus, { seed: 1, mistakeRate: 0 });
+    const demonstrations = await generateDemonstrations([...hop.rows, ...arith.rows], hop.corpus, { seed: 1, mistakeRate: 0, blindSpots: 0 });
     for (const demonstration of demonstrations) {
       const row: DatasetRow = demonstration.trajectory.question;
       expect(TrajectorySchema.parse(demonstration.trajectory)).toBeTruthy();
@@ -28,7 +28,7 @@ describe('generateDemonstrations', () => {
   });
 
   it('renders prompts and tool turns as the agent loop does', async () => {
-    const [demonstration] = await generateDemonstrations(hop.rows.slice(0, 1), hop.corpus, { seed: 1, mistakeRate: 0 });
+    const [demonstration] = await generateDemonstrations(hop.rows.slice(0, 1), hop.corpus, { seed: 1, mistakeRate: 0, blindSpots: 0 });
     const messages = buildConversation(demonstration.trajectory);
     expect(messages[0].role).toBe('system');
     expect(messages[0].content).toContain('You have at most 5 steps.');
@@ -49,7 +49,7 @@ describe('generateDemonstrations', () => {
   });
 
   it.each([0.15, 0.4])('injects every kind of mistake at a rate that tracks mistakeRate %p, with some recoveries', async (mistakeRate) => {
-    const demonstrations = await generateDemonstrations([...hop.rows, ...arith.rows], hop.corpus, { seed: 2, mistakeRate });
+    const demonstrations = await generateDemonstrations([...hop.rows, ...arith.rows], hop.corpus, { seed: 2, mistakeRate, blindSpots: 0 });
     const kinds = new Set(demonstrations.flatMap((item) => item.mistakes.map((mistake) => mistake.kind)));
     expect([...kinds].sort()).toEqual(['arithmetic_slip', 'premature_answer', 'wrong_hop']);
     expect(demonstrations.some((item) => item.mistakes.some((mistake) => mistake.recovered))).toBe(true);
@@ -70,7 +70,7 @@ describe('generateDemonstrations', () => {
   });
 
   it('wrong hops search an entity the current document names; slips use a number from the question', async () => {
-    const demonstrations = await generateDemonstrations([...hop.rows, ...arith.rows], hop.corpus, { seed: 4, mistakeRate: 0.5 });
+    const demonstrations = await generateDemonstrations([...hop.rows, ...arith.rows], hop.corpus, { seed: 4, mistakeRate: 0.5, blindSpots: 1 });
     for (const item of demonstrations) {
       for (const mistake of item.mistakes) {
         const turn = item.trajectory.turns[mistake.step];
@@ -95,17 +95,17 @@ describe('generateDemonstrations', () => {
 });
 
 describe('createMistakeProfile', () => {
-  it('spreads rates around the mean and rejects rates outside 0–1', () => {
+  it('puts blind spots at their own rate and ordinary situations at the ordinary rate', () => {
     const situations = ['a', 'b', 'c', 'd', 'e'];
-    const profile = createMistakeProfile(situations, 1, { mistakeRate: 0.4, spread: 1, prematureShare: 0 });
-    const rates = situations.map((situation) => profile.wrongStepRate(situation));
-    expect(rates.reduce((sum, rate) => sum + rate, 0) / rates.length).toBeCloseTo(0.4, 6);
-    expect(Math.max(...rates)).toBeCloseTo(0.8, 6);
-    expect(Math.min(...rates)).toBeCloseTo(0, 6);
-    const flat = createMistakeProfile(situations, 1, { mistakeRate: 0.2, spread: 0, prematureShare: 0.5 });
-    expect(situations.map((situation) => flat.wrongStepRate(situation))).toEqual(situations.map(() => 0.1));
-    expect(flat.prematureRate).toBeCloseTo(0.1, 6);
+    const profile = createMistakeProfile(situations, 1, { mistakeRate: 0.2, blindSpots: 2, blindSpotRate: 0.8, prematureShare: 0.25 });
+    expect(profile.blindSpots).toHaveLength(2);
+    for (const situation of situations) {
+      expect(profile.wrongStepRate(situation)).toBeCloseTo(profile.blindSpots.includes(situation) ? 0.8 : 0.15, 9);
+    }
+    expect(profile.prematureRate).toBeCloseTo(0.05, 9);
+    expect(createMistakeProfile(situations, 1, { mistakeRate: 0.2, blindSpots: 2 }).blindSpots).toEqual(profile.blindSpots);
     expect(() => createMistakeProfile(situations, 1, { mistakeRate: 1.5 })).toThrow(/mistakeRate: expected a number from 0 to 1, received 1.5/);
+    expect(() => createMistakeProfile(situations, 1, { mistakeRate: 0.1, blindSpots: 6 })).toThrow(/blindSpots: expected an integer from 0 to 5, received 6/);
     expect(() => profile.wrongStepRate('z')).toThrow(/unknown situation "z"/);
   });
 });

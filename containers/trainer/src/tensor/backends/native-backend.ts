@@ -28,6 +28,8 @@ export function loadNativeBackend(): NativeLoadResult {
     cached = { backend: null, cudaAvailable: false, error: `${path} not built (run npm run build:native)`, path };
     return cached;
   }
+  // Idle OpenMP workers must sleep rather than spin: OpenBLAS's threads share the same cores between GEMMs.
+  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- native addons load only through require
     const addon = require(path) as Addon;

@@ -1,0 +1,180 @@
+// Benchmark: rollout pipeline throughput vs a bare loop against the same latency-injected endpoint, plus calculator and search quality.
+import { fork } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import OpenAI from 'openai';
+import { parseGoldCalculations } from '../core/datasets/gsm8k-format';
+import { parseHotpotqaRecord } from '../core/datasets/hotpotqa-format';
+import { CorpusDocument, DatasetRowSchema, RunConfigSchema } from '../core/schemas';
+import { ObjectStore, RunStore } from '../core/store';
+import { evaluateExpression } from '../core/tools/calculator';
+import { loadSearchIndex } from '../core/tools/search-index-cache';
+import { handler } from '../functions/rollout/handler';
+import { EmbeddedS3Server } from '../local/s3/embedded-s3-server';
+
+const LATENCY_MS = 20;
+const CONCURRENCY_LEVELS = [1, 8, 32];
+const ROUNDS = 3;
+const SAMPLES = 2;
+const CALLS_PER_TRAJECTORY = 2;
+const SHARED = resolve(__dirname, '..', '..', 'shared', 'datasets');
+
+async function startEndpoint(): Promise<{ baseUrl: string; stop: () => void }> {
+  const child = fork(join(__dirname, 'support', 'chat-completions-server.ts'), [], {
+    execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_LATENCY_MS: String(LATENCY_MS) }, stdio: 'inherit',
+  });
+  const port = await new Promise<number>((done) => child.once('message', (message: { port: number }) => done(message.port)));
+  return { baseUrl: `http://127.0.0.1:${port}/v1`, stop: () => child.disconnect() };
+}
+
+async function writeRun(objects: ObjectStore, runId: string, baseUrl: string, concurrency: number, questions: number): Promise<void> {
+  const store = new RunStore(objects, runId);
+  await store.putJson('config.json', RunConfigSchema.parse({
+    runId,
+    dataset: { source: 'datasets/bench', format: 'arith' },
+    policy: { provider: 'openai-compatible', model: 'bench', baseUrl, maxConcurrency: concurrency, pricing: { inputPer1k: 0.0001, outputPer1k: 0.0002 } },
+    tools: { search: { enabled: false } },
+    samplesPerQuestion: SAMPLES,
+    concurrency: { rollout: concurrency },
+  }));
+  await store.putJsonLines('shards/shard-00000.jsonl', Array.from({ length: questions }, (_, index) => DatasetRowSchema.parse({
+    id: `b${index}`, question: `A crate holds 17 rows of 3 cans plus 4 loose cans (${index}). How many cans?`, answer: '55', task: 'math', source: 'arith',
+  })));
+}
+
+/** The same calls without the pipeline: c workers, each making a trajectory's two calls back to back. */
+async function runBareLoop(baseUrl: string, concurrency: number, trajectories: number): Promise<number> {
+  const client = new OpenAI({ apiKey: 'not-needed', baseURL: baseUrl, maxRetries: 0 });
+  const conversation = [{ role: 'system' as const, content: 'Solve with tools.' }, { role: 'user' as const, content: 'Question: how many cans?' }];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < trajectories) {
+      next += 1;
+      const messages = [...conversation];
+      for (let call = 0; call < CALLS_PER_TRAJECTORY; call += 1) {
+        const response = await client.chat.completions.create({ model: 'bench', messages, max_tokens: 512 });
+        messages.push({ role: 'assistant', content: response.choices[0].message.content ?? '' } as never, { role: 'user', content: '17 * 3 + 4 -> 55' });
+      }
+    }
+  }));
+  return (trajectories * CALLS_PER_TRAJECTORY) / ((performance.now() - started) / 1000);
+}
+
+async function runPipeline(objects: ObjectStore, baseUrl: string, concurrency: number, questions: number, label: string): Promise<number> {
+  const runId = `bench-rollout-${label}-c${concurrency}`;
+  await writeRun(objects, runId, baseUrl, concurrency, questions);
+  const started = performance.now();
+  const result = await handler({ runId, shard: 'shard-00000' });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.count !== questions * SAMPLES || result.finishReasons.answered !== result.count) {
+    throw new Error(`pipeline run ${runId}: expected ${questions * SAMPLES} answered trajectories, received ${JSON.stringify(result)}`);
+  }
+  return (result.count * CALLS_PER_TRAJECTORY) / seconds;
+}
+
+function measureCalculator(): number | null {
+  const path = join(SHARED, 'gsm8k', 'train.jsonl');
+  if (!existsSync(path)) return null;
+  let total = 0;
+  let passed = 0;
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    for (const { expression, value } of parseGoldCalculations((JSON.parse(line) as { answer: string }).answer)) {
+      total += 1;
+      try {
+        const decimals = String(value).split('.')[1]?.length ?? 0;
+        const tolerance = Math.max(1e-9 * Math.abs(value), decimals > 0 ? 0.5 * 10 ** -decimals : 1e-9);
+        if (Math.abs(evaluateExpression(expression) - value) <= tolerance) passed += 1;
+      } catch {
+        // A miss.
+      }
+    }
+  }
+  console.log(`calculator: ${passed}/${total} GSM8K annotations`);
+  return passed / total;
+}
+
+async function measureSearch(objects: ObjectStore): Promise<{ titleAt1: number; questionAt5: number } | null> {
+  const path = join(SHARED, 'hotpotqa', 'dev.jsonl');
+  if (!existsSync(path)) return null;
+  const rows: Array<{ question: string; titles: string[] }> = [];
+  const corpus = new Map<string, CorpusDocument>();
+  readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '').forEach((line, position) => {
+    for (const record of parseHotpotqaRecord(JSON.parse(line), { line: position + 1, position: String(position + 1) })) {
+      const row = DatasetRowSchema.parse(record.row);
+      rows.push({ question: row.question, titles: [...new Set(row.supportingFacts.map((fact) => fact.title))] });
+      for (const document of record.documents) if (!corpus.has(document.title)) corpus.set(document.title, document);
+    }
+  });
+  const key = 'runs/bench-search/corpus/corpus.jsonl';
+  await objects.putJsonLines(key, corpus.values());
+  const started = performance.now();
+  const index = await loadSearchIndex(objects, key);
+  console.log(`search: index of ${index.size} paragraphs built and stored in ${Math.round(performance.now() - started)} ms`);
+  const titles = rows.flatMap((row) => row.titles);
+  const titleHits = titles.filter((title) => index.search(title, 1)[0]?.document.title === title).length;
+  const questionHits = rows.filter((row) => index.search(row.question, 5).some((hit) => row.titles.includes(hit.document.title))).length;
+  console.log(`search: title@1 ${titleHits}/${titles.length}, question@5 ${questionHits}/${rows.length}`);
+  return { titleAt1: titleHits / titles.length, questionAt5: questionHits / rows.length };
+}
+
+async function main(): Promise<void> {
+  const s3 = new EmbeddedS3Server();
+  const settings = await s3.start();
+  Object.assign(process.env, {
+    SWIRL_S3_ENDPOINT: settings.endpoint, SWIRL_BUCKET: settings.bucket, AWS_REGION: settings.region,
+    AWS_ACCESS_KEY_ID: settings.credentials!.accessKeyId, AWS_SECRET_ACCESS_KEY: settings.credentials!.secretAccessKey,
+  });
+  const objects = new ObjectStore(settings);
+  const endpoint = await startEndpoint();
+  const results: Array<{ concurrency: number; pipelinePerSec: number; directPerSec: number; ratio: number }> = [];
+  try {
+    await runPipeline(objects, endpoint.baseUrl, 4, 8, 'warmup');
+    await runBareLoop(endpoint.baseUrl, 4, 16);
+    for (const concurrency of CONCURRENCY_LEVELS) {
+      // About 2.5 seconds of endpoint time per run at the ideal rate; rounds alternate so drift hits both sides alike.
+      const trajectories = Math.max(60, concurrency * 50);
+      const questions = trajectories / SAMPLES;
+      const direct: number[] = [];
+      const pipeline: number[] = [];
+      for (let round = 0; round < ROUNDS; round += 1) {
+        direct.push(await runBareLoop(endpoint.baseUrl, concurrency, trajectories));
+        pipeline.push(await runPipeline(objects, endpoint.baseUrl, concurrency, questions, `r${round}`));
+      }
+      const directPerSec = median(direct);
+      const pipelinePerSec = median(pipeline);
+      const ideal = (concurrency * 1000) / LATENCY_MS;
+      console.log(`concurrency ${concurrency}: pipeline ${pipeline.map((value) => value.toFixed(0)).join('/')} calls/s, bare loop ${direct.map((value) => value.toFixed(0)).join('/')} calls/s (medians ${pipelinePerSec.toFixed(1)} vs ${directPerSec.toFixed(1)}; ideal ${ideal.toFixed(0)})`);
+      results.push({ concurrency, pipelinePerSec: round(pipelinePerSec), directPerSec: round(directPerSec), ratio: round(pipelinePerSec / directPerSec, 3) });
+    }
+    const calculatorPassRate = measureCalculator();
+    const search = await measureSearch(objects);
+    if (calculatorPassRate === null || search === null) console.log(`NOTICE: ${SHARED} is absent; quality numbers are null`);
+    console.log(JSON.stringify({
+      bench: 'rollout', results,
+      calculatorPassRate: calculatorPassRate === null ? null : round(calculatorPassRate, 5),
+      searchTitleAt1: search ? round(search.titleAt1, 4) : null,
+      searchQuestionAt5: search ? round(search.questionAt5, 4) : null,
+    }));
+  } finally {
+    endpoint.stop();
+    await s3.stop();
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((left, right) => left - right);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function round(value: number, digits = 1): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,132 @@
+// Builds a small base policy from scratch: demonstrations → byte-level BPE → Llama pretrained on whole episodes → model directory.
+import { buildConversation } from '../../../../core/decompose/decompose-trajectory';
+import { generateTaskDataset } from '../../../../core/tasks/generate-task-dataset';
+import { generateDemonstrations, type Demonstration } from '../../../../core/tasks/demonstrations';
+import { initializeModel } from '../model/initialize-model';
+import { parseModelConfig } from '../model/model-config';
+import { createLocalSource } from '../model/model-source';
+import { saveModel } from '../model/save-model';
+import type { EncodedSequence } from '../objectives/encode-record';
+import { BYTE_LEVEL_SPECIAL_TOKENS, END_OF_TEXT_TOKEN, TURN_END_TOKEN } from '../tokenizer/byte-level-tokenizer';
+import { getChatTemplate } from '../tokenizer/chat-template';
+import { createTextTokenizer } from '../tokenizer/load-tokenizer';
+import { createTokenizerConfig, createTokenizerJson } from '../tokenizer-training/write-tokenizer-json';
+import { trainBytePairEncoding } from '../tokenizer-training/train-byte-pair-encoding';
+import { runTrainLoop } from '../train/train-loop';
+import { ConversationObjective } from './conversation-objective';
+import { encodeConversation } from './encode-conversation';
+import type { TinyPolicySettings } from './tiny-policy-settings';
+import { writeTinyPolicyReadme } from './tiny-policy-readme';
+
+export interface TinyPolicyBuild {
+  directory: string;
+  parameterCount: number;
+  demonstrations: { total: number; correct: number; withMistakes: number };
+  trainingTokens: number;
+  firstLoss: number;
+  finalLoss: number;
+  seconds: { demonstrations: number; tokenizer: number; training: number; total: number };
+}
+
+function summarize(demonstrations: readonly Demonstration[]): TinyPolicyBuild['demonstrations'] {
+  return {
+    total: demonstrations.length,
+    correct: demonstrations.filter((item) => item.correct).length,
+    withMistakes: demonstrations.filter((item) => item.mistakes.length > 0).length,
+  };
+}
+
+function meanLoss(losses: readonly number[]): number {
+  return losses.length === 0 ? Number.NaN : losses.reduce((sum, loss) => sum + loss, 0) / losses.length;
+}
+
+export async function buildTinyPolicy(directory: string, settings: TinyPolicySettings, log: (line: string) => void = () => {}): Promise<TinyPolicyBuild> {
+  const started = Date.now();
+  const demonstrations: Demonstration[] = [];
+  for (const family of ['hop', 'arith'] as const) {
+    const { rows, corpus } = generateTaskDataset(family, 'train', { count: settings.questionsPerFamily, seed: settings.seed });
+    demonstrations.push(...(await generateDemonstrations(rows, corpus, {
+      seed: settings.seed,
+      mistakeRate: settings.mistakeRate,
+      recoveryRate: settings.recoveryRate,
+      blindSpots: settings.blindSpots,
+      blindSpotRate: settings.blindSpotRate,
+    })));
+  }
+  const summary = summarize(demonstrations);
+  log(`demonstrations: ${summary.total} episodes, ${summary.correct} reach the gold answer, ${summary.withMistakes} contain a mistake`);
+  const demonstrationsDone = Date.now();
+
+  const template = getChatTemplate('chatml');
+  const conversations = demonstrations.map((item) => buildConversation(item.trajectory));
+  const encoding = trainBytePairEncoding(conversations.map((messages) => template.renderPrompt(messages)), {
+    vocabularySize: settings.vocabularySize,
+    specialTokens: BYTE_LEVEL_SPECIAL_TOKENS,
+  });
+  const tokenizerFiles = { tokenizerJson: createTokenizerJson(encoding), tokenizerConfig: createTokenizerConfig() };
+  const tokenizer = createTextTokenizer(tokenizerFiles.tokenizerJson, tokenizerFiles.tokenizerConfig, directory);
+  const sequences: EncodedSequence[] = conversations.map((messages) => encodeConversation(tokenizer, messages, settings.maxPositions));
+  const trainingTokens = sequences.reduce((sum, sequence) => sum + sequence.tokens.length, 0);
+  log(`tokenizer: ${encoding.vocabulary.size} tokens; ${trainingTokens} training tokens (${(trainingTokens / sequences.length).toFixed(0)} per episode)`);
+  const tokenizerDone = Date.now();
+
+  const config = parseModelConfig({
+    model_type: 'llama',
+    vocab_size: encoding.vocabulary.size,
+    hidden_size: settings.hiddenSize,
+    intermediate_size: settings.intermediateSize,
+    num_hidden_layers: settings.layers,
+    num_attention_heads: settings.heads,
+    num_key_value_heads: settings.keyValueHeads,
+    max_position_embeddings: settings.maxPositions,
+    tie_word_embeddings: true,
+    rms_norm_eps: 1e-5,
+    hidden_act: 'silu',
+    eos_token_id: encoding.vocabulary.get(TURN_END_TOKEN),
+    bos_token_id: null,
+  });
+  const model = initializeModel(config, settings.seed);
+  model.setBaseTrainable(true);
+  log(`model: ${model.parameterCount()} parameters (${settings.layers} layers, hidden ${settings.hiddenSize})`);
+  const result = await runTrainLoop({
+    records: sequences,
+    objective: new ConversationObjective(model, encoding.vocabulary.get(END_OF_TEXT_TOKEN)!),
+    parameters: model.weights,
+    settings: {
+      maxSteps: settings.steps,
+      batchSize: settings.batchSize,
+      gradientAccumulation: 1,
+      gradientClip: 1,
+      learningRate: settings.learningRate,
+      warmupSteps: settings.warmupSteps,
+      weightDecay: settings.weightDecay,
+      seed: settings.seed,
+      checkpointEvery: settings.steps,
+    },
+    output: null,
+    label: 'pretrain',
+    onStep: (metrics) => {
+      if (metrics.step % 25 === 0 || metrics.step === settings.steps) log(`step ${metrics.step}/${settings.steps} loss ${metrics.loss.toFixed(4)} ${metrics.tokensPerSecond.toFixed(0)} tok/s`);
+    },
+  });
+  const trainingDone = Date.now();
+  model.setBaseTrainable(false);
+  await saveModel(model, createLocalSource(directory), tokenizerFiles, settings.dtype);
+  const losses = result.metrics.map((entry) => entry.loss);
+  const build: TinyPolicyBuild = {
+    directory,
+    parameterCount: model.parameterCount(),
+    demonstrations: summary,
+    trainingTokens,
+    firstLoss: meanLoss(losses.slice(0, 10)),
+    finalLoss: meanLoss(losses.slice(-10)),
+    seconds: {
+      demonstrations: (demonstrationsDone - started) / 1000,
+      tokenizer: (tokenizerDone - demonstrationsDone) / 1000,
+      training: (trainingDone - tokenizerDone) / 1000,
+      total: (Date.now() - started) / 1000,
+    },
+  };
+  await writeTinyPolicyReadme(directory, settings, build);
+  return build;
+}

@@ -1,0 +1,7 @@
+// Pretraining a small policy from scratch on demonstrations.
+export * from './encode-conversation';
+export * from './conversation-objective';
+export * from './tiny-policy-settings';
+export * from './build-tiny-policy';
+export * from './tiny-policy-readme';
+export * from './evaluate-tiny-policy';

@@ -1,0 +1,30 @@
+// The README.md written beside the tiny policy's weights: what it is, how it was made, how to rebuild it.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { TinyPolicyBuild } from './build-tiny-policy';
+import type { TinyPolicySettings } from './tiny-policy-settings';
+
+export async function writeTinyPolicyReadme(directory: string, settings: TinyPolicySettings, build: TinyPolicyBuild): Promise<void> {
+  const lines = [
+    '# tiny-policy',
+    '',
+    'The base policy of the embedded demo: a Llama-architecture decoder trained from scratch, on CPU, by the',
+    'project\'s own trainer, on generated demonstrations of the built-in `hop` and `arith` tasks. The demonstrations',
+    'follow the action protocol of the rollout loop and contain deliberate mistakes (wrong hops, arithmetic slips,',
+    'premature answers, some corrected), so the policy starts imperfect and step-wise training has room to help.',
+    '',
+    'Rebuild (deterministic for the same settings and machine): `npm run build:policy`',
+    '',
+    '| | |',
+    '|---|---|',
+    `| parameters | ${build.parameterCount.toLocaleString('en-US')} |`,
+    `| shape | ${settings.layers} layers, hidden ${settings.hiddenSize}, MLP ${settings.intermediateSize}, ${settings.heads} heads (${settings.keyValueHeads} key/value), tied embeddings |`,
+    `| tokenizer | byte-level BPE, ${settings.vocabularySize} tokens, ChatML markers |`,
+    `| weights | ${settings.dtype} safetensors |`,
+    `| demonstrations | ${build.demonstrations.total} episodes (${settings.questionsPerFamily} per family, seed ${settings.seed}); ${build.demonstrations.correct} reach the gold answer; mistake rate ${settings.mistakeRate}, ${settings.blindSpots} blind spot(s) per family at ${settings.blindSpotRate}, recovery rate ${settings.recoveryRate} |`,
+    `| pretraining | ${settings.steps} steps × ${settings.batchSize} episodes, peak learning rate ${settings.learningRate}; loss ${build.firstLoss.toFixed(3)} → ${build.finalLoss.toFixed(3)} |`,
+    `| build time | ${build.seconds.total.toFixed(0)} s (training ${build.seconds.training.toFixed(0)} s) |`,
+    '',
+  ];
+  await writeFile(path.join(directory, 'README.md'), lines.join('\n'));
+}

@@ -1,0 +1,50 @@
+// Settings of the embedded demo's base policy: its demonstrations, tokenizer, shape and pretraining schedule.
+
+export interface TinyPolicySettings {
+  /** Seeds the demonstrations, the initialization and the data order. */
+  seed: number;
+  /** Generated train questions per family (hop and arith). */
+  questionsPerFamily: number;
+  /** Chance of a mistake at an ordinary decision in the demonstrations. */
+  mistakeRate: number;
+  recoveryRate: number;
+  /** Situations per family where the demonstrations are usually wrong (see createMistakeProfile). */
+  blindSpots: number;
+  blindSpotRate: number;
+  vocabularySize: number;
+  hiddenSize: number;
+  intermediateSize: number;
+  layers: number;
+  heads: number;
+  keyValueHeads: number;
+  maxPositions: number;
+  steps: number;
+  batchSize: number;
+  learningRate: number;
+  warmupSteps: number;
+  weightDecay: number;
+  /** Stored weight type: bf16 halves the file. */
+  dtype: 'BF16' | 'F32';
+}
+
+export const DEFAULT_TINY_POLICY_SETTINGS: TinyPolicySettings = {
+  seed: 1,
+  questionsPerFamily: 1500,
+  mistakeRate: 0.15,
+  recoveryRate: 0.3,
+  blindSpots: 1,
+  blindSpotRate: 0.7,
+  vocabularySize: 1024,
+  hiddenSize: 128,
+  intermediateSize: 384,
+  layers: 4,
+  heads: 4,
+  keyValueHeads: 2,
+  maxPositions: 1024,
+  steps: 400,
+  batchSize: 8,
+  learningRate: 3e-3,
+  warmupSteps: 20,
+  weightDecay: 0.01,
+  dtype: 'BF16',
+};

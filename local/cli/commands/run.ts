@@ -1,0 +1,69 @@
+// `swirl run <config>`: upload a config to configs/, execute the synthesized state machine locally with progress bars, print a summary.
+import { basename, join } from 'node:path';
+import type { Command } from 'commander';
+import { ConfigValidationError, parseRunConfigText, runIdFromKey } from '../../../core/run';
+import { RunStore } from '../../../core/store';
+import { followExecution } from '../../engine/follow-execution';
+import { loadLocalPipeline } from '../../engine/load-pipeline';
+import { CliError, EXIT_INVALID } from '../cli-error';
+import { readTextFile } from '../cli-files';
+import { openCommandStore } from '../cli-object-store';
+import { formatRunStatus } from './status';
+
+export const PROJECT_ROOT = join(__dirname, '..', '..', '..');
+
+interface RunOptions {
+  endpoint?: string;
+  bucket?: string;
+  dataDir?: string;
+  retryDelayMs?: string;
+  plain?: boolean;
+}
+
+/** Reads and validates the config file; the run id comes from the config, else from the file name. */
+export function readRunConfigFile(file: string): { runId: string; text: string } {
+  const text = readTextFile(file);
+  try {
+    const config = parseRunConfigText(text, file);
+    return { runId: config.runId, text };
+  } catch (error) {
+    if (error instanceof ConfigValidationError) throw new CliError(error.message, EXIT_INVALID);
+    throw error;
+  }
+}
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('Run a config end to end on this machine: upload it to configs/, execute the synthesized state machine with progress bars per stage, print a summary (exit 0 only when the run succeeds).')
+    .argument('<config>', 'run config JSON file')
+    .option('--endpoint <url>', 'S3 endpoint to use instead of the embedded server (env SWIRL_S3_ENDPOINT)')
+    .option('--bucket <name>', 'bucket (env SWIRL_BUCKET, default swirl-local)')
+    .option('--data-dir <dir>', 'data directory of the embedded S3 server (default ~/.cache/swirl/s3)')
+    .option('--retry-delay-ms <ms>', 'wait this long before each retry instead of the definition\'s backoff')
+    .option('--plain', 'plain log lines instead of progress bars')
+    .action(async (file: string, options: RunOptions) => {
+      const { runId, text } = readRunConfigFile(file);
+      const opened = await openCommandStore(options);
+      try {
+        const key = `configs/${runIdFromKey(basename(file)) === runId ? basename(file) : `${runId}.json`}`;
+        await opened.objects.putText(key, text, 'application/json');
+        process.stderr.write(`config uploaded to s3://${opened.objects.bucket}/${key} (${opened.location})\n`);
+        const pipeline = loadLocalPipeline({
+          root: PROJECT_ROOT,
+          s3: opened.objects.settings,
+          retryDelayMs: options.retryDelayMs === undefined ? undefined : Number(options.retryDelayMs),
+        });
+        if (!pipeline.synthesized.cached) process.stderr.write(`synthesized the stack in ${pipeline.synthesized.seconds.toFixed(1)} s\n`);
+        const running = pipeline.machine.start({ bucket: opened.objects.bucket, key });
+        const { result, table } = await followExecution(pipeline.machine, running, { stream: process.stderr, interactive: options.plain ? false : undefined });
+        process.stdout.write(`\n${table}\n\n`);
+        const status = await new RunStore(opened.objects, runId).readStatus().catch(() => null);
+        if (status) process.stdout.write(`${formatRunStatus(status)}\n`);
+        process.stdout.write(`execution ${result.executionName}: ${result.status}${result.error ? ` (${result.error})` : ''}\n`);
+        if (result.status !== 'SUCCEEDED') process.exitCode = 1;
+      } finally {
+        await opened.close();
+      }
+    });
+}

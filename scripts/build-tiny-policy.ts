@@ -1,0 +1,61 @@
+// Builds models/tiny-policy (the embedded demo's base policy) from scratch on CPU: `npm run build:policy [-- --help]`.
+import path from 'node:path';
+import { Command } from 'commander';
+import { BUILTIN_MODELS_DIRECTORY, TINY_POLICY_MODEL } from '../containers/trainer/src/model/builtin-models';
+import { buildTinyPolicy, DEFAULT_TINY_POLICY_SETTINGS, type TinyPolicySettings } from '../containers/trainer/src/pretraining';
+import { selectBackend } from '../containers/trainer/src/tensor/backend';
+
+function toNumber(name: string) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!Number.isFinite(number)) throw new Error(`--${name}: expected a number, received ${JSON.stringify(value)}`);
+    return number;
+  };
+}
+
+const defaults = DEFAULT_TINY_POLICY_SETTINGS;
+const program = new Command()
+  .name('build-tiny-policy')
+  .description('Generate demonstrations, train a byte-level BPE tokenizer and a tiny Llama from scratch, and write the model directory.')
+  .option('--out <directory>', 'output model directory', path.join(BUILTIN_MODELS_DIRECTORY, TINY_POLICY_MODEL))
+  .option('--backend <backend>', 'kernel backend: auto | native | reference', 'auto');
+const numericOptions: [keyof TinyPolicySettings, string][] = [
+  ['seed', 'seed of demonstrations, initialization and data order'],
+  ['questionsPerFamily', 'train questions per task family'],
+  ['mistakeRate', 'mistake chance at an ordinary decision in the demonstrations'],
+  ['recoveryRate', 'chance a mistake is followed by a correction'],
+  ['blindSpots', 'situations per family where demonstrations are usually wrong'],
+  ['blindSpotRate', 'wrong-step chance in a blind spot'],
+  ['vocabularySize', 'tokenizer vocabulary size'],
+  ['hiddenSize', 'model width'],
+  ['intermediateSize', 'MLP width'],
+  ['layers', 'decoder layers'],
+  ['heads', 'attention heads'],
+  ['keyValueHeads', 'key/value heads'],
+  ['maxPositions', 'context length'],
+  ['steps', 'optimizer steps'],
+  ['batchSize', 'episodes per step'],
+  ['learningRate', 'peak learning rate'],
+  ['warmupSteps', 'warmup steps'],
+];
+for (const [key, description] of numericOptions) {
+  const flag = key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+  program.option(`--${flag} <number>`, `${description} (default ${defaults[key]})`, toNumber(flag));
+}
+
+async function main(): Promise<void> {
+  program.parse();
+  const options = program.opts<Record<string, unknown>>();
+  const settings: TinyPolicySettings = { ...defaults };
+  for (const [key] of numericOptions) if (typeof options[key] === 'number') (settings as unknown as Record<string, number>)[key] = options[key] as number;
+  const backend = selectBackend(options.backend as 'auto' | 'native' | 'reference');
+  console.log(`backend: ${backend.name}`);
+  const build = await buildTinyPolicy(path.resolve(options.out as string), settings, (line) => console.log(line));
+  console.log(`wrote ${build.directory} in ${build.seconds.total.toFixed(0)} s`);
+  console.log(JSON.stringify({ ...build, settings }));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,99 @@
+import { decomposeTrajectory } from '../../../core/decompose';
+import { isValidationQuestion, TrainingSetBuilder, TrainManifestSchema } from '../../../core/assemble';
+import { judgeOutcomeByRule, judgeStepByRule } from '../../../core/judges';
+import { FILTER_STRATEGIES, FilterStrategy, Trajectory, TrainingRecordSchema } from '../../../core/schemas';
+import { makeTrajectory, mathQuestion, TurnSpec } from '../../support/trajectory-fixtures';
+
+const files = { sft: 'runs/r/train/sft.jsonl', states: 'runs/r/train/states.jsonl', validation: 'runs/r/train/validation.jsonl' };
+
+/** 40 questions × 4 samples: a gold path twice (duplicates), a path with a made-up number, and a wrong answer. */
+function buildTrajectories(): Trajectory[] {
+  const trajectories: Trajectory[] = [];
+  for (let index = 0; index < 40; index += 1) {
+    const a = 10 + index;
+    const question = mathQuestion(`q${index}`, `Tom has ${a} apples and buys 5 more, then doubles them. How many apples?`, String((a + 5) * 2), [a + 5, (a + 5) * 2]);
+    const gold: TurnSpec[] = [{ calc: `${a}+5`, result: String(a + 5) }, { calc: `${a + 5}*2`, result: String((a + 5) * 2) }, { answer: String((a + 5) * 2) }];
+    trajectories.push(makeTrajectory(question, 0, gold));
+    trajectories.push(makeTrajectory(question, 1, gold));
+    trajectories.push(makeTrajectory(question, 2, [{ calc: `${a}+7`, result: String(a + 7) }, { answer: String(a + 7) }]));
+    trajectories.push(makeTrajectory(question, 3, [{ calc: `${a}+5`, result: String(a + 5) }, { answer: String(a + 5) }]));
+  }
+  return trajectories;
+}
+
+function assemble(strategy: FilterStrategy, trajectories = buildTrajectories()) {
+  const builder = new TrainingSetBuilder({ runId: 'r', strategy, validationFraction: 0.25, files });
+  for (const trajectory of trajectories) {
+    builder.addTrajectory({ id: trajectory.id, questionId: trajectory.questionId, question: trajectory.question, stepCount: trajectory.turns.length });
+  }
+  const steps = trajectories.flatMap(decomposeTrajectory);
+  for (const step of steps) builder.addJudgment(judgeStepByRule(step, trajectories.find((t) => t.id === step.trajectoryId)!.question));
+  for (const trajectory of trajectories) builder.addJudgment(judgeOutcomeByRule(trajectory));
+  for (const step of steps) builder.addStep(step);
+  return builder.finish();
+}
+
+describe('TrainingSetBuilder', () => {
+  it('writes a funnel that adds up for every strategy', () => {
+    const { manifest } = assemble('process');
+    expect(TrainManifestSchema.parse(manifest)).toEqual(manifest);
+    expect(manifest.trajectories).toBe(160);
+    expect(manifest.steps).toBe(40 * (3 + 3 + 2 + 2));
+    for (const strategy of FILTER_STRATEGIES) {
+      expect(Object.values(manifest.strategies[strategy]).reduce((sum, count) => sum + count, 0)).toBe(160);
+    }
+    // The made-up "+7" step is BAD; its answer follows from the context, so it is GOOD but wrong.
+    expect(manifest.strategies.process).toMatchObject({ kept: 120, droppedBadStep: 40 });
+    expect(manifest.strategies.outcome).toMatchObject({ kept: 80, droppedIncorrect: 80 });
+    expect(manifest.strategies['process+outcome']).toMatchObject({ kept: 80, droppedBadStep: 40, droppedIncorrect: 40 });
+    expect(manifest.verdicts.tool_call).toEqual({ GOOD: 200, BAD: 40, unknown: 0, missing: 0 });
+    expect(manifest.verdicts.answer.GOOD + manifest.verdicts.answer.BAD).toBe(160);
+    expect(manifest.outcomes).toEqual({ correct: 80, incorrect: 80, missing: 0 });
+  });
+
+  it('removes repeated context+action pairs and splits by question with no question on both sides', () => {
+    const { sft, states, validation, manifest } = assemble('process');
+    // Kept: samples 0, 1 (identical) and 3 per question: 3 + 3 + 2 steps, of which sample 1's 3 and sample 3's first repeat.
+    expect(manifest.records.candidateSteps).toBe(40 * 8);
+    expect(manifest.records.duplicatesRemoved).toBe(40 * 4);
+    expect(sft.length + validation.length).toBe(40 * 4);
+    const trainQuestions = new Set(sft.map((record) => record.questionId));
+    const validationQuestions = new Set(validation.map((record) => record.questionId));
+    expect([...trainQuestions].filter((id) => validationQuestions.has(id))).toEqual([]);
+    expect(validationQuestions.size).toBeGreaterThan(0);
+    expect(manifest.questions).toEqual({ train: trainQuestions.size, validation: validationQuestions.size });
+    for (const id of validationQuestions) expect(isValidationQuestion(id, 0.25)).toBe(true);
+    const keys = sft.map((record) => JSON.stringify([record.context, record.action]));
+    expect(new Set(keys).size).toBe(keys.length);
+    // Per question 4 distinct (context, action) pairs but 3 distinct contexts: sample 3 answers where sample 0 calculates.
+    expect(sft.length).toBe(4 * trainQuestions.size);
+    expect(states.length).toBe(3 * trainQuestions.size);
+    for (const record of [...sft, ...states, ...validation]) expect(TrainingRecordSchema.safeParse(record).success).toBe(true);
+  });
+
+  it('rewards GOOD steps with 1 and BAD with 0 and carries what a rule reward needs', () => {
+    const { sft } = assemble('none');
+    const bad = sft.find((record) => record.action.includes('+7'));
+    expect(bad?.reward).toBe(0);
+    const good = sft.find((record) => record.stepIndex === 0 && record.reward === 1)!;
+    expect(good.reference.goldValues.length).toBe(2);
+    expect(good.reference.answer).toMatch(/^\d+$/);
+    expect(good.task).toBe('math');
+  });
+
+  it('is deterministic: the same input gives the same records', () => {
+    expect(assemble('process+outcome')).toEqual(assemble('process+outcome'));
+  });
+
+  it('counts unjudged steps and refuses steps of unknown trajectories', () => {
+    const trajectories = buildTrajectories().slice(0, 4);
+    const builder = new TrainingSetBuilder({ runId: 'r', strategy: 'process', validationFraction: 0, files });
+    for (const trajectory of trajectories) builder.addTrajectory({ id: trajectory.id, questionId: trajectory.questionId, question: trajectory.question, stepCount: trajectory.turns.length });
+    for (const step of trajectories.flatMap(decomposeTrajectory)) builder.addStep(step);
+    const { manifest, sft } = builder.finish();
+    expect(manifest.strategies.process.droppedUnjudged).toBe(4);
+    expect(manifest.verdicts.tool_call.missing).toBe(6);
+    expect(sft).toEqual([]);
+    expect(() => builder.addStep({ ...decomposeTrajectory(trajectories[0])[0], trajectoryId: 'nope#0' })).toThrow('expected its trajectory "nope#0"');
+  });
+});

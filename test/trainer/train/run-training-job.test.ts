@@ -1,0 +1,115 @@
+import { RunConfigSchema } from '../../../core/schemas/run-config';
+import type { TrainingRecord } from '../../../core/schemas/training-record';
+import { ObjectStore } from '../../../core/store/object-store';
+import { EmbeddedS3Server } from '../../../local/s3/embedded-s3-server';
+import { loadAdapter } from '../../../containers/trainer/src/lora/save-adapter';
+import { createS3Source } from '../../../containers/trainer/src/model/model-source';
+import { saveModel } from '../../../containers/trainer/src/model/save-model';
+import { runTrainingJob } from '../../../containers/trainer/src/train/run-training-job';
+import { runTrainerCli } from '../../../containers/trainer/src/trainer-cli';
+import { createByteLevelTokenizerConfig, createByteLevelTokenizerJson } from '../../../containers/trainer/src/tokenizer/byte-level-tokenizer';
+import { createTinyModel, selectTestBackend } from '../tiny-model';
+
+function createRecord(index: number): TrainingRecord {
+  const a = index + 2;
+  const b = index + 3;
+  return {
+    id: `t${index}@0`, questionId: `q${index}`, trajectoryId: `t${index}`, stepIndex: 0, task: 'math',
+    context: [{ role: 'system', content: 'Use <math_exp> or <answer>.' }, { role: 'user', content: `What is ${a} plus ${b}?` }],
+    action: `<math_exp>${a}+${b}</math_exp>`, reward: 1, behaviourLogProb: null,
+    reference: { answer: String(a + b), aliases: [], goldValues: [a + b], supportingTitles: [] },
+  };
+}
+
+function createConfig(runId: string, trainer: Record<string, unknown>) {
+  return RunConfigSchema.parse({
+    runId,
+    dataset: { source: 'builtin:arith:train', format: 'arith' },
+    policy: { provider: 'scripted', responses: ['<answer>1</answer>'] },
+    trainer: {
+      baseModel: 'models/tiny', backend: 'auto', maxSteps: 3, batchSize: 2, warmupSteps: 1, checkpointEvery: 2,
+      learningRate: 1e-2, maxSequenceLength: 160, lora: { rank: 2, alpha: 4, dropout: 0, targets: ['q_proj', 'v_proj'] },
+      swirl: { samplesPerState: 2, maxNewTokens: 6 }, ...trainer,
+    },
+  });
+}
+
+describe('training job over S3', () => {
+  const server = new EmbeddedS3Server();
+  let store: ObjectStore;
+  const records = Array.from({ length: 5 }, (_, index) => createRecord(index));
+
+  beforeAll(async () => {
+    selectTestBackend();
+    store = new ObjectStore(await server.start());
+    await saveModel(createTinyModel(31), createS3Source(store, 'models/tiny'), { tokenizerJson: createByteLevelTokenizerJson(), tokenizerConfig: createByteLevelTokenizerConfig() });
+  });
+  afterAll(() => server.stop());
+
+  async function writeRun(runId: string, trainer: Record<string, unknown>): Promise<void> {
+    await store.putJson(`runs/${runId}/config.json`, createConfig(runId, trainer));
+    await store.putJsonLines(`runs/${runId}/train/sft.jsonl`, records);
+    await store.putJsonLines(`runs/${runId}/train/states.jsonl`, records.slice(0, 3));
+    await store.putJsonLines(`runs/${runId}/train/validation.jsonl`, records.slice(3));
+  }
+
+  it('trains swirl and the sft baseline with the rule judge and writes PEFT adapters, metrics and checkpoints', async () => {
+    await writeRun('job-swirl', {});
+    const lines: string[] = [];
+    const outcomes = await runTrainingJob({ runId: 'job-swirl', store, log: (line) => lines.push(line) });
+    expect(outcomes.map((outcome) => [outcome.objective, outcome.completedSteps, outcome.interrupted])).toEqual([['sft', 3, false], ['swirl', 3, false]]);
+    for (const objective of ['sft', 'swirl']) {
+      const prefix = `runs/job-swirl/model/${objective}/`;
+      const keys = await store.list(prefix);
+      expect(keys).toEqual(expect.arrayContaining([
+        `${prefix}adapter_config.json`, `${prefix}adapter_model.safetensors`, `${prefix}metrics.jsonl`, `${prefix}summary.json`,
+        `${prefix}checkpoints/latest.json`, `${prefix}checkpoints/step-000002/weights.safetensors`, `${prefix}checkpoints/step-000003/state.json`,
+      ]));
+      const adapter = await loadAdapter(createS3Source(store, prefix), createTinyModel(31).config);
+      expect(adapter.settings).toMatchObject({ rank: 2, alpha: 4 });
+    }
+    const swirlMetrics = ((await store.getText('runs/job-swirl/model/swirl/metrics.jsonl')) ?? '').trim().split('\n').map((line) => JSON.parse(line));
+    expect(swirlMetrics.map((entry) => entry.step)).toEqual([1, 2, 3]);
+    for (const entry of swirlMetrics) {
+      expect(entry.reward).toBeGreaterThanOrEqual(0);
+      expect(entry.reward).toBeLessThanOrEqual(1);
+      expect(Number.isFinite(entry.kl)).toBe(true);
+      expect(entry.learningRate).toBeGreaterThan(0);
+    }
+    const summary = JSON.parse((await store.getText('runs/job-swirl/model/sft/summary.json'))!);
+    expect(summary.validationLoss).toBeGreaterThan(0);
+    expect(lines.join('\n')).toContain('objective swirl, baseline sft');
+  });
+
+  it('runs as `train --run <id> --export-merged` from the command line', async () => {
+    await writeRun('job-cli', { objective: 'sft', maxSteps: 2 });
+    const previous = { ...process.env };
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', SWIRL_BUCKET: store.bucket, SWIRL_S3_ENDPOINT: store.settings.endpoint });
+    try {
+      const written: string[] = [];
+      const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => { written.push(String(chunk)); return true; });
+      const code = await runTrainerCli(['train', '--run', 'job-cli', '--export-merged']);
+      spy.mockRestore();
+      expect(code).toBe(0);
+      expect(written.join('')).toContain('sft done: 2 steps');
+    } finally {
+      process.env = previous;
+    }
+    const keys = await store.list('runs/job-cli/model/');
+    expect(keys).toEqual(expect.arrayContaining(['runs/job-cli/model/sft/adapter_model.safetensors', 'runs/job-cli/model/sft/merged/model.safetensors', 'runs/job-cli/model/sft/merged/tokenizer.json']));
+    expect(keys.some((key) => key.startsWith('runs/job-cli/model/swirl/'))).toBe(false);
+  });
+
+  it('trains all weights when lora is null and writes a full model directory', async () => {
+    await writeRun('job-full', { objective: 'sft', lora: null, maxSteps: 1 });
+    await runTrainingJob({ runId: 'job-full', store, log: () => undefined });
+    const keys = await store.list('runs/job-full/model/sft/');
+    expect(keys).toEqual(expect.arrayContaining(['runs/job-full/model/sft/model.safetensors', 'runs/job-full/model/sft/config.json', 'runs/job-full/model/sft/tokenizer.json']));
+    expect(keys.some((key) => key.includes('adapter'))).toBe(false);
+  });
+
+  it('fails with the missing key named when the run has no training data', async () => {
+    await store.putJson('runs/job-empty/config.json', createConfig('job-empty', {}));
+    await expect(runTrainingJob({ runId: 'job-empty', store, log: () => undefined })).rejects.toThrow('runs/job-empty/train/sft.jsonl does not exist');
+  });
+});
