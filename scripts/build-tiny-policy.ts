@@ -1,8 +1,15 @@
-// Builds models/tiny-policy (the embedded demo's base policy) from scratch on CPU: `npm run build:policy [-- --help]`.
+// Builds models/tiny-policy (the embedded demo's base policy) from scratch on CPU: `npm run build:policy [-- --help]`;
+// `-- --evaluate 100` then measures its held-out accuracy through the agent loop.
 import path from 'node:path';
 import { Command } from 'commander';
 import { BUILTIN_MODELS_DIRECTORY, TINY_POLICY_MODEL } from '../containers/trainer/src/model/builtin-models';
-import { buildTinyPolicy, DEFAULT_TINY_POLICY_SETTINGS, type TinyPolicySettings } from '../containers/trainer/src/pretraining';
+import {
+  buildTinyPolicy,
+  DEFAULT_TINY_POLICY_SETTINGS,
+  evaluateTinyPolicy,
+  type PolicyEvaluation,
+  type TinyPolicySettings,
+} from '../containers/trainer/src/pretraining';
 import { selectBackend } from '../containers/trainer/src/tensor/backend';
 
 function toNumber(name: string) {
@@ -18,7 +25,10 @@ const program = new Command()
   .name('build-tiny-policy')
   .description('Generate demonstrations, train a byte-level BPE tokenizer and a tiny Llama from scratch, and write the model directory.')
   .option('--out <directory>', 'output model directory', path.join(BUILTIN_MODELS_DIRECTORY, TINY_POLICY_MODEL))
-  .option('--backend <backend>', 'kernel backend: auto | native | reference', 'auto');
+  .option('--backend <backend>', 'kernel backend: auto | native | reference', 'auto')
+  .option('--evaluate <count>', 'afterwards, measure accuracy on this many held-out hop and arith questions (0: skip)', toNumber('evaluate'), 0)
+  .option('--evaluate-only', 'skip building; evaluate the model already in --out')
+  .option('--temperatures <list>', 'decoding temperatures to evaluate, comma-separated', '0,1');
 const numericOptions: [keyof TinyPolicySettings, string][] = [
   ['seed', 'seed of demonstrations, initialization and data order'],
   ['questionsPerFamily', 'train questions per task family'],
@@ -37,6 +47,7 @@ const numericOptions: [keyof TinyPolicySettings, string][] = [
   ['batchSize', 'episodes per step'],
   ['learningRate', 'peak learning rate'],
   ['warmupSteps', 'warmup steps'],
+  ['snapshotEvery', 'save the model directory every N steps while training'],
 ];
 for (const [key, description] of numericOptions) {
   const flag = key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
@@ -50,9 +61,21 @@ async function main(): Promise<void> {
   for (const [key] of numericOptions) if (typeof options[key] === 'number') (settings as unknown as Record<string, number>)[key] = options[key] as number;
   const backend = selectBackend(options.backend as 'auto' | 'native' | 'reference');
   console.log(`backend: ${backend.name}`);
-  const build = await buildTinyPolicy(path.resolve(options.out as string), settings, (line) => console.log(line));
-  console.log(`wrote ${build.directory} in ${build.seconds.total.toFixed(0)} s`);
-  console.log(JSON.stringify({ ...build, settings }));
+  const directory = path.resolve(options.out as string);
+  const build = options.evaluateOnly ? null : await buildTinyPolicy(directory, settings, (line) => console.log(line));
+  if (build) console.log(`wrote ${build.directory} in ${build.seconds.total.toFixed(0)} s`);
+  const evaluations: PolicyEvaluation[] = [];
+  const count = options.evaluate as number;
+  if (count > 0) {
+    for (const temperature of String(options.temperatures).split(',').map(Number)) {
+      for (const family of ['hop', 'arith'] as const) {
+        const evaluation = await evaluateTinyPolicy(directory, { family, split: 'test', count, seed: settings.seed, temperature });
+        console.log(`${family} test, temperature ${temperature}: accuracy ${evaluation.accuracy.toFixed(3)} (${evaluation.correct}/${evaluation.questions}), mean steps ${evaluation.meanSteps.toFixed(2)}, ${JSON.stringify(evaluation.finishReasons)}`);
+        evaluations.push(evaluation);
+      }
+    }
+  }
+  console.log(JSON.stringify({ build, settings, evaluations }));
 }
 
 main().catch((error: unknown) => {

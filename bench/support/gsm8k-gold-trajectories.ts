@@ -4,7 +4,7 @@ import { parseGsm8kRecord } from '../../core/datasets/gsm8k-format';
 import { DatasetRow, DatasetRowSchema } from '../../core/schemas/dataset-row';
 import { Trajectory, TrajectoryTurn } from '../../core/schemas/trajectory';
 import { decomposeTrajectory } from '../../core/decompose/decompose-trajectory';
-import { collectContextNumbers, KnownNumbers } from '../../core/judges/context-numbers';
+import { collectContextNumbers, KnownNumbers, resultOfToolMessage } from '../../core/judges/context-numbers';
 import { evaluateExpression, formatNumber } from '../../core/tools/calculator';
 
 const ANNOTATION = /<<([^<>]*)=([^<>]*)>>/;
@@ -110,7 +110,8 @@ export function corruptOneNumber(
   if (candidates.length === 0) return null;
   const turn = candidates[Math.floor(random() * candidates.length)];
   if (turn.action.type !== 'tool_call') return null;
-  const original = evaluateExpression(turn.action.input);
+  const original = turn.action.type === 'tool_call' ? Number(resultOfToolMessage(turn.toolResult ?? '')) : NaN;
+  if (!Number.isFinite(original)) return null;
   const numbers = [...turn.action.input.matchAll(/\d+(?:\.\d+)?/g)];
   for (let attempt = 0; attempt < 20; attempt += 1) {
     const target = numbers[Math.floor(random() * numbers.length)];
@@ -121,6 +122,7 @@ export function corruptOneNumber(
     try {
       value = evaluateExpression(expression);
     } catch {
+      // Unparseable or, on a busy machine, timed out: try another number.
       continue;
     }
     if (Math.abs(value - original) < 1e-9) continue;

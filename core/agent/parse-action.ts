@@ -63,7 +63,8 @@ export function parseAction(output: string, tools: ToolLookup): Action {
   const opening = openingPattern(tags);
   const findClosing = createClosingFinder(output);
   let firstUnclosed: string | null = null;
-  for (const match of output.matchAll(opening)) {
+  opening.lastIndex = 0;
+  for (let match = opening.exec(output); match !== null; match = opening.exec(output)) {
     const tag = match[1].toLowerCase();
     const start = match.index + match[0].length;
     const end = findClosing(tag, start);

@@ -1,5 +1,4 @@
 // One episode: the policy writes an action per step, tools answer as the next user turn, until an answer or the step cap.
-import { createHash } from 'node:crypto';
 import { DatasetRow } from '../schemas/dataset-row';
 import { Message, TokenUsage } from '../schemas/message';
 import { FinishReason, Trajectory, TrajectoryTurn } from '../schemas/trajectory';
@@ -28,9 +27,15 @@ export function trajectoryIdOf(questionId: string, sample: number): string {
   return `${questionId}#${sample}`;
 }
 
-/** A stable 31-bit seed per trajectory, so a rerun asks the backend for the same sample. */
+/** A stable 31-bit seed per trajectory (FNV-1a of run and trajectory id), so a rerun asks the backend for the same sample. */
 export function seedOf(runId: string, trajectoryId: string): number {
-  return createHash('sha256').update(`${runId}/${trajectoryId}`).digest().readUInt32BE(0) & 0x7fffffff;
+  const text = `${runId}/${trajectoryId}`;
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) & 0x7fffffff;
 }
 
 function describeFailure(error: unknown): string {

@@ -59,6 +59,8 @@ async function countLines(objects: ObjectStore, key: string): Promise<number> {
 }
 
 async function createBudget(store: RunStore, config: RunConfig, shard: string, finished: Trajectory[]): Promise<RunBudget> {
+  const { maxTrajectories, maxTokens, maxCostUsd } = config.budgets;
+  if (maxTrajectories === undefined && maxTokens === undefined && maxCostUsd === undefined) return new RunBudget();
   const manifest = await store.getJson(RUN_FILES.shardManifest, ManifestSchema);
   const position = manifest ? manifest.findIndex((item) => item.shard === shard) : 0;
   const limits = computeShardBudget(config.budgets, position, manifest ? manifest.length : 1);
@@ -95,8 +97,10 @@ export async function rollOutShard(input: RolloutShardInput): Promise<RolloutSha
   const config = await store.getJson(RUN_FILES.config, RunConfigSchema);
   if (!config) throw new Error(`run ${runId}: expected ${store.key(RUN_FILES.config)} (written by prepare), received nothing`);
   const shardKey = store.key(RUN_FILES.shard(shard));
-  if (!(await objects.exists(shardKey))) throw new Error(`run ${runId}: expected shard ${shardKey}, received nothing`);
-  const rows: DatasetRow[] = await objects.readAllJsonLines(shardKey, DatasetRowSchema);
+  const rows: DatasetRow[] = await objects.readAllJsonLines(shardKey, DatasetRowSchema).catch((error: unknown) => {
+    if ((error as { name?: string }).name === 'NoSuchKey') throw new Error(`run ${runId}: expected shard ${shardKey}, received nothing`);
+    throw error;
+  });
 
   const finished = await readRolloutProgress(store, shard);
   const resumedQuestions = finished.size;
@@ -158,7 +162,7 @@ export async function rollOutShard(input: RolloutShardInput): Promise<RolloutSha
 
   const trajectories = rows.flatMap((_, question) => finished.get(question)!);
   await store.putJsonLines(RUN_FILES.trajectories(shard), trajectories);
-  await deleteRolloutProgress(store, shard);
+  if (resumedQuestions > 0 || progress.parts > 0) await deleteRolloutProgress(store, shard);
   return {
     runId, shard, count: trajectories.length, questions: rows.length, skipped: false, resumedQuestions, finishReasons: countFinishReasons(trajectories),
   };

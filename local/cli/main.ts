@@ -7,6 +7,8 @@ import { registerRunCommand } from './commands/run';
 import { registerStatusCommand } from './commands/status';
 import { registerSubmitCommand } from './commands/submit';
 import { registerUpCommand } from './commands/up';
+import { registerDemoCommand } from './commands/demo';
+import { registerAblateCommand } from './commands/ablate';
 
 /**
  * Commands, in the order `swirl --help` lists them. To add one, write commands/<name>.ts exporting
@@ -19,6 +21,8 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerStatusCommand,
   registerSubmitCommand,
   registerUpCommand,
+  registerDemoCommand,
+  registerAblateCommand,
 ];
 
 export function createProgram(): Command {

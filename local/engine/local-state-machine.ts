@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { ObjectStore } from '../../core/store/object-store';
 import { S3Settings } from '../../core/store/s3-settings';
-import { AslDefinition, AslState, JsonObject, JsonValue } from './asl-types';
+import { AslDefinition, JsonObject, JsonValue } from './asl-types';
 import { BatchRunnerOptions, runBatchJob } from './batch-job-runner';
 import { ChildOutcome, runDistributedMap } from './distributed-map-runner';
 import { EventScope, ExecutionEvents } from './execution-events';

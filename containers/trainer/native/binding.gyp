@@ -4,6 +4,7 @@
       "target_name": "swirl_tensor",
       "sources": [
         "src/addon.cc",
+        "src/attention-binding.cc",
         "src/gemm.cc",
         "src/elementwise.cc",
         "src/normalization.cc",
@@ -16,7 +17,7 @@
         "/usr/include/openblas"
       ],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
-      "cflags_cc": ["-O3", "-std=c++17", "-fopenmp", "-ffp-contract=fast", "<!@(node arch-flags.cjs)"],
+      "cflags_cc": ["-O3", "-std=c++17", "-fopenmp", "-ffp-contract=fast", "-fno-trapping-math", "-fno-math-errno", "<!@(node arch-flags.cjs)"],
       "cflags_cc!": ["-fno-exceptions"],
       "libraries": ["-lopenblas", "-fopenmp"]
     }

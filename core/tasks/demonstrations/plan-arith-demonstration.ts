@@ -1,4 +1,4 @@
-// Scripts an arith demonstration: one calculator step per sentence, then the answer — with occasional wrong operands and early answers.
+// Scripts an arith demonstration: one calculator step per sentence, then the answer — with occasional misread operands and early answers.
 import type { DatasetRow } from '../../schemas';
 import { formatNumber } from '../../tools/calculator';
 import type { SeededRandom } from '../seeded-random';
@@ -41,17 +41,16 @@ export function planArithDemonstration(row: DatasetRow, profile: MistakeProfile,
     let right = step.right;
     const drifted = plan.mistakes.some((mistake) => !mistake.recovered);
     if (!drifted && random.chance(profile.wrongStepRate(situation))) {
-      // A misread: the operand of the neighbouring sentence (the number after this one in the question).
-      const position = index + 1;
-      const neighbour = questionNumbers[position + 1] ?? questionNumbers[position - 1];
-      const slipped = neighbour !== undefined && neighbour !== step.right ? neighbour : String(Number(step.right) + 1);
+      // A misread operand, one off; a number the question never states, so a step-level check can notice it.
+      let slipped = Number(step.right) + 1;
+      while (questionNumbers.includes(String(slipped))) slipped += 1;
       const mistake = { kind: 'arithmetic_slip' as const, step: plan.outputs.length, recovered: false };
       plan.mistakes.push(mistake);
       plan.outputs.push(calculatorOutput(`${left}${step.symbol}${slipped}`));
       if (random.chance(profile.recoveryRate)) {
         mistake.recovered = true;
       } else {
-        right = slipped;
+        right = String(slipped);
         current = compute(left, step.symbol, right);
         continue;
       }

@@ -18,6 +18,7 @@ interface RunOptions {
   dataDir?: string;
   retryDelayMs?: string;
   plain?: boolean;
+  logLevel: string;
 }
 
 /** Reads and validates the config file; the run id comes from the config, else from the file name. */
@@ -42,6 +43,7 @@ export function registerRunCommand(program: Command): void {
     .option('--data-dir <dir>', 'data directory of the embedded S3 server (default ~/.cache/swirl/s3)')
     .option('--retry-delay-ms <ms>', 'wait this long before each retry instead of the definition\'s backoff')
     .option('--plain', 'plain log lines instead of progress bars')
+    .option('--log-level <level>', 'log level of the in-process functions (DEBUG, INFO, WARN, ERROR, SILENT)', 'WARN')
     .action(async (file: string, options: RunOptions) => {
       const { runId, text } = readRunConfigFile(file);
       const opened = await openCommandStore(options);
@@ -53,6 +55,8 @@ export function registerRunCommand(program: Command): void {
           root: PROJECT_ROOT,
           s3: opened.objects.settings,
           retryDelayMs: options.retryDelayMs === undefined ? undefined : Number(options.retryDelayMs),
+          // The functions log JSON lines to stdout; at INFO they would break the progress bars.
+          environment: { POWERTOOLS_LOG_LEVEL: options.logLevel.toUpperCase() },
         });
         if (!pipeline.synthesized.cached) process.stderr.write(`synthesized the stack in ${pipeline.synthesized.seconds.toFixed(1)} s\n`);
         const running = pipeline.machine.start({ bucket: opened.objects.bucket, key });

@@ -12,12 +12,31 @@ function describeDuration(startedAt: string | null, finishedAt: string | null): 
   return seconds < 60 ? `${seconds.toFixed(1)}s` : `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
 }
 
+/** The readable part of a Step Functions cause: a Lambda error's message, a Batch job's reason and log tail, or the text itself. */
+export function describeCause(cause: string): string[] {
+  let parsed: Record<string, unknown> | null = null;
+  try {
+    const value = JSON.parse(cause) as unknown;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) parsed = value as Record<string, unknown>;
+  } catch {
+    parsed = null;
+  }
+  if (!parsed) return cause.split('\n').slice(0, 12);
+  if (typeof parsed.errorMessage === 'string') return parsed.errorMessage.split('\n').slice(0, 12);
+  if (typeof parsed.Status === 'string') {
+    const container = (parsed.Container ?? {}) as { ExitCode?: number };
+    const tail = Array.isArray(parsed.LogTail) ? (parsed.LogTail as string[]).slice(-8) : [];
+    return [`job ${String(parsed.JobName)} ${parsed.Status}: ${String(parsed.StatusReason)} (exit code ${container.ExitCode ?? 'none'})`, ...tail.map((line) => `| ${line}`)];
+  }
+  return JSON.stringify(parsed, null, 2).split('\n').slice(0, 12);
+}
+
 /** Run state, stage, error and one row per stage with its counts. */
 export function formatRunStatus(status: RunStatus): string {
   const lines = [`run ${status.runId}: ${status.state}${status.stage ? ` (stage ${status.stage})` : ''}, updated ${status.updatedAt}`];
   if (status.error) {
     lines.push(`error in ${status.error.stage}: ${status.error.error}`);
-    for (const line of status.error.cause.split('\n').slice(0, 12)) lines.push(`  ${line}`);
+    for (const line of describeCause(status.error.cause)) lines.push(`  ${line}`);
   }
   const rows = Object.entries(status.stages).map(([stage, progress]) => [
     stage,

@@ -1,6 +1,6 @@
 import { handler } from '../../../functions/evaluate/handler';
-import { EvaluationMetricsSchema, EvaluationRecordSchema } from '../../../core/evaluate';
-import { registerProviderFactory, ScriptedProvider } from '../../../core/providers';
+import { evaluateRun, EvaluationMetricsSchema, EvaluationRecordSchema } from '../../../core/evaluate';
+import { createProvider, registerProviderFactory, ScriptedProvider } from '../../../core/providers';
 import { RunConfigSchema } from '../../../core/schemas';
 import { RunStore } from '../../../core/store';
 import { useLambdaEnvironment } from '../../support/lambda-environment';
@@ -20,12 +20,12 @@ const corpus = [
   { id: 'd2', title: 'Ants Marching', text: 'Ants Marching is a song by the Dave Matthews Band from Charlottesville.' },
 ];
 
-async function seedRun(store: RunStore): Promise<void> {
+async function seedRun(store: RunStore, baseModel = 'builtin:tiny-policy'): Promise<void> {
   await store.putJson('config.json', RunConfigSchema.parse({
     runId: store.runId,
     dataset: { source: 'builtin:arith:train', format: 'arith' },
     policy: { provider: 'scripted', model: 'base-policy', responses: ['I multiply.\n<math_exp>3*4</math_exp>', '<answer>12</answer>'] },
-    trainer: { baseModel: 'builtin:tiny-policy' },
+    trainer: { baseModel },
     eval: [
       { name: 'arith-test', source: 'builtin:arith:test', format: 'arith' },
       { name: 'hop-test', source: 'builtin:hop:test', format: 'hop', maxSteps: 3 },
@@ -41,15 +41,32 @@ async function seedRun(store: RunStore): Promise<void> {
 describe('evaluate Lambda handler', () => {
   const environment = useLambdaEnvironment('swirl-evaluate');
 
-  it('reports a model that cannot load without hiding the base model\'s results', async () => {
+  it('records a trained model that fails to load as model errors, beside the base model\'s results', async () => {
+    const store = new RunStore(environment.objects(), 'eval-broken');
+    await seedRun(store, 'models/not-there');
+    const result = await handler({ runId: 'eval-broken' });
+    expect(result).toMatchObject({ models: ['base', 'swirl'], errors: [] });
+    const records = await store.readAllJsonLines('eval/swirl/arith-test.jsonl', EvaluationRecordSchema);
+    expect(records.map((record) => [record.finishReason, record.prediction, record.correct])).toEqual(Array(3).fill(['model_error', null, false]));
+    const metrics = (await store.getJson('eval/metrics.json', EvaluationMetricsSchema))!;
+    expect(metrics.results.swirl['arith-test']).toMatchObject({ questions: 3, correct: 0, finishReasons: { model_error: 3 } });
+    expect(metrics.results.base['arith-test']).toMatchObject({ questions: 3, correct: 1 });
+    expect(metrics.models[1]).toMatchObject({ name: 'swirl', provider: 'trainer', model: 'models/not-there', adapter: 'runs/eval-broken/model/swirl', error: null });
+  });
+
+  it('reports a model that cannot be created without hiding the others', async () => {
     const store = new RunStore(environment.objects(), 'eval-missing');
     await seedRun(store);
-    const result = await handler({ runId: 'eval-missing' });
-    expect(result.models).toEqual(['base', 'swirl']);
-    expect(result.errors).toEqual([expect.stringContaining('model "swirl": no provider factory registered for "trainer"')]);
-    const metrics = EvaluationMetricsSchema.parse(await store.getJson('eval/metrics.json', EvaluationMetricsSchema));
+    const result = await evaluateRun(environment.objects(), { runId: 'eval-missing' }, {
+      createModel: (config) => {
+        if (config.provider === 'trainer') throw new Error('no trainer here');
+        return createProvider(config);
+      },
+    });
+    expect(result.errors).toEqual(['model "swirl": no trainer here']);
+    const metrics = (await store.getJson('eval/metrics.json', EvaluationMetricsSchema))!;
     expect(Object.keys(metrics.results)).toEqual(['base']);
-    expect(metrics.models[1]).toMatchObject({ name: 'swirl', provider: 'trainer', adapter: 'runs/eval-missing/model/swirl', error: expect.any(String) });
+    expect(metrics.models[1]).toMatchObject({ name: 'swirl', error: 'model "swirl": no trainer here' });
   });
 
   it('evaluates base and trained models greedily on every set, side by side', async () => {

@@ -98,6 +98,14 @@ describe('native agrees with reference', () => {
     }
   });
 
+  it('rejects buffers that do not fit the shape instead of reading past them', () => {
+    const small = new Float32Array(5);
+    const call = () => native.gemm({ transposeA: false, transposeB: false, m: 2, n: 2, k: 3, alpha: 1, beta: 0, a: small, aOffset: 0, lda: 3, b: small, bOffset: 0, ldb: 2, c: small, cOffset: 0, ldc: 2, batch: 1, strideA: 0, strideB: 0, strideC: 0 });
+    expect(call).toThrow('gemm: matrix A does not fit its buffer of 5 elements');
+    expect(() => native.embeddingForward(new Float32Array(8), Int32Array.from([4]), 2, new Float32Array(2))).toThrow('token id outside the vocabulary');
+    expect(() => native.axpy(1, new Float32Array(4), new Float32Array(3))).toThrow('axpy: y shorter than x');
+  });
+
   it('adamw and the reductions agree', () => {
     const rng = new Rng(3);
     const size = 100003;

@@ -1,44 +1,12 @@
 // N-API bindings: unwraps typed arrays, checks sizes so bad calls throw instead of corrupting memory, calls the kernels.
 #include <napi.h>
 #include <string>
+#include "arguments.h"
 #include "kernels.h"
 
 namespace {
 
-struct FloatView {
-  float* data = nullptr;
-  size_t length = 0;
-};
-
-bool fail(const Napi::Env& env, const std::string& message) {
-  Napi::TypeError::New(env, message).ThrowAsJavaScriptException();
-  return false;
-}
-
-bool readFloats(const Napi::CallbackInfo& info, size_t index, FloatView& view, bool optional = false) {
-  const Napi::Value value = info[index];
-  if (optional && (value.IsNull() || value.IsUndefined())) return true;
-  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
-    return fail(info.Env(), "argument " + std::to_string(index) + ": expected a Float32Array");
-  Napi::Float32Array array = value.As<Napi::Float32Array>();
-  view.data = array.Data();
-  view.length = array.ElementLength();
-  return true;
-}
-
-bool readInts(const Napi::CallbackInfo& info, size_t index, const int32_t*& data, size_t& length) {
-  const Napi::Value value = info[index];
-  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
-    return fail(info.Env(), "argument " + std::to_string(index) + ": expected an Int32Array");
-  Napi::Int32Array array = value.As<Napi::Int32Array>();
-  data = array.Data();
-  length = array.ElementLength();
-  return true;
-}
-
-int64_t integer(const Napi::CallbackInfo& info, size_t index) { return info[index].As<Napi::Number>().Int64Value(); }
-double number(const Napi::CallbackInfo& info, size_t index) { return info[index].As<Napi::Number>().DoubleValue(); }
-bool boolean(const Napi::CallbackInfo& info, size_t index) { return info[index].ToBoolean().Value(); }
+using namespace swirl::binding;
 
 bool fits(const Napi::Env& env, const char* name, const FloatView& view, int64_t offset, int64_t rows, int64_t leading,
           int64_t columns, int64_t batch, int64_t stride) {
@@ -242,62 +210,6 @@ Napi::Value Rope(const Napi::CallbackInfo& info) {
     return fail(info.Env(), "rope: bad lengths"), info.Env().Undefined();
   swirl::rope(x.data, out.data, batch, sequenceLength, heads, headDim, number(info, 6), positions, positionCount, (int)integer(info, 8),
               boolean(info, 9));
-  return info.Env().Undefined();
-}
-
-bool readAttentionShape(const Napi::CallbackInfo& info, size_t first, swirl::AttentionShape& s) {
-  s.batch = integer(info, first);
-  s.queryLength = integer(info, first + 1);
-  s.keyLength = integer(info, first + 2);
-  s.heads = integer(info, first + 3);
-  s.kvHeads = integer(info, first + 4);
-  s.headDim = integer(info, first + 5);
-  s.queryOffset = integer(info, first + 6);
-  s.scale = (float)number(info, first + 7);
-  s.keyMask = nullptr;
-  const Napi::Value mask = info[first + 8];
-  if (!mask.IsNull() && !mask.IsUndefined()) {
-    if (!mask.IsTypedArray() || mask.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) return fail(info.Env(), "attention: mask must be a Uint8Array");
-    Napi::Uint8Array array = mask.As<Napi::Uint8Array>();
-    if (array.ElementLength() < (size_t)(s.batch * s.keyLength)) return fail(info.Env(), "attention: mask too short");
-    s.keyMask = array.Data();
-  }
-  if (s.kvHeads <= 0 || s.heads % s.kvHeads != 0) return fail(info.Env(), "attention: heads must be a multiple of kvHeads");
-  return true;
-}
-
-bool attentionFits(const Napi::CallbackInfo& info, const swirl::AttentionShape& s, const FloatView& q, const FloatView& k, const FloatView& v,
-                   const FloatView& probabilities) {
-  const size_t queryElements = (size_t)(s.batch * s.queryLength * s.heads * s.headDim);
-  const size_t keyElements = (size_t)(s.batch * s.keyLength * s.kvHeads * s.headDim);
-  if (q.length < queryElements || k.length < keyElements || v.length < keyElements ||
-      probabilities.length < (size_t)(s.batch * s.heads * s.queryLength * s.keyLength))
-    return fail(info.Env(), "attention: buffers smaller than the shape");
-  return true;
-}
-
-Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
-  FloatView q, k, v, out, probabilities;
-  swirl::AttentionShape s;
-  if (!readFloats(info, 0, q) || !readFloats(info, 1, k) || !readFloats(info, 2, v) || !readFloats(info, 3, out) ||
-      !readFloats(info, 4, probabilities) || !readAttentionShape(info, 5, s) || !attentionFits(info, s, q, k, v, probabilities))
-    return info.Env().Undefined();
-  if (out.length < q.length) return fail(info.Env(), "attention: output too short"), info.Env().Undefined();
-  swirl::attentionForward(q.data, k.data, v.data, s, out.data, probabilities.data);
-  return info.Env().Undefined();
-}
-
-Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
-  FloatView q, k, v, probabilities, gradOut, gradQ, gradK, gradV;
-  swirl::AttentionShape s;
-  if (!readFloats(info, 0, q) || !readFloats(info, 1, k) || !readFloats(info, 2, v) || !readFloats(info, 3, probabilities) ||
-      !readFloats(info, 4, gradOut) || !readFloats(info, 5, gradQ, true) || !readFloats(info, 6, gradK, true) ||
-      !readFloats(info, 7, gradV, true) || !readAttentionShape(info, 8, s) || !attentionFits(info, s, q, k, v, probabilities))
-    return info.Env().Undefined();
-  if (gradOut.length < q.length || (gradQ.data && gradQ.length < q.length) || (gradK.data && gradK.length < k.length) ||
-      (gradV.data && gradV.length < v.length))
-    return fail(info.Env(), "attention: gradient buffers too short"), info.Env().Undefined();
-  swirl::attentionBackward(q.data, k.data, v.data, probabilities.data, gradOut.data, s, gradQ.data, gradK.data, gradV.data);
   return info.Env().Undefined();
 }
 

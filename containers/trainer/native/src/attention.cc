@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include <vector>
+#include "fast-exp.h"
 #include "kernels.h"
 
 namespace swirl {
@@ -34,7 +35,7 @@ void softmaxRows(const AttentionShape& s, int64_t b, float* scores) {
     }
     float total = 0;
     for (int64_t j = 0; j < S; ++j) {
-      row[j] = row[j] == -std::numeric_limits<float>::infinity() ? 0.0f : std::exp(row[j] - maximum);
+      row[j] = row[j] == -std::numeric_limits<float>::infinity() ? 0.0f : fastExp(row[j] - maximum);
       total += row[j];
     }
     const float inverse = 1.0f / total;

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <limits>
 #include "kernels.h"
+#include "fast-exp.h"
 #include "parallel.h"
 
 namespace swirl {
@@ -13,8 +14,9 @@ void logSoftmaxGatherForward(const float* logits, const int32_t* targets, size_t
     const float* row = logits + r * vocab;
     float maximum = -std::numeric_limits<float>::infinity();
     for (size_t j = 0; j < vocab; ++j) maximum = row[j] > maximum ? row[j] : maximum;
-    double total = 0;
-    for (size_t j = 0; j < vocab; ++j) total += std::exp(row[j] - maximum);
+    float total = 0;
+#pragma omp simd reduction(+ : total)
+    for (size_t j = 0; j < vocab; ++j) total += fastExp(row[j] - maximum);
     const float lse = maximum + (float)std::log(total);
     logSumExp[r] = lse;
     logProbs[r] = targets[r] < 0 ? 0.0f : row[targets[r]] - lse;
@@ -30,7 +32,8 @@ void logSoftmaxGatherBackward(const float* logits, const int32_t* targets, const
     const float* row = logits + r * vocab;
     float* target = gradLogits + r * vocab;
     const float lse = logSumExp[r];
-    for (size_t j = 0; j < vocab; ++j) target[j] -= gradient * std::exp(row[j] - lse);
+#pragma omp simd
+    for (size_t j = 0; j < vocab; ++j) target[j] -= gradient * fastExp(row[j] - lse);
     target[targets[r]] += gradient;
   }
 }

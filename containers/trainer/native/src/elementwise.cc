@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstring>
 #include "kernels.h"
+#include "fast-exp.h"
 #include "parallel.h"
 
 namespace swirl {
@@ -115,32 +116,42 @@ void embeddingBackward(const int32_t* ids, size_t count, const float* gradOut, s
   }
 }
 
-static inline float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
-
 void siluForward(const float* x, size_t n, float* out) {
-#pragma omp parallel for if (n > kParallelThreshold)
-  for (size_t i = 0; i < n; ++i) out[i] = x[i] * sigmoid(x[i]);
+#pragma omp parallel for simd if (n > kParallelThreshold)
+  for (size_t i = 0; i < n; ++i) out[i] = x[i] * fastSigmoid(x[i]);
 }
 
 void siluBackward(const float* x, const float* gradOut, size_t n, float* gradX) {
-#pragma omp parallel for if (n > kParallelThreshold)
+#pragma omp parallel for simd if (n > kParallelThreshold)
   for (size_t i = 0; i < n; ++i) {
-    const float s = sigmoid(x[i]);
+    const float s = fastSigmoid(x[i]);
     gradX[i] += gradOut[i] * s * (1.0f + x[i] * (1.0f - s));
   }
 }
 
 void swigluForward(const float* gate, const float* up, size_t n, float* out) {
-#pragma omp parallel for if (n > kParallelThreshold)
-  for (size_t i = 0; i < n; ++i) out[i] = gate[i] * sigmoid(gate[i]) * up[i];
+#pragma omp parallel for simd if (n > kParallelThreshold)
+  for (size_t i = 0; i < n; ++i) out[i] = gate[i] * fastSigmoid(gate[i]) * up[i];
 }
 
 void swigluBackward(const float* gate, const float* up, const float* gradOut, size_t n, float* gradGate, float* gradUp) {
-#pragma omp parallel for if (n > kParallelThreshold)
-  for (size_t i = 0; i < n; ++i) {
-    const float s = sigmoid(gate[i]);
-    if (gradUp) gradUp[i] += gradOut[i] * gate[i] * s;
-    if (gradGate) gradGate[i] += gradOut[i] * up[i] * s * (1.0f + gate[i] * (1.0f - s));
+  // Separate loops per case keep each one branch-free, so it vectorizes.
+  if (gradUp && gradGate) {
+#pragma omp parallel for simd if (n > kParallelThreshold)
+    for (size_t i = 0; i < n; ++i) {
+      const float s = fastSigmoid(gate[i]);
+      gradUp[i] += gradOut[i] * gate[i] * s;
+      gradGate[i] += gradOut[i] * up[i] * s * (1.0f + gate[i] * (1.0f - s));
+    }
+  } else if (gradUp) {
+#pragma omp parallel for simd if (n > kParallelThreshold)
+    for (size_t i = 0; i < n; ++i) gradUp[i] += gradOut[i] * gate[i] * fastSigmoid(gate[i]);
+  } else if (gradGate) {
+#pragma omp parallel for simd if (n > kParallelThreshold)
+    for (size_t i = 0; i < n; ++i) {
+      const float s = fastSigmoid(gate[i]);
+      gradGate[i] += gradOut[i] * up[i] * s * (1.0f + gate[i] * (1.0f - s));
+    }
   }
 }
 

@@ -16,7 +16,10 @@ export class KeyValueCache {
     this.values = Array.from({ length: config.layerCount }, () => new Float32Array(size));
   }
 
-  /** Stores the new [batch, n, width] keys/values and returns all cached ones so far, [batch, length + n, width]. */
+  /**
+   * Stores the new [batch, n, width] keys/values and returns the cached ones: [1, length + n, width] for one row,
+   * [batch, capacity, width] for several (the attention's query offset keeps unfilled positions out of view).
+   */
   append(layer: number, key: Tensor, value: Tensor): { key: Tensor; value: Tensor } {
     const added = key.shape[1];
     const total = this.length + added;
@@ -26,11 +29,9 @@ export class KeyValueCache {
         store.set(fresh.data.subarray(row * added * this.width, (row + 1) * added * this.width), (row * this.capacity + this.length) * this.width);
       }
       if (this.batch === 1) return new Tensor(store.subarray(0, total * this.width), [1, total, this.width]);
-      const packed = new Float32Array(this.batch * total * this.width);
-      for (let row = 0; row < this.batch; row += 1) {
-        packed.set(store.subarray(row * this.capacity * this.width, (row * this.capacity + total) * this.width), row * total * this.width);
-      }
-      return new Tensor(packed, [this.batch, total, this.width]);
+      // Rows are `capacity` long: hand attention the whole buffer rather than copying the filled part of each row;
+      // positions past the cached length lie beyond every query's causal limit and are never attended.
+      return new Tensor(store, [this.batch, this.capacity, this.width]);
     };
     return { key: gather(this.keys[layer], key), value: gather(this.values[layer], value) };
   }

@@ -1,7 +1,7 @@
 // The swirl objective: per recorded state, sample fresh actions, reward them, and take a token-level policy-gradient
 // step on (reward − state mean) with a k3 KL penalty to the frozen reference and optional PPO-style clipping.
 import type { TrainingRecord } from '../../../../core/schemas/training-record';
-import { generateReply } from '../generate/generate-reply';
+import { generateReplies } from '../generate/generate-reply';
 import type { LlamaModel } from '../model/llama-model';
 import { backward, noGrad } from '../tensor/autograd';
 import { logSoftmaxGather } from '../tensor/ops';
@@ -39,10 +39,8 @@ export class SwirlObjective implements TrainingObjective<TrainingRecord> {
     const { policy, tokenizer, settings, scorer } = this.options;
     const samples: { record: TrainingRecord; action: string }[] = [];
     for (const record of records) {
-      for (let sample = 0; sample < settings.samplesPerState; sample += 1) {
-        const reply = generateReply(policy, tokenizer, record.context, { temperature: settings.temperature, topP: 1, maxTokens: settings.maxNewTokens }, rng);
-        samples.push({ record, action: reply.text });
-      }
+      const replies = generateReplies(policy, tokenizer, record.context, settings.samplesPerState, { temperature: settings.temperature, topP: 1, maxTokens: settings.maxNewTokens }, rng);
+      for (const reply of replies) samples.push({ record, action: reply.text });
     }
     const rewards = await scorer.scoreAll(samples);
     const advantages: number[] = [];

@@ -13,7 +13,7 @@ import { createTextTokenizer } from '../tokenizer/load-tokenizer';
 import { createTokenizerConfig, createTokenizerJson } from '../tokenizer-training/write-tokenizer-json';
 import { trainBytePairEncoding } from '../tokenizer-training/train-byte-pair-encoding';
 import { runTrainLoop } from '../train/train-loop';
-import { ConversationObjective } from './conversation-objective';
+import { ConversationObjective, groupByLength } from './conversation-objective';
 import { encodeConversation } from './encode-conversation';
 import type { TinyPolicySettings } from './tiny-policy-settings';
 import { writeTinyPolicyReadme } from './tiny-policy-readme';
@@ -88,13 +88,16 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
   const model = initializeModel(config, settings.seed);
   model.setBaseTrainable(true);
   log(`model: ${model.parameterCount()} parameters (${settings.layers} layers, hidden ${settings.hiddenSize})`);
+  const sink = createLocalSource(directory);
+  // Snapshots keep a usable model directory while a long CPU run is still going; each replaces the last whole.
+  let snapshots: Promise<void> = Promise.resolve();
   const result = await runTrainLoop({
-    records: sequences,
+    records: groupByLength(sequences, settings.batchSize),
     objective: new ConversationObjective(model, encoding.vocabulary.get(END_OF_TEXT_TOKEN)!),
     parameters: model.weights,
     settings: {
       maxSteps: settings.steps,
-      batchSize: settings.batchSize,
+      batchSize: 1,
       gradientAccumulation: 1,
       gradientClip: 1,
       learningRate: settings.learningRate,
@@ -107,11 +110,15 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
     label: 'pretrain',
     onStep: (metrics) => {
       if (metrics.step % 25 === 0 || metrics.step === settings.steps) log(`step ${metrics.step}/${settings.steps} loss ${metrics.loss.toFixed(4)} ${metrics.tokensPerSecond.toFixed(0)} tok/s`);
+      if (settings.snapshotEvery > 0 && metrics.step % settings.snapshotEvery === 0 && metrics.step < settings.steps) {
+        snapshots = snapshots.then(() => saveModel(model, sink, tokenizerFiles, settings.dtype));
+      }
     },
   });
   const trainingDone = Date.now();
   model.setBaseTrainable(false);
-  await saveModel(model, createLocalSource(directory), tokenizerFiles, settings.dtype);
+  await snapshots;
+  await saveModel(model, sink, tokenizerFiles, settings.dtype);
   const losses = result.metrics.map((entry) => entry.loss);
   const build: TinyPolicyBuild = {
     directory,

@@ -7,13 +7,24 @@ import { logSoftmaxGather } from '../tensor/ops';
 import type { Rng } from '../tensor/random';
 import type { MicroBatchResult, TrainingObjective } from '../train/train-loop';
 
-export class ConversationObjective implements TrainingObjective<EncodedSequence> {
+/** Sequences of similar length trained together, so little of a batch is padding. */
+export type SequenceGroup = readonly EncodedSequence[];
+
+/** Groups sequences of similar length into batches of `size` (the data order then shuffles whole groups). */
+export function groupByLength(sequences: readonly EncodedSequence[], size: number): SequenceGroup[] {
+  const sorted = [...sequences].sort((left, right) => left.tokens.length - right.tokens.length);
+  const groups: SequenceGroup[] = [];
+  for (let start = 0; start < sorted.length; start += size) groups.push(sorted.slice(start, start + size));
+  return groups;
+}
+
+export class ConversationObjective implements TrainingObjective<SequenceGroup> {
   readonly name = 'conversation';
 
   constructor(private readonly model: LlamaModel, private readonly padToken: number) {}
 
-  async accumulate(sequences: readonly EncodedSequence[], lossScale: number, rng: Rng): Promise<MicroBatchResult> {
-    const batch = createTokenBatch(sequences, this.padToken);
+  async accumulate(groups: readonly SequenceGroup[], lossScale: number, rng: Rng): Promise<MicroBatchResult> {
+    const batch = createTokenBatch(groups.flat(), this.padToken);
     const logits = this.model.forward(batch.inputs, batch.batch, batch.length, { dropoutRng: rng });
     const logProbs = logSoftmaxGather(logits, batch.targets);
     const { loss, gradient, tokenCount } = computeWeightedNll(logProbs.data, batch.weights);

@@ -23,6 +23,8 @@ export interface TinyPolicySettings {
   learningRate: number;
   warmupSteps: number;
   weightDecay: number;
+  /** Save the model directory every N steps while training (0: only at the end). */
+  snapshotEvery: number;
   /** Stored weight type: bf16 halves the file. */
   dtype: 'BF16' | 'F32';
 }
@@ -46,5 +48,6 @@ export const DEFAULT_TINY_POLICY_SETTINGS: TinyPolicySettings = {
   learningRate: 3e-3,
   warmupSteps: 20,
   weightDecay: 0.01,
+  snapshotEvery: 50,
   dtype: 'BF16',
 };

@@ -1,0 +1,90 @@
+// `swirl demo` (what `npm start` runs): the embedded default run end to end, then the results table and the report's path.
+import path from 'node:path';
+import type { Command } from 'commander';
+import { createDemoConfig, DEFAULT_DEMO_SIZE, DemoSize } from '../../demo/demo-config';
+import { exceedsInterval, formatResultsJson, formatResultsTable } from '../../demo/demo-results';
+import { openDemoStore } from '../../demo/demo-store';
+import { ensureTinyPolicy } from '../../demo/ensure-tiny-policy';
+import { runDemoPipeline } from '../../demo/run-demo-pipeline';
+import { CliError, EXIT_INVALID } from '../cli-error';
+import { PROJECT_ROOT } from './run';
+
+export interface DemoCommandOptions {
+  json?: boolean;
+  keep?: boolean;
+  plain?: boolean;
+  questions?: string;
+  evalQuestions?: string;
+  trainSteps?: string;
+  runId?: string;
+  output?: string;
+  endpoint?: string;
+  bucket?: string;
+}
+
+export const SET_LABELS: Record<string, string> = { hop: 'hop (in-domain)', arith: 'arith (cross-task)' };
+
+export function parsePositiveInteger(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) throw new CliError(`--${name}: expected a positive integer, received ${JSON.stringify(value)}`, EXIT_INVALID);
+  return number;
+}
+
+/** Sizes from the command line over the defaults. */
+export function readDemoSize(options: DemoCommandOptions): Partial<DemoSize> {
+  return {
+    questions: parsePositiveInteger('questions', options.questions),
+    evalQuestions: parsePositiveInteger('eval-questions', options.evalQuestions),
+    trainSteps: parsePositiveInteger('train-steps', options.trainSteps),
+  };
+}
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('Run the embedded default end to end on this machine (what `npm start` does): the tiny policy rolls out generated hop questions, '
+      + 'steps are judged by rules and filtered, swirl and an sft baseline are trained on the same data, and base, sft and swirl are evaluated '
+      + 'on held-out hop (in-domain) and arith (cross-task) questions. Prints the results table and the path of the HTML report.')
+    .option('--json', 'also print the results as one JSON line, the last line of the output')
+    .option('--questions <n>', `training questions (default ${DEFAULT_DEMO_SIZE.questions})`)
+    .option('--eval-questions <n>', `questions per eval set (default ${DEFAULT_DEMO_SIZE.evalQuestions})`)
+    .option('--train-steps <n>', `optimizer steps per trained model (default ${DEFAULT_DEMO_SIZE.trainSteps})`)
+    .option('--keep', 'keep the run in the persistent embedded store (~/.cache/swirl/s3) for `swirl status`; default: a temporary store')
+    .option('--run-id <id>', 'run id (default demo-<timestamp>)')
+    .option('--output <dir>', 'local folder for the report and metrics', '.swirl/runs')
+    .option('--endpoint <url>', 'S3 endpoint instead of the embedded server (env SWIRL_S3_ENDPOINT)')
+    .option('--bucket <name>', 'bucket (env SWIRL_BUCKET, default swirl-local)')
+    .option('--plain', 'plain log lines instead of progress bars')
+    .action(async (options: DemoCommandOptions) => {
+      const started = Date.now();
+      const config = createDemoConfig({ ...readDemoSize(options), runId: options.runId });
+      const policy = await ensureTinyPolicy((line) => process.stderr.write(`tiny policy | ${line}\n`));
+      if (policy.built) process.stderr.write(`built the tiny policy in ${policy.seconds.toFixed(0)} s (${policy.directory})\n`);
+      const opened = await openDemoStore(options);
+      process.stderr.write(`run ${config.runId}: ${opened.location}\n`);
+      try {
+        const outcome = await runDemoPipeline({
+          config,
+          objects: opened.objects,
+          root: PROJECT_ROOT,
+          outputDirectory: path.resolve(options.output ?? '.swirl/runs'),
+          stream: process.stderr,
+          interactive: options.plain ? false : undefined,
+        });
+        const seconds = (Date.now() - started) / 1000;
+        process.stdout.write(`\n${outcome.stageTable}\n\n`);
+        if (outcome.results) {
+          const sets = (config.eval ?? []).map((set) => set.name);
+          process.stdout.write(`${formatResultsTable(outcome.results, sets, SET_LABELS)}\n\n`);
+          process.stdout.write(`swirl ${exceedsInterval(outcome.results, 'swirl', 'base', 'hop') ? 'exceeds' : 'does not exceed'} the base policy's 95% interval on hop (in-domain).\n`);
+        }
+        if (outcome.reportPath) process.stdout.write(`report: ${outcome.reportPath}\n`);
+        process.stdout.write(`run ${outcome.runId}: ${outcome.succeeded ? 'SUCCEEDED' : `FAILED (${outcome.error})`} in ${seconds.toFixed(0)} s\n`);
+        if (options.json && outcome.results) process.stdout.write(`${formatResultsJson(outcome.results, seconds)}\n`);
+        if (!outcome.succeeded) process.exitCode = 1;
+      } finally {
+        await opened.close();
+      }
+    });
+}

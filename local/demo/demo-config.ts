@@ -1,0 +1,90 @@
+// The embedded default run: the tiny policy on generated hop questions, judged by rules, filtered, trained with swirl and sft, evaluated in-domain and cross-task.
+import { FilterStrategy, RunConfig, RunConfigInput, RunConfigSchema } from '../../core/schemas/run-config';
+
+/** Sizes of the demo run; the defaults fit `npm start` in ten minutes on two cores, tests cut them down. */
+export interface DemoSize {
+  /** Training questions (hop). */
+  questions: number;
+  /** Questions per eval set (hop in-domain, arith cross-task). */
+  evalQuestions: number;
+  samplesPerQuestion: number;
+  /** Optimizer steps of each trained model (swirl and the sft baseline). */
+  trainSteps: number;
+  batchSize: number;
+  /** Fresh actions sampled per recorded state by the swirl objective. */
+  samplesPerState: number;
+  /** New tokens per policy call: the tiny policy's actions are short. */
+  maxTokens: number;
+}
+
+export interface DemoConfigOptions extends Partial<DemoSize> {
+  runId?: string;
+  filter?: FilterStrategy;
+  /** Questions per rollout shard; default: four shards. */
+  questionsPerShard?: number;
+  /** Base policy directory; default builtin:tiny-policy (models/tiny-policy). */
+  baseModel?: string;
+}
+
+export const DEFAULT_DEMO_SIZE: DemoSize = {
+  questions: 40,
+  evalQuestions: 60,
+  samplesPerQuestion: 5,
+  trainSteps: 30,
+  batchSize: 8,
+  samplesPerState: 4,
+  maxTokens: 64,
+};
+
+export const DEMO_BASE_MODEL = 'builtin:tiny-policy';
+
+/** A run id that sorts by time and never collides with an earlier run in a persistent store. */
+export function createDemoRunId(prefix = 'demo', now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:T]/g, '').replace(/\..*$/, '').toLowerCase();
+  return `${prefix}-${stamp}`;
+}
+
+/** Pure: the run config JSON of the demo for the given sizes (validated, so a bad size fails here and not mid-run). */
+export function createDemoConfig(options: DemoConfigOptions = {}): RunConfigInput {
+  const size: DemoSize = { ...DEFAULT_DEMO_SIZE, ...definedOnly(options) };
+  const baseModel = options.baseModel ?? DEMO_BASE_MODEL;
+  const config: RunConfigInput = {
+    runId: options.runId ?? createDemoRunId(),
+    dataset: { source: 'builtin:hop:train', format: 'hop', limit: size.questions },
+    policy: { provider: 'trainer', model: baseModel, temperature: 1, topP: 1, maxTokens: size.maxTokens },
+    judge: { provider: 'rule', model: 'rule' },
+    outcomeJudge: 'rule',
+    samplesPerQuestion: size.samplesPerQuestion,
+    filter: options.filter ?? 'process',
+    trainer: {
+      objective: 'swirl',
+      baseline: 'sft',
+      baseModel,
+      maxSteps: size.trainSteps,
+      warmupSteps: Math.min(5, Math.floor(size.trainSteps / 5)),
+      batchSize: size.batchSize,
+      learningRate: 2e-3,
+      checkpointEvery: Math.max(size.trainSteps, 1),
+      swirl: { samplesPerState: size.samplesPerState, maxNewTokens: size.maxTokens },
+    },
+    eval: [
+      { name: 'hop', source: 'builtin:hop:test', format: 'hop', limit: size.evalQuestions },
+      { name: 'arith', source: 'builtin:arith:test', format: 'arith', limit: size.evalQuestions },
+    ],
+    concurrency: { questionsPerShard: options.questionsPerShard ?? Math.max(1, Math.ceil(size.questions / 4)), rollout: 4, judge: 4 },
+  };
+  RunConfigSchema.parse(config);
+  return config;
+}
+
+/** The resolved (defaults filled) form, for code that reads the config rather than uploading it. */
+export function resolveDemoConfig(options: DemoConfigOptions = {}): RunConfig {
+  return RunConfigSchema.parse(createDemoConfig(options));
+}
+
+function definedOnly(options: DemoConfigOptions): Partial<DemoSize> {
+  const keys: (keyof DemoSize)[] = ['questions', 'evalQuestions', 'samplesPerQuestion', 'trainSteps', 'batchSize', 'samplesPerState', 'maxTokens'];
+  const result: Partial<DemoSize> = {};
+  for (const key of keys) if (options[key] !== undefined) result[key] = options[key];
+  return result;
+}

@@ -1,0 +1,30 @@
+// Makes sure the demo's base policy is on disk: models/tiny-policy is used as it is, or built from scratch once and cached there.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { resolveBuiltinModel } from '../../containers/trainer/src/model/builtin-models';
+import { buildTinyPolicy, DEFAULT_TINY_POLICY_SETTINGS, TinyPolicySettings } from '../../containers/trainer/src/pretraining';
+import { DEMO_BASE_MODEL } from './demo-config';
+
+/** Files a model directory needs before the trainer can load it. */
+export const MODEL_FILES = ['config.json', 'model.safetensors', 'tokenizer.json'] as const;
+
+export interface TinyPolicyStatus {
+  directory: string;
+  built: boolean;
+  seconds: number;
+}
+
+export function findMissingModelFiles(directory: string): string[] {
+  return MODEL_FILES.filter((file) => !existsSync(path.join(directory, file)));
+}
+
+/** Builds the policy only when a file is missing, with the same function as `npm run build:policy`. */
+export async function ensureTinyPolicy(log: (line: string) => void, settings: TinyPolicySettings = DEFAULT_TINY_POLICY_SETTINGS): Promise<TinyPolicyStatus> {
+  const directory = resolveBuiltinModel(DEMO_BASE_MODEL);
+  if (directory === null) throw new Error(`expected ${DEMO_BASE_MODEL} to name a built-in model`);
+  const missing = findMissingModelFiles(directory);
+  if (missing.length === 0) return { directory, built: false, seconds: 0 };
+  log(`${directory} lacks ${missing.join(', ')}: building the tiny policy from scratch (once; later runs reuse it)`);
+  const build = await buildTinyPolicy(directory, settings, log);
+  return { directory, built: true, seconds: build.seconds.total };
+}

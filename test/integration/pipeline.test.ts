@@ -1,0 +1,139 @@
+// The synthesized state machine run locally end to end: real handlers in process, embedded S3, a GSM8K slice and the scripted policy.
+import { join } from 'node:path';
+import { ObjectStore } from '../../core/store/object-store';
+import { RunStatusSchema } from '../../core/schemas/run-status';
+import { ShardIncompleteError } from '../../core/rollout/shard-incomplete-error';
+import { ConfigWatcher } from '../../local/engine/config-watcher';
+import { ExecutionEvent } from '../../local/engine/execution-events';
+import { loadHandler } from '../../local/engine/lambda-invoker';
+import { createLocalPipeline, LocalPipeline, loadLocalPipeline } from '../../local/engine/load-pipeline';
+import { ExecutionResult } from '../../local/engine/local-state-machine';
+import { EmbeddedS3Server } from '../../local/s3/embedded-s3-server';
+import { describeWithSharedData, sharedDataPath } from '../support/shared-data';
+import { createS3Source } from '../../containers/trainer/src/model/model-source';
+import { saveModel } from '../../containers/trainer/src/model/save-model';
+import { createByteLevelTokenizerConfig, createByteLevelTokenizerJson } from '../../containers/trainer/src/tokenizer/byte-level-tokenizer';
+import { createTinyModel } from '../trainer/tiny-model';
+
+const ROOT = join(__dirname, '..', '..');
+const TINY_MODEL_PREFIX = 'models/tiny-random';
+/** The functions' structured logs would bury the test report; failures are asserted from status.json instead. */
+const QUIET_FUNCTIONS = { POWERTOOLS_LOG_LEVEL: 'SILENT' };
+
+function gsm8kConfig(runId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    runId,
+    dataset: { source: sharedDataPath('gsm8k/train.jsonl'), format: 'gsm8k', limit: 6 },
+    policy: { provider: 'scripted', responses: ['<math_exp>48/2</math_exp>', '<math_exp>24+48</math_exp>', '<answer>72</answer>'] },
+    judge: { provider: 'rule', model: 'rule' },
+    samplesPerQuestion: 2,
+    concurrency: { questionsPerShard: 2 },
+    // A tiny random decoder keeps the real trainer (run as the Batch child process) to seconds.
+    trainer: {
+      baseModel: TINY_MODEL_PREFIX, objective: 'swirl', baseline: 'sft', maxSteps: 2, batchSize: 2, warmupSteps: 1, maxSequenceLength: 160,
+      lora: { rank: 2, alpha: 4, dropout: 0, targets: ['q_proj', 'v_proj'] }, swirl: { samplesPerState: 2, maxNewTokens: 6 },
+    },
+    ...overrides,
+  };
+}
+
+describeWithSharedData('local pipeline from the synthesized template', () => {
+  const server = new EmbeddedS3Server();
+  let store: ObjectStore;
+  let pipeline: LocalPipeline & { synthesized: { template: unknown; cached: boolean; seconds: number } };
+  const previousAllow = process.env.SWIRL_ALLOW_LOCAL_FILES;
+
+  beforeAll(async () => {
+    process.env.SWIRL_ALLOW_LOCAL_FILES = '1';
+    store = new ObjectStore(await server.start());
+    await saveModel(createTinyModel(11), createS3Source(store, TINY_MODEL_PREFIX), { tokenizerJson: createByteLevelTokenizerJson(), tokenizerConfig: createByteLevelTokenizerConfig() });
+    pipeline = loadLocalPipeline({ root: ROOT, s3: store.settings, retryDelayMs: 5, environment: QUIET_FUNCTIONS });
+  }, 120_000);
+
+  afterAll(async () => {
+    process.env.SWIRL_ALLOW_LOCAL_FILES = previousAllow;
+    await server.stop();
+  });
+
+  /** Drops configs into configs/ and collects the executions the watcher starts. */
+  async function dropConfigs(configs: Array<Record<string, unknown>>): Promise<Map<string, ExecutionResult>> {
+    const results = new Map<string, ExecutionResult>();
+    const watcher = new ConfigWatcher({
+      source: server.events,
+      rules: pipeline.rules,
+      startExecution: async (input, trigger) => results.set(trigger.key, await pipeline.machine.execute(input)),
+    }).start();
+    for (const config of configs) await store.putJson(`configs/${config.runId}.json`, config);
+    await store.putJson('runs/not-a-config.json', { ignored: true });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await watcher.settle();
+    watcher.stop();
+    return results;
+  }
+
+  it('starts runs from configs/ uploads: a valid config SUCCEEDS with every stage\'s output, an invalid one FAILS with a readable status', async () => {
+    const invalid = { ...gsm8kConfig('invalid-config'), samplesPerQuestion: 0, unexpected: true };
+    const results = await dropConfigs([gsm8kConfig('gsm8k-slice'), invalid]);
+    expect([...results.keys()].sort()).toEqual(['configs/gsm8k-slice.json', 'configs/invalid-config.json']);
+
+    const ok = results.get('configs/gsm8k-slice.json')!;
+    expect(ok).toMatchObject({ status: 'SUCCEEDED' });
+    const keys = await store.list('runs/gsm8k-slice/');
+    const manifest = JSON.parse((await store.getText('runs/gsm8k-slice/shards/manifest.json'))!) as Array<{ shard: string }>;
+    expect(manifest).toHaveLength(3);
+    for (const { shard } of manifest) {
+      for (const folder of ['shards', 'trajectories', 'steps', 'judged']) expect(keys).toContain(`runs/gsm8k-slice/${folder}/${shard}.jsonl`);
+    }
+    for (const file of ['config.json', 'train/sft.jsonl', 'train/states.jsonl', 'train/validation.jsonl', 'train/manifest.json',
+      'model/swirl/adapter_model.safetensors', 'model/sft/adapter_model.safetensors', 'eval/metrics.json', 'metrics.json', 'report.html', 'status.json']) {
+      expect(keys).toContain(`runs/gsm8k-slice/${file}`);
+    }
+    const trajectories = (await store.getText(`runs/gsm8k-slice/trajectories/${manifest[0].shard}.jsonl`))!.trim().split('\n');
+    expect(trajectories).toHaveLength(4);
+    expect(JSON.parse(trajectories[0]).finalAnswer).toBe('72');
+    const status = RunStatusSchema.parse(JSON.parse((await store.getText('runs/gsm8k-slice/status.json'))!));
+    expect(status.state).toBe('SUCCEEDED');
+
+    const failed = results.get('configs/invalid-config.json')!;
+    expect(failed.status).toBe('FAILED');
+    const failedStatus = RunStatusSchema.parse(JSON.parse((await store.getText('runs/invalid-config/status.json'))!));
+    expect(failedStatus).toMatchObject({ state: 'FAILED', error: { stage: 'prepare' } });
+    expect(failedStatus.error!.cause).toContain('$.samplesPerQuestion');
+    expect(failedStatus.error!.cause).toContain('unexpected');
+    expect(await store.exists('runs/invalid-config/shards/manifest.json')).toBe(false);
+  });
+
+  it('retries a shard whose handler throws as the definition says, then the Catch fails the run at that stage', async () => {
+    const calls = new Map<string, number>();
+    const events: ExecutionEvent[] = [];
+    const throwing = createLocalPipeline(pipeline.synthesized.template as never, {
+      root: ROOT, s3: store.settings, retryDelayMs: 5, environment: QUIET_FUNCTIONS,
+      adjustLambda: (target) => {
+        if (target.stage !== 'rollout') return target;
+        return {
+          ...target,
+          handler: async (event, context) => {
+            const { shard } = event as { shard: string };
+            calls.set(shard, (calls.get(shard) ?? 0) + 1);
+            if (shard === 'shard-00001') throw new ShardIncompleteError(shard, 0, 2);
+            return loadHandler({ handlerPath: target.handlerPath }, ROOT)(event, context);
+          },
+        };
+      },
+    });
+    const retrier = throwing.machine.prepared.tasks.get('Roll out shard')!.state.Retry!.find((entry) => entry.ErrorEquals.includes('ShardIncompleteError'))!;
+    await store.putJson('configs/throwing-shard.json', gsm8kConfig('throwing-shard'));
+    const running = throwing.machine.start({ bucket: store.bucket, key: 'configs/throwing-shard.json' });
+    running.events.onEvent((event) => events.push(event));
+    const result = await running.result;
+    expect(result.status).toBe('FAILED');
+    expect(calls.get('shard-00001')).toBe((retrier.MaxAttempts ?? 3) + 1);
+    expect(calls.get('shard-00000')).toBe(1);
+    expect(events.filter((event) => event.type === 'state-retried' && event.stateName === 'Roll out shard')).toHaveLength(retrier.MaxAttempts ?? 3);
+    expect(events.find((event) => event.type === 'state-caught')).toMatchObject({ stateName: 'Rollout' });
+    const status = RunStatusSchema.parse(JSON.parse((await store.getText('runs/throwing-shard/status.json'))!));
+    expect(status).toMatchObject({ state: 'FAILED', error: { stage: 'rollout' } });
+    expect(status.error!.cause).toContain('ShardIncompleteError');
+    expect(await store.exists('runs/throwing-shard/train/manifest.json')).toBe(false);
+  });
+});

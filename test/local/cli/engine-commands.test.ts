@@ -1,0 +1,99 @@
+// `swirl status` and `swirl submit` in process against the embedded S3 server (any S3 endpoint works the same way).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ObjectStore, RunStore } from '../../../core/store';
+import { runCli } from '../../../local/cli/main';
+import { describeCause } from '../../../local/cli/commands/status';
+import { EmbeddedS3Server } from '../../../local/s3/embedded-s3-server';
+
+const server = new EmbeddedS3Server();
+let store: ObjectStore;
+let directory: string;
+const saved = { key: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+
+beforeAll(async () => {
+  store = new ObjectStore(await server.start());
+  directory = mkdtempSync(join(tmpdir(), 'swirl-engine-cli-'));
+  process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
+  process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
+});
+afterAll(async () => {
+  process.env.AWS_ACCESS_KEY_ID = saved.key;
+  process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+  rmSync(directory, { recursive: true, force: true });
+  await server.stop();
+});
+
+async function swirl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => stdout.push(String(chunk)) > 0);
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => stderr.push(String(chunk)) > 0);
+  const previousExitCode = process.exitCode;
+  try {
+    const code = await runCli(['node', 'swirl', ...args]);
+    return { code, stdout: stdout.join(''), stderr: stderr.join('') };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = previousExitCode;
+  }
+}
+
+const validConfig = { runId: 'submitted-run', dataset: { source: 'builtin:arith:train', format: 'arith', limit: 4 }, policy: { provider: 'scripted', responses: ['<answer>1</answer>'] } };
+
+describe('swirl status', () => {
+  it('prints state, failed stage, error and per-stage counts', async () => {
+    const run = new RunStore(store, 'status-run');
+    await run.updateStatus({ state: 'RUNNING', stage: 'prepare', stageState: 'SUCCEEDED', counts: { questions: 12, shards: 3 } });
+    await run.updateStatus({ state: 'FAILED', stage: 'rollout', stageState: 'FAILED', error: { stage: 'rollout', error: 'States.ExceedToleratedFailureThreshold', cause: '1 of 3 items failed' } });
+    const outcome = await swirl('status', 'status-run', '--endpoint', store.settings.endpoint!, '--bucket', store.bucket);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout).toContain('run status-run: FAILED (stage rollout)');
+    expect(outcome.stdout).toContain('error in rollout: States.ExceedToleratedFailureThreshold');
+    expect(outcome.stdout).toMatch(/prepare\s+SUCCEEDED\s+\S+\s+questions=12 shards=3/);
+    const json = await swirl('status', 'status-run', '--endpoint', store.settings.endpoint!, '--bucket', store.bucket, '--json');
+    expect(JSON.parse(json.stdout)).toMatchObject({ runId: 'status-run', state: 'FAILED' });
+  });
+
+  it('says which key is missing for an unknown run and rejects an invalid run id', async () => {
+    const missing = await swirl('status', 'no-such-run', '--endpoint', store.settings.endpoint!, '--bucket', store.bucket);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('runs/no-such-run/status.json does not exist');
+    const invalid = await swirl('status', '../escape', '--endpoint', store.settings.endpoint!, '--bucket', store.bucket);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('run id "../escape" is invalid');
+  });
+});
+
+describe('swirl submit', () => {
+  it('uploads a valid config to configs/<run>.json', async () => {
+    const file = join(directory, 'config.json');
+    writeFileSync(file, JSON.stringify(validConfig));
+    const outcome = await swirl('submit', file, '--bucket', store.bucket, '--endpoint', store.settings.endpoint!, '--region', 'us-east-1');
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout).toContain(`uploaded s3://${store.bucket}/configs/submitted-run.json`);
+    expect(JSON.parse((await store.getText('configs/submitted-run.json'))!)).toEqual(validConfig);
+  });
+
+  it('refuses an invalid config with exit 2 and uploads nothing', async () => {
+    const file = join(directory, 'invalid.json');
+    writeFileSync(file, JSON.stringify({ ...validConfig, runId: 'never-uploaded', samplesPerQuestion: 0 }));
+    const outcome = await swirl('submit', file, '--bucket', store.bucket, '--endpoint', store.settings.endpoint!);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toContain('$.samplesPerQuestion');
+    expect(await store.exists('configs/never-uploaded.json')).toBe(false);
+    const run = await swirl('run', file, '--endpoint', store.settings.endpoint!, '--bucket', store.bucket);
+    expect(run.code).toBe(2);
+  });
+});
+
+describe('describeCause', () => {
+  it('shows a Lambda error message, a Batch job reason with its log tail, or the text', () => {
+    expect(describeCause(JSON.stringify({ errorType: 'ConfigValidationError', errorMessage: 'config is invalid:\n  $.x: expected y' }))).toEqual(['config is invalid:', '  $.x: expected y']);
+    expect(describeCause(JSON.stringify({ JobName: 'train', Status: 'FAILED', StatusReason: 'Essential container in task exited', Container: { ExitCode: 3 }, LogTail: ['loss is NaN'] })))
+      .toEqual(['job train FAILED: Essential container in task exited (exit code 3)', '| loss is NaN']);
+    expect(describeCause('plain words')).toEqual(['plain words']);
+  });
+});
