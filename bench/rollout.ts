@@ -14,7 +14,7 @@ import { EmbeddedS3Server } from '../local/s3/embedded-s3-server';
 
 const LATENCY_MS = 20;
 const CONCURRENCY_LEVELS = [1, 8, 32];
-const ROUNDS = 5;
+const ROUNDS = 3;
 const SAMPLES = 2;
 const CALLS_PER_TRAJECTORY = 2;
 const SHARED = resolve(__dirname, '..', '..', 'shared', 'datasets');
@@ -147,9 +147,9 @@ async function main(): Promise<void> {
     await runPipeline(objects, endpoint.baseUrl, 4, 8, 'warmup');
     await runBareLoop(endpoint.baseUrl, 4, 16);
     for (const concurrency of CONCURRENCY_LEVELS) {
-      // About 1.5 seconds of endpoint time per run at the ideal rate. Rounds alternate the two sides, and the best
+      // About 2.5 seconds of endpoint time per run at the ideal rate. Rounds alternate the two sides, and the best
       // round of each counts: other load on the machine only ever slows a run down.
-      const trajectories = Math.max(40, concurrency * 30);
+      const trajectories = Math.max(40, concurrency * 50);
       const questions = trajectories / SAMPLES;
       const direct: Measurement[] = [];
       const pipeline: Measurement[] = [];

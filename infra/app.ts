@@ -13,13 +13,14 @@ export function readSettingsFromContext(app: App): unknown {
   return typeof inline === 'string' ? JSON.parse(inline) : (inline ?? {});
 }
 
-export function createApp(app = new App()): { app: App; stack: SwirlStack } {
+/** The app with the Swirl stack; `checks: false` leaves out cdk-nag (tests that only read the template). */
+export function createApp(app = new App(), options: { checks?: boolean } = {}): { app: App; stack: SwirlStack } {
   for (const [flag, value] of Object.entries(SWIRL_FEATURE_FLAGS)) {
     if (app.node.tryGetContext(flag) === undefined) app.node.setContext(flag, value);
   }
   const zonesKey = `availability-zones:account=${PLACEHOLDER_ENVIRONMENT.account}:region=${PLACEHOLDER_ENVIRONMENT.region}`;
   if (app.node.tryGetContext(zonesKey) === undefined) app.node.setContext(zonesKey, PLACEHOLDER_ENVIRONMENT.zones);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  if (options.checks ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const stack = new SwirlStack(app, (app.node.tryGetContext('swirlStackName') as string | undefined) ?? 'Swirl', {
     settings: readSettingsFromContext(app) as object,
     env: { account: process.env.CDK_DEFAULT_ACCOUNT ?? PLACEHOLDER_ENVIRONMENT.account, region: process.env.CDK_DEFAULT_REGION ?? PLACEHOLDER_ENVIRONMENT.region },

@@ -128,8 +128,9 @@ export async function rollOutShard(input: RolloutShardInput): Promise<RolloutSha
     progress.add(question, trajectories);
   };
 
+  let failure: unknown = null;
   const work = async () => {
-    while (next < tasks.length && !stopped) {
+    while (next < tasks.length && !stopped && failure === null) {
       const task = tasks[next];
       if (task.sample === 0 && isPastDeadline(slowestQuestionMs)) {
         stopped = true;
@@ -139,10 +140,17 @@ export async function rollOutShard(input: RolloutShardInput): Promise<RolloutSha
       if (task.sample === 0) inFlight.set(task.question, { trajectories: [], remaining: samples, startedAt: Date.now() });
       const state = inFlight.get(task.question)!;
       const row = rows[task.question];
-      const trajectory = await runEpisode({
-        runId, question: row, sample: task.sample, provider, tools, budget,
-        prompts: config.prompts, maxSteps: resolveMaxSteps(config, row.task),
-      });
+      let trajectory: Trajectory;
+      try {
+        trajectory = await runEpisode({
+          runId, question: row, sample: task.sample, provider, tools, budget,
+          prompts: config.prompts, maxSteps: resolveMaxSteps(config, row.task),
+        });
+      } catch (error) {
+        // Model and tool failures are recorded inside episodes; anything else is a defect: stop, keep what is paid for.
+        failure ??= error;
+        return;
+      }
       state.trajectories.push(trajectory);
       state.remaining -= 1;
       if (state.remaining === 0) {
@@ -154,9 +162,9 @@ export async function rollOutShard(input: RolloutShardInput): Promise<RolloutSha
   };
 
   await Promise.all(Array.from({ length: Math.min(config.concurrency.rollout, Math.max(1, tasks.length)) }, work));
-  if (finished.size < rows.length) {
+  if (failure !== null || finished.size < rows.length) {
     await progress.flush();
-    throw new ShardIncompleteError(shard, finished.size, rows.length);
+    throw failure ?? new ShardIncompleteError(shard, finished.size, rows.length);
   }
   await progress.settle();
 

@@ -1,7 +1,7 @@
 // One Lambda per stage, bundled by local esbuild, each with a role limited to the key prefixes its stage needs.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -74,29 +74,23 @@ export class PipelineFunctions extends Construct {
     };
     const entry = stageEntry(stage);
     const entryPath = join(PROJECT_ROOT, entry);
-    let fn: lambda.Function;
-    if (existsSync(entryPath)) {
-      fn = new NodejsFunction(this, id, {
-        ...common,
-        entry: entryPath,
-        handler: 'handler',
-        projectRoot: PROJECT_ROOT,
-        depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-        bundling: {
-          forceDockerBundling: false,
-          format: OutputFormat.CJS,
-          target: 'node22',
-          minify: true,
-          sourceMap: true,
-          // The project pins its SDK versions; bundle them rather than rely on the runtime's copy.
-          externalModules: [],
-        },
-      });
-    } else {
-      // Until a stage's handler lands, a pass-through keeps the pipeline deployable; synth says so loudly.
-      Annotations.of(this).addWarningV2('swirl:missing-handler', `${entry} does not exist yet: the ${stage} stage is a pass-through`);
-      fn = new lambda.Function(this, id, { ...common, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async (event) => event;') });
-    }
+    if (!existsSync(entryPath)) throw new Error(`the ${stage} stage needs its handler at ${entry}, which does not exist`);
+    const fn = new NodejsFunction(this, id, {
+      ...common,
+      entry: entryPath,
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.CJS,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        // The project pins its SDK versions; bundle them rather than rely on the runtime's copy.
+        externalModules: [],
+      },
+    });
     const resource = fn.node.defaultChild as lambda.CfnFunction;
     resource.addMetadata(STAGE_METADATA_KEY, stage);
     resource.addMetadata(ENTRY_METADATA_KEY, entry);

@@ -96,7 +96,7 @@ export class TrainerBatch extends Construct {
         jobRole,
         // The image's entrypoint is `node --import tsx ${TRAINER_ENTRY}`; Batch fills Ref::runId from the submit parameters.
         command: ['train', '--run', 'Ref::runId'],
-        environment: { SWIRL_BUCKET: bucket.bucketName, SWIRL_TRAINER_BACKEND: 'cuda' },
+        environment: { SWIRL_BUCKET: bucket.bucketName },
         logging: ecs.LogDriver.awsLogs({ streamPrefix: 'trainer', logGroup }),
       }),
     });

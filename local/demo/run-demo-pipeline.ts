@@ -96,7 +96,21 @@ export async function runDemoPipeline(options: DemoPipelineOptions): Promise<Dem
 }
 
 function describeFailure(error: string | undefined, status: RunStatus | null): string {
-  const cause = status?.error ? status.error.cause.slice(0, 2000) : '';
-  const recorded = status?.error ? `stage ${status.error.stage} failed with ${status.error.error}${cause ? `: ${cause}` : ''}` : '';
+  const recorded = status?.error ? `stage ${status.error.stage} failed with ${status.error.error}: ${summarizeCause(status.error.cause)}` : '';
   return [error ?? 'execution failed', recorded].filter(Boolean).join(': ');
+}
+
+/** A Batch failure's cause is the whole job description; its log tail says why. Other causes are cut to a readable length. */
+export function summarizeCause(cause: string): string {
+  try {
+    const parsed = JSON.parse(cause) as { LogTail?: unknown; errorMessage?: unknown };
+    if (Array.isArray(parsed.LogTail)) {
+      const lines = parsed.LogTail.filter((line): line is string => typeof line === 'string' && line.trim() !== '');
+      if (lines.length > 0) return lines[lines.length - 1];
+    }
+    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // Not JSON: shown as it is.
+  }
+  return cause.length > 400 ? `${cause.slice(0, 400)}…` : cause;
 }

@@ -1,7 +1,8 @@
-// Synthesizes the CDK app in process into a cache keyed by a hash of its sources, so repeated local runs skip synth.
+// Synthesizes the CDK app (in a tsx child process) into a cache keyed by a hash of its sources, so repeated local runs skip synth.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
 
 /** A CloudFormation template as synthesized. */
 export interface CloudFormationTemplate {
@@ -103,20 +104,38 @@ export function synthesizeStack(options: SynthesizeOptions = {}): SynthesizedSta
       seconds: (Date.now() - started) / 1000,
     };
   }
-  const { App, createApp } = loadCdkModules(root);
-  const outdir = join(cacheDirectory, `${sourceHash}.cdk.out.${process.pid}`);
+  mkdirSync(entry, { recursive: true });
+  // A child process with tsx: compiling and loading the CDK app there is much faster than under a test runner's module system,
+  // and the caller never holds aws-cdk-lib in memory.
+  const result = spawnSync(process.execPath, ['--import', 'tsx', __filename], {
+    cwd: root,
+    env: { ...process.env, SWIRL_SYNTH_REQUEST: JSON.stringify({ root, settings, entry }) },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0 || !existsSync(templatePath)) {
+    throw new Error(`synthesizing the stack failed (exit ${result.status ?? result.signal}):\n${(result.stderr || result.stdout || String(result.error ?? '')).trim().split('\n').slice(-30).join('\n')}`);
+  }
+  const template = JSON.parse(readFileSync(templatePath, 'utf8')) as CloudFormationTemplate;
+  const stackName = readFileSync(namePath, 'utf8').trim();
+  return { template, stackName, templatePath, sourceHash, cached: false, seconds: (Date.now() - started) / 1000 };
+}
+
+/** Runs in the child process: synthesizes into a scratch dir and writes the template and stack name into the cache entry. */
+function synthesizeIntoCache(request: { root: string; settings: object; entry: string }): void {
+  const { App, createApp } = loadCdkModules(request.root);
+  const outdir = `${request.entry}.cdk.out.${process.pid}`;
   rmSync(outdir, { recursive: true, force: true });
   // Bundling is skipped (empty bundling-stacks): locally the handlers run from source, so the Lambda zips are not needed.
-  const context = { ...readCdkContext(root), 'aws:cdk:bundling-stacks': [], swirl: settings };
+  const context = { ...readCdkContext(request.root), 'aws:cdk:bundling-stacks': [], swirl: request.settings };
   const { app, stack } = createApp(new App({ outdir, context }));
-  const template = app.synth().getStackByName(stack.stackName).template as CloudFormationTemplate;
-  mkdirSync(entry, { recursive: true });
+  const template = app.synth().getStackByName(stack.stackName).template;
+  const templatePath = join(request.entry, 'template.json');
   // Written to a temporary name and renamed, so a concurrent reader never sees half a template.
+  writeFileSync(join(request.entry, 'stack-name.txt'), stack.stackName);
   writeFileSync(`${templatePath}.${process.pid}`, JSON.stringify(template));
-  writeFileSync(namePath, stack.stackName);
   renameSync(`${templatePath}.${process.pid}`, templatePath);
   rmSync(outdir, { recursive: true, force: true });
-  return { template, stackName: stack.stackName, templatePath, sourceHash, cached: false, seconds: (Date.now() - started) / 1000 };
 }
 
 /** Removes cached templates other than the newest `keep`. */
@@ -127,3 +146,5 @@ export function pruneSynthCache(cacheDirectory: string, keep = 3): void {
     .sort((a, b) => b.time - a.time);
   for (const entry of entries.slice(keep)) rmSync(join(cacheDirectory, entry.name), { recursive: true, force: true });
 }
+
+if (require.main === module && process.env.SWIRL_SYNTH_REQUEST) synthesizeIntoCache(JSON.parse(process.env.SWIRL_SYNTH_REQUEST) as { root: string; settings: object; entry: string });

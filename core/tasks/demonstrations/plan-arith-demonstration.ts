@@ -24,7 +24,7 @@ export function planArithDemonstration(row: DatasetRow, profile: MistakeProfile,
     if (!match) throw new Error(`arith demonstration for ${row.id}: expected "<number><op><number>", received ${JSON.stringify(calculation.expression)}`);
     return { left: match[1], symbol: match[2], right: match[3] };
   });
-  const questionNumbers = row.question.match(/\d+/g) ?? [];
+  const questionNumbers: string[] = row.question.match(/\d+/g) ?? [];
   const plan: DemonstrationPlan = { outputs: [], mistakes: [] };
   // What the policy believes the running total is; it drifts from gold after an uncorrected slip.
   let current = steps[0].left;

@@ -60,7 +60,10 @@ export function registerAblateCommand(program: Command): void {
         });
         const seconds = (Date.now() - started) / 1000;
         process.stdout.write(`\n${formatAblationTable(rows, ['hop', 'arith'])}\n\n`);
-        for (const row of rows) if (!row.succeeded) process.stdout.write(`${row.strategy}: ${row.error}\n`);
+        for (const row of rows) {
+          if (row.succeeded) continue;
+          process.stdout.write(`${row.strategy}: ${row.kept === 0 ? 'kept no trajectories, so there was nothing to train' : row.error}\n`);
+        }
         process.stdout.write(`${rows.length} strategies in ${seconds.toFixed(0)} s\n`);
         if (options.json) {
           const json = rows.map(({ strategy, runId, succeeded, trajectories, kept, sftRecords, states, results }) => ({ strategy, runId, succeeded, trajectories, kept, sftRecords, states, results }));

@@ -4,6 +4,7 @@ import { rollOutShard } from '../../../core/rollout/roll-out-shard';
 import { ShardIncompleteError } from '../../../core/rollout/shard-incomplete-error';
 import { computeShardBudget } from '../../../core/rollout/shard-budget';
 import { ProgressRecordSchema } from '../../../core/rollout/rollout-progress';
+import { ToolRegistry } from '../../../core/tools/tool-registry';
 import { TrajectorySchema } from '../../../core/schemas';
 import { clearSearchIndexCache } from '../../../core/tools/search-index-cache';
 import { CountingProvider, QUESTIONS, writeRun } from './rollout-fixtures';
@@ -105,6 +106,23 @@ describe('rollOutShard', () => {
     const provider = { id: 'down', generate: async () => { throw new Error('connection refused'); } };
     const result = await rollOutShard({ objects, runId: 'failing', shard: 'shard-00000', provider });
     expect(result.finishReasons).toEqual({ model_error: 4 });
+  });
+
+  it('saves finished questions before surfacing an unexpected failure', async () => {
+    const store = await writeRun(objects, 'defect', { samplesPerQuestion: 1, concurrency: { rollout: 1 } });
+    let calls = 0;
+    const provider = {
+      id: 'defective',
+      async generate() {
+        calls += 1;
+        return { text: '<answer>Tulsa</answer>', finishReason: 'stop' as const, usage: calls === 3 ? (null as never) : { inputTokens: 1, outputTokens: 1 } };
+      },
+    };
+    await expect(rollOutShard({ objects, runId: 'defect', shard: 'shard-00000', provider, tools: new ToolRegistry() })).rejects.toThrow(TypeError);
+    const parts = await store.listParts('rollout-progress/shard-00000');
+    expect(parts).toHaveLength(1);
+    const resumed = await rollOutShard({ objects, runId: 'defect', shard: 'shard-00000', provider: new CountingProvider(['<answer>Tulsa</answer>']) });
+    expect(resumed).toMatchObject({ count: 4, resumedQuestions: 2 });
   });
 
   it('names a missing config or shard', async () => {

@@ -27,10 +27,10 @@ export interface SynthesizedSwirl {
   template: Template;
 }
 
-export function synthesizeSwirl(settings: SwirlStackSettingsInput = TEST_SETTINGS): SynthesizedSwirl {
+export function synthesizeSwirl(settings: SwirlStackSettingsInput = TEST_SETTINGS, options: { checks?: boolean } = {}): SynthesizedSwirl {
   const outdir = mkdtempSync(join(tmpdir(), 'swirl-synth-'));
   // Bundling is skipped (as `cdk deploy --exclusively` does for other stacks): the tests look at the template, not the code.
-  const { app, stack } = createApp(new App({ outdir, context: { 'aws:cdk:bundling-stacks': [], swirl: settings } }));
+  const { app, stack } = createApp(new App({ outdir, context: { 'aws:cdk:bundling-stacks': [], swirl: settings } }), options);
   app.synth();
   return { app, stack, template: Template.fromStack(stack) };
 }

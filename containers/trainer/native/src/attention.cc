@@ -1,4 +1,6 @@
 // Causal grouped-query attention, forward and backward: per (batch, head) GEMMs on OpenBLAS with an fp32 masked softmax between them.
+// The per-head GEMMs are small, so they run single-threaded inside an OpenMP loop over heads rather than each
+// waking OpenBLAS's thread pool.
 #include <cblas.h>
 #include <cmath>
 #include <limits>
@@ -43,6 +45,16 @@ void softmaxRows(const AttentionShape& s, int64_t b, float* scores) {
   }
 }
 
+// Holds OpenBLAS to one thread for the scope, so concurrent per-head calls each run in their caller's thread.
+class SingleThreadedBlas {
+ public:
+  SingleThreadedBlas() : previous_(openblas_get_num_threads()) { openblas_set_num_threads(1); }
+  ~SingleThreadedBlas() { openblas_set_num_threads(previous_); }
+
+ private:
+  int previous_;
+};
+
 }  // namespace
 
 void attentionForward(const float* q, const float* k, const float* v, const AttentionShape& s, float* out,
@@ -50,19 +62,20 @@ void attentionForward(const float* q, const float* k, const float* v, const Atte
   const int64_t T = s.queryLength, S = s.keyLength, H = s.heads, D = s.headDim, KV = s.kvHeads;
   const int64_t group = H / KV;
   const int queryStride = (int)(H * D), keyStride = (int)(KV * D);
-  for (int64_t b = 0; b < s.batch; ++b) {
-    for (int64_t h = 0; h < H; ++h) {
-      const int64_t kvHead = h / group;
-      const float* queries = q + b * T * H * D + h * D;
-      const float* keys = k + b * S * KV * D + kvHead * D;
-      const float* values = v + b * S * KV * D + kvHead * D;
-      float* scores = probabilities + (b * H + h) * T * S;
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)T, (int)S, (int)D, s.scale, queries, queryStride, keys, keyStride, 0.0f,
-                  scores, (int)S);
-      softmaxRows(s, b, scores);
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)T, (int)D, (int)S, 1.0f, scores, (int)S, values, keyStride, 0.0f,
-                  out + b * T * H * D + h * D, queryStride);
-    }
+  SingleThreadedBlas singleThreaded;
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int64_t task = 0; task < s.batch * H; ++task) {
+    const int64_t b = task / H, h = task % H;
+    const int64_t kvHead = h / group;
+    const float* queries = q + b * T * H * D + h * D;
+    const float* keys = k + b * S * KV * D + kvHead * D;
+    const float* values = v + b * S * KV * D + kvHead * D;
+    float* scores = probabilities + (b * H + h) * T * S;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)T, (int)S, (int)D, s.scale, queries, queryStride, keys, keyStride, 0.0f,
+                scores, (int)S);
+    softmaxRows(s, b, scores);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)T, (int)D, (int)S, 1.0f, scores, (int)S, values, keyStride, 0.0f,
+                out + b * T * H * D + h * D, queryStride);
   }
 }
 
@@ -71,10 +84,14 @@ void attentionBackward(const float* q, const float* k, const float* v, const flo
   const int64_t T = s.queryLength, S = s.keyLength, H = s.heads, D = s.headDim, KV = s.kvHeads;
   const int64_t group = H / KV;
   const int queryStride = (int)(H * D), keyStride = (int)(KV * D);
-  std::vector<float> gradScores(T * S);
-  for (int64_t b = 0; b < s.batch; ++b) {
-    for (int64_t h = 0; h < H; ++h) {
-      const int64_t kvHead = h / group;
+  SingleThreadedBlas singleThreaded;
+  // One task per (batch, kv head): the heads sharing those keys and values run in the same task, so the
+  // accumulations into gradK and gradV never race.
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int64_t task = 0; task < s.batch * KV; ++task) {
+    std::vector<float> gradScores(T * S);
+    const int64_t b = task / KV, kvHead = task % KV;
+    for (int64_t h = kvHead * group; h < (kvHead + 1) * group; ++h) {
       const int64_t queryOffset = b * T * H * D + h * D;
       const int64_t keyOffset = b * S * KV * D + kvHead * D;
       const float* p = probabilities + (b * H + h) * T * S;

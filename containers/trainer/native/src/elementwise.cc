@@ -84,14 +84,14 @@ void expForward(const float* x, size_t n, float* out) {
 
 double sum(const float* x, size_t n) {
   double total = 0;
-#pragma omp parallel for reduction(+ : total) if (n > kParallelThreshold)
+#pragma omp parallel for simd reduction(+ : total) if (n > kParallelThreshold)
   for (size_t i = 0; i < n; ++i) total += x[i];
   return total;
 }
 
 double sumSquares(const float* x, size_t n) {
   double total = 0;
-#pragma omp parallel for reduction(+ : total) if (n > kParallelThreshold)
+#pragma omp parallel for simd reduction(+ : total) if (n > kParallelThreshold)
   for (size_t i = 0; i < n; ++i) total += (double)x[i] * x[i];
   return total;
 }

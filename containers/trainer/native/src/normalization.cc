@@ -11,6 +11,7 @@ void rmsNormForward(const float* x, const float* weight, size_t rows, size_t dim
   for (size_t r = 0; r < rows; ++r) {
     const float* row = x + r * dim;
     double squares = 0;
+#pragma omp simd reduction(+ : squares)
     for (size_t j = 0; j < dim; ++j) squares += (double)row[j] * row[j];
     const float inverse = (float)(1.0 / std::sqrt(squares / (double)dim + eps));
     invRms[r] = inverse;
@@ -27,19 +28,23 @@ void rmsNormBackward(const float* x, const float* weight, const float* invRms, c
     const float* gradRow = gradOut + r * dim;
     const float inverse = invRms[r];
     double dot = 0;
+#pragma omp simd reduction(+ : dot)
     for (size_t j = 0; j < dim; ++j) dot += (double)gradRow[j] * weight[j] * row[j];
     const float correction = (float)(dot * inverse * inverse * inverse / (double)dim);
     float* target = gradX + r * dim;
     for (size_t j = 0; j < dim; ++j) target[j] += gradRow[j] * weight[j] * inverse - row[j] * correction;
   }
   if (!gradWeight) return;
-  // Column sums: parallel over columns so threads never share an output element.
-#pragma omp parallel for if (rows * dim > kParallelThreshold)
-  for (size_t j = 0; j < dim; ++j) {
-    double total = 0;
-    for (size_t r = 0; r < rows; ++r) total += (double)gradOut[r * dim + j] * x[r * dim + j] * invRms[r];
-    gradWeight[j] += (float)total;
+  // Row by row into a column accumulator: the inner loop runs along contiguous memory and vectorizes.
+  std::vector<double> totals(dim, 0.0);
+  for (size_t r = 0; r < rows; ++r) {
+    const float* row = x + r * dim;
+    const float* gradRow = gradOut + r * dim;
+    const double inverse = invRms[r];
+#pragma omp simd
+    for (size_t j = 0; j < dim; ++j) totals[j] += (double)gradRow[j] * row[j] * inverse;
   }
+  for (size_t j = 0; j < dim; ++j) gradWeight[j] += (float)totals[j];
 }
 
 void rope(const float* x, float* out, int64_t batch, int64_t sequenceLength, int64_t heads, int64_t headDim, double theta,

@@ -4,5 +4,5 @@
 #include <cstddef>
 
 namespace swirl {
-constexpr size_t kParallelThreshold = 1 << 18;
+constexpr size_t kParallelThreshold = 1 << 21;
 }

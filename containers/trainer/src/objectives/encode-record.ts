@@ -34,6 +34,8 @@ export interface TokenBatch {
   targets: Int32Array;
   /** [batch·length] loss weight per target. */
   weights: Float32Array;
+  /** Input positions holding real tokens (not padding). */
+  tokenCount: number;
 }
 
 /** Shifts each sequence by one into (input, target) pairs and right-pads; causal attention never sees the padding. */
@@ -43,7 +45,9 @@ export function createTokenBatch(sequences: readonly EncodedSequence[], padToken
   const inputs = new Int32Array(batch * length).fill(padToken);
   const targets = new Int32Array(batch * length).fill(-1);
   const weights = new Float32Array(batch * length);
+  let tokenCount = 0;
   sequences.forEach((sequence, row) => {
+    tokenCount += Math.max(0, sequence.tokens.length - 1);
     for (let position = 0; position + 1 < sequence.tokens.length; position += 1) {
       inputs[row * length + position] = sequence.tokens[position];
       const weight = sequence.weights[position + 1];
@@ -53,5 +57,5 @@ export function createTokenBatch(sequences: readonly EncodedSequence[], padToken
       }
     }
   });
-  return { batch, length, inputs, targets, weights };
+  return { batch, length, inputs, targets, weights, tokenCount };
 }

@@ -44,6 +44,6 @@ export class SftObjective<T extends SupervisedExample> implements TrainingObject
       for (let index = 0; index < gradient.length; index += 1) gradient[index] *= lossScale;
       backward(logProbs, gradient);
     }
-    return { loss, tokens: tokenCount };
+    return { loss, tokens: batch.tokenCount };
   }
 }

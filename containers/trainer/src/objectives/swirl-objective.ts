@@ -69,7 +69,7 @@ export class SwirlObjective implements TrainingObjective<TrainingRecord> {
       backward(logProbs, result.gradient);
     }
     const meanReward = rewards.reduce((total, reward) => total + reward, 0) / Math.max(1, rewards.length);
-    return { loss: result.loss, tokens: tokenCount, reward: meanReward, kl: result.kl };
+    return { loss: result.loss, tokens: batch.tokenCount, reward: meanReward, kl: result.kl };
   }
 }
 

@@ -14,7 +14,7 @@ export const METRICS_FILE = 'metrics.jsonl';
 
 export interface MicroBatchResult {
   loss: number;
-  /** Tokens that carried loss (for tokens/s). */
+  /** Tokens run through the training forward pass, padding excluded (for tokens/s). */
   tokens: number;
   reward?: number;
   kl?: number;
@@ -137,6 +137,8 @@ export async function runTrainLoop<T>(options: TrainLoopOptions<T>): Promise<Tra
     progress.update(step, `loss ${loss.toFixed(4)}${entry.reward !== undefined ? ` reward ${entry.reward.toFixed(3)}` : ''}`);
     const stopping = options.shouldStop?.() ?? false;
     if (step % settings.checkpointEvery === 0 || stopping || step === settings.maxSteps) await save();
+    // Every step, so progress can be followed live; a resume drops lines past its checkpoint.
+    else if (output) await output.writeFile(METRICS_FILE, metrics.text());
     if (stopping && step < settings.maxSteps) {
       interrupted = true;
       break;

@@ -1,0 +1,10 @@
+// The Llama-family decoder: config, weights, loading and saving, built-in model locations.
+export * from './model-config';
+export * from './weight-names';
+export * from './llama-model';
+export * from './key-value-cache';
+export * from './initialize-model';
+export * from './model-source';
+export * from './load-model';
+export * from './save-model';
+export * from './builtin-models';

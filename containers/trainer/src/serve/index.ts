@@ -1,0 +1,2 @@
+// The trainer's model as a ModelProvider (provider "trainer").
+export * from './trainer-provider';
