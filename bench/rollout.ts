@@ -5,9 +5,12 @@ import { join, resolve } from 'node:path';
 import OpenAI from 'openai';
 import { parseGoldCalculations } from '../core/datasets/gsm8k-format';
 import { parseHotpotqaRecord } from '../core/datasets/hotpotqa-format';
-import { CorpusDocument, DatasetRowSchema, RunConfigSchema } from '../core/schemas';
+import { buildPrompt } from '../core/agent/build-prompt';
+import { DEFAULT_SYSTEM_PROMPT, DEFAULT_USER_PROMPT } from '../core/prompts/default-prompts';
+import { CorpusDocument, DatasetRowSchema, Message, RunConfigSchema } from '../core/schemas';
 import { ObjectStore, RunStore } from '../core/store';
-import { evaluateExpression } from '../core/tools/calculator';
+import { createCalculatorTool, evaluateExpression } from '../core/tools/calculator';
+import { ToolRegistry } from '../core/tools/tool-registry';
 import { loadSearchIndex } from '../core/tools/search-index-cache';
 import { handler } from '../functions/rollout/handler';
 import { EmbeddedS3Server } from '../local/s3/embedded-s3-server';
@@ -42,7 +45,6 @@ async function writeRun(objects: ObjectStore, runId: string, baseUrl: string, co
   })));
 }
 
-/** The same calls without the pipeline: c workers, each making a trajectory's two calls back to back. */
 interface Measurement {
   perSec: number;
   cpuMicrosPerCall: number;
@@ -53,19 +55,22 @@ function cpuMicros(): number {
   return usage.user + usage.system;
 }
 
+/** The same calls without the pipeline: c workers, each making a trajectory's two calls back to back with the same prompt. */
 async function runBareLoop(baseUrl: string, concurrency: number, trajectories: number): Promise<Measurement> {
   const client = new OpenAI({ apiKey: 'not-needed', baseURL: baseUrl, maxRetries: 0 });
-  const conversation = [{ role: 'system' as const, content: 'Solve with tools.' }, { role: 'user' as const, content: 'Question: how many cans?' }];
+  const tools = new ToolRegistry([createCalculatorTool()]);
+  const prompts = { system: DEFAULT_SYSTEM_PROMPT, user: DEFAULT_USER_PROMPT };
+  const conversation: Message[] = buildPrompt(prompts, tools, { question: 'A crate holds 17 rows of 3 cans plus 4 loose cans (0). How many cans?' }, 10);
   let next = 0;
   const started = performance.now();
   const cpu = cpuMicros();
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < trajectories) {
       next += 1;
-      const messages = [...conversation];
+      const messages: Message[] = [...conversation];
       for (let call = 0; call < CALLS_PER_TRAJECTORY; call += 1) {
-        const response = await client.chat.completions.create({ model: 'bench', messages, max_tokens: 512 });
-        messages.push({ role: 'assistant', content: response.choices[0].message.content ?? '' } as never, { role: 'user', content: '17 * 3 + 4 -> 55' });
+        const response = await client.chat.completions.create({ model: 'bench', messages, max_tokens: 512, temperature: 1, top_p: 1 });
+        messages.push({ role: 'assistant', content: response.choices[0].message.content ?? '' }, { role: 'user', content: '17 * 3 + 4 -> 55' });
       }
     }
   }));

@@ -6,9 +6,11 @@ import { selectBackend } from '../../containers/trainer/src/tensor/backend';
 import { BYTE_LEVEL_VOCABULARY_SIZE, createByteLevelTokenizerConfig, createByteLevelTokenizerJson } from '../../containers/trainer/src/tokenizer/byte-level-tokenizer';
 import { createTextTokenizer, TextTokenizer } from '../../containers/trainer/src/tokenizer/load-tokenizer';
 
-/** Native kernels when the addon is built, else the reference ones (quietly: tests run either way). */
+/** SWIRL_TENSOR_BACKEND when set; else native kernels when the addon is built, the reference ones otherwise. */
 export function selectTestBackend(): string {
-  return selectBackend('auto', { quiet: true }).name;
+  const requested = process.env.SWIRL_TENSOR_BACKEND;
+  const choice = requested === 'native' || requested === 'reference' || requested === 'cuda' ? requested : 'auto';
+  return selectBackend(choice, { quiet: true }).name;
 }
 
 export function createTinyConfig(overrides: Record<string, unknown> = {}): DecoderConfig {

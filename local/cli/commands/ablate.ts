@@ -1,29 +1,16 @@
 // `swirl ablate filters`: the demo run under each filter strategy (rollouts reused), one table of kept data and accuracy.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { FILTER_STRATEGIES, FilterStrategy } from '../../../core/schemas/run-config';
+import { FILTER_STRATEGIES } from '../../../core/schemas/run-config';
 import { ablateFilters, formatAblationTable } from '../../demo/ablate-filters';
 import { DEFAULT_DEMO_SIZE } from '../../demo/demo-config';
 import { openDemoStore } from '../../demo/demo-store';
 import { ensureTinyPolicy } from '../../demo/ensure-tiny-policy';
-import { CliError, EXIT_INVALID } from '../cli-error';
-import { DemoCommandOptions, readDemoSize } from './demo';
+import { DemoCommandOptions, parseStrategies, readDemoSize } from '../../demo/demo-options';
 import { PROJECT_ROOT } from './run';
 
 interface AblateOptions extends DemoCommandOptions {
   strategies?: string;
-}
-
-export function parseStrategies(value: string | undefined): FilterStrategy[] {
-  if (value === undefined) return [...FILTER_STRATEGIES];
-  const strategies = value.split(',').map((part) => part.trim()).filter(Boolean);
-  for (const strategy of strategies) {
-    if (!(FILTER_STRATEGIES as readonly string[]).includes(strategy)) {
-      throw new CliError(`--strategies: expected a comma-separated list of ${FILTER_STRATEGIES.join(' | ')}, received ${JSON.stringify(strategy)}`, EXIT_INVALID);
-    }
-  }
-  if (strategies.length === 0) throw new CliError('--strategies: expected at least one strategy, received none', EXIT_INVALID);
-  return strategies as FilterStrategy[];
 }
 
 export function registerAblateCommand(program: Command): void {

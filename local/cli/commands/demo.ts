@@ -1,44 +1,16 @@
 // `swirl demo` (what `npm start` runs): the embedded default run end to end, then the results table and the report's path.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createDemoConfig, DEFAULT_DEMO_SIZE, DemoSize } from '../../demo/demo-config';
+import { createDemoConfig, DEFAULT_DEMO_SIZE } from '../../demo/demo-config';
+import { DemoCommandOptions, parseStrategies, readDemoSize } from '../../demo/demo-options';
 import { exceedsInterval, formatResultsJson, formatResultsTable } from '../../demo/demo-results';
 import { openDemoStore } from '../../demo/demo-store';
 import { ensureTinyPolicy } from '../../demo/ensure-tiny-policy';
 import { runDemoPipeline } from '../../demo/run-demo-pipeline';
-import { CliError, EXIT_INVALID } from '../cli-error';
+import { FILTER_STRATEGIES } from '../../../core/schemas/run-config';
 import { PROJECT_ROOT } from './run';
 
-export interface DemoCommandOptions {
-  json?: boolean;
-  keep?: boolean;
-  plain?: boolean;
-  questions?: string;
-  evalQuestions?: string;
-  trainSteps?: string;
-  runId?: string;
-  output?: string;
-  endpoint?: string;
-  bucket?: string;
-}
-
 export const SET_LABELS: Record<string, string> = { hop: 'hop (in-domain)', arith: 'arith (cross-task)' };
-
-export function parsePositiveInteger(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0) throw new CliError(`--${name}: expected a positive integer, received ${JSON.stringify(value)}`, EXIT_INVALID);
-  return number;
-}
-
-/** Sizes from the command line over the defaults. */
-export function readDemoSize(options: DemoCommandOptions): Partial<DemoSize> {
-  return {
-    questions: parsePositiveInteger('questions', options.questions),
-    evalQuestions: parsePositiveInteger('eval-questions', options.evalQuestions),
-    trainSteps: parsePositiveInteger('train-steps', options.trainSteps),
-  };
-}
 
 export function registerDemoCommand(program: Command): void {
   program
@@ -50,6 +22,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--questions <n>', `training questions (default ${DEFAULT_DEMO_SIZE.questions})`)
     .option('--eval-questions <n>', `questions per eval set (default ${DEFAULT_DEMO_SIZE.evalQuestions})`)
     .option('--train-steps <n>', `optimizer steps per trained model (default ${DEFAULT_DEMO_SIZE.trainSteps})`)
+    .option('--filter <strategy>', `trajectory filter: ${FILTER_STRATEGIES.join(' | ')} (default process)`)
     .option('--keep', 'keep the run in the persistent embedded store (~/.cache/swirl/s3) for `swirl status`; default: a temporary store')
     .option('--run-id <id>', 'run id (default demo-<timestamp>)')
     .option('--output <dir>', 'local folder for the report and metrics', '.swirl/runs')
@@ -58,7 +31,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--plain', 'plain log lines instead of progress bars')
     .action(async (options: DemoCommandOptions) => {
       const started = Date.now();
-      const config = createDemoConfig({ ...readDemoSize(options), runId: options.runId });
+      const config = createDemoConfig({ ...readDemoSize(options), runId: options.runId, filter: parseStrategies(options.filter ?? 'process')[0] });
       const policy = await ensureTinyPolicy((line) => process.stderr.write(`tiny policy | ${line}\n`));
       if (policy.built) process.stderr.write(`built the tiny policy in ${policy.seconds.toFixed(0)} s (${policy.directory})\n`);
       const opened = await openDemoStore(options);

@@ -38,7 +38,7 @@ export function registerRunCommand(program: Command): void {
     .command('run')
     .description('Run a config end to end on this machine: upload it to configs/, execute the synthesized state machine with progress bars per stage, print a summary (exit 0 only when the run succeeds).')
     .argument('<config>', 'run config JSON file')
-    .option('--endpoint <url>', 'S3 endpoint to use instead of the embedded server (env SWIRL_S3_ENDPOINT)')
+    .option('--endpoint <url>', 'S3 endpoint to use instead of the embedded server (env SWIRL_S3_ENDPOINT); not one served by `swirl up`, whose watcher would start the run a second time')
     .option('--bucket <name>', 'bucket (env SWIRL_BUCKET, default swirl-local)')
     .option('--data-dir <dir>', 'data directory of the embedded S3 server (default ~/.cache/swirl/s3)')
     .option('--retry-delay-ms <ms>', 'wait this long before each retry instead of the definition\'s backoff')

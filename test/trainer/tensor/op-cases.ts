@@ -20,18 +20,18 @@ export interface OpCase {
 }
 
 /** The reference kernels only index their arguments, so float64 buffers flow through them at full precision. */
-const f64 = (array: Float64Array): Float32Array => array as unknown as Float32Array;
+const widened = (array: Float64Array): Float32Array => array as unknown as Float32Array;
 
 function gemm64(a: Float64Array, b: Float64Array, shape: { m: number; n: number; k: number; batch: number; transposeA: boolean; transposeB: boolean; strideA: number; strideB: number }): Float64Array {
   const c = new Float64Array(shape.batch * shape.m * shape.n);
-  gemm({ ...shape, alpha: 1, beta: 0, a: f64(a), aOffset: 0, lda: shape.transposeA ? shape.m : shape.k, b: f64(b), bOffset: 0, ldb: shape.transposeB ? shape.k : shape.n, c: f64(c), cOffset: 0, ldc: shape.n, strideC: shape.m * shape.n });
+  gemm({ ...shape, alpha: 1, beta: 0, a: widened(a), aOffset: 0, lda: shape.transposeA ? shape.m : shape.k, b: widened(b), bOffset: 0, ldb: shape.transposeB ? shape.k : shape.n, c: widened(c), cOffset: 0, ldc: shape.n, strideC: shape.m * shape.n });
   return c;
 }
 
 function unary64(kernel: (x: Float32Array, out: Float32Array) => void) {
   return ([x]: Float64Array[]): Float64Array => {
     const out = new Float64Array(x.length);
-    kernel(f64(x), f64(out));
+    kernel(widened(x), widened(out));
     return out;
   };
 }
@@ -47,13 +47,13 @@ function attention64(inputs: Float64Array[], shape: { batch: number; queryLength
   const [q, k, v] = inputs;
   const out = new Float64Array(q.length);
   const probabilities = new Float64Array(shape.batch * shape.heads * shape.queryLength * shape.keyLength);
-  attentionForward(f64(q), f64(k), f64(v), { ...shape, queryOffset: shape.keyLength - shape.queryLength, scale: 1 / Math.sqrt(shape.headDim) }, f64(out), f64(probabilities));
+  attentionForward(widened(q), widened(k), widened(v), { ...shape, queryOffset: shape.keyLength - shape.queryLength, scale: 1 / Math.sqrt(shape.headDim) }, widened(out), widened(probabilities));
   return out;
 }
 
 function logProbs64(logits: Float64Array, vocab: number): Float64Array {
   const out = new Float64Array(targets.length);
-  logSoftmaxGatherForward(f64(logits), targets, vocab, f64(out), f64(new Float64Array(targets.length)));
+  logSoftmaxGatherForward(widened(logits), targets, vocab, widened(out), widened(new Float64Array(targets.length)));
   return out;
 }
 
@@ -77,7 +77,7 @@ export const OP_CASES: OpCase[] = [
     run: ([gate, up]) => ops.swiglu(gate, up),
     forward64: ([gate, up]) => {
       const out = new Float64Array(gate.length);
-      elementwise.swigluForward(f64(gate), f64(up), f64(out));
+      elementwise.swigluForward(widened(gate), widened(up), widened(out));
       return out;
     },
   },
@@ -111,7 +111,7 @@ export const OP_CASES: OpCase[] = [
     run: ([x, weight]) => ops.rmsNorm(x, weight, 1e-5),
     forward64: ([x, weight]) => {
       const out = new Float64Array(x.length);
-      rmsNormForward(f64(x), f64(weight), 8, 1e-5, f64(out), f64(new Float64Array(3)));
+      rmsNormForward(widened(x), widened(weight), 8, 1e-5, widened(out), widened(new Float64Array(3)));
       return out;
     },
   },
@@ -124,7 +124,7 @@ export const OP_CASES: OpCase[] = [
     run: ([x]) => ops.rope(x, table, 10000, 4),
     forward64: ([x]) => {
       const out = new Float64Array(x.length);
-      rope(f64(x), f64(out), { batch: 2, sequenceLength: 3, heads: 2, headDim: 4, theta: 10000, positions: table }, 1, false);
+      rope(widened(x), widened(out), { batch: 2, sequenceLength: 3, heads: 2, headDim: 4, theta: 10000, positions: table }, 1, false);
       return out;
     },
   })),

@@ -108,6 +108,25 @@ describe('training job over S3', () => {
     expect(keys.some((key) => key.includes('adapter'))).toBe(false);
   });
 
+  it('resumes an interrupted swirl job with the same losses, rewards and KL as an uninterrupted one', async () => {
+    const trainer = { objective: 'swirl', baseline: 'none', maxSteps: 4, checkpointEvery: 10, learningRate: 5e-2 };
+    const reward = { id: 'ascii-start', score: async (_: TrainingRecord, action: string) => (action.charCodeAt(0) < 128 ? 1 : 0) };
+    await writeRun('job-whole', trainer);
+    await writeRun('job-split', trainer);
+    await runTrainingJob({ runId: 'job-whole', store, reward, log: () => undefined });
+    let steps = 0;
+    const first = await runTrainingJob({ runId: 'job-split', store, reward, log: () => undefined, shouldStop: () => ++steps === 2 });
+    expect(first.map((outcome) => [outcome.completedSteps, outcome.interrupted])).toEqual([[2, true]]);
+    expect(await store.exists('runs/job-split/model/swirl/adapter_model.safetensors')).toBe(false);
+    await runTrainingJob({ runId: 'job-split', store, reward, log: () => undefined });
+    const read = async (runId: string) => ((await store.getText(`runs/${runId}/model/swirl/metrics.jsonl`)) ?? '').trim().split('\n')
+      .map((line) => JSON.parse(line)).map((entry) => [entry.step, entry.loss, entry.reward, entry.kl]);
+    const whole = await read('job-whole');
+    expect(whole).toHaveLength(4);
+    expect(new Set(whole.map((entry) => entry[2])).size).toBeGreaterThan(1);
+    expect(await read('job-split')).toEqual(whole);
+  });
+
   it('fails with the missing key named when the run has no training data', async () => {
     await store.putJson('runs/job-empty/config.json', createConfig('job-empty', {}));
     await expect(runTrainingJob({ runId: 'job-empty', store, log: () => undefined })).rejects.toThrow('runs/job-empty/train/sft.jsonl does not exist');

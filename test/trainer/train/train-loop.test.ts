@@ -91,6 +91,31 @@ describe('runTrainLoop', () => {
     expect(metricsFile.trim().split('\n')).toHaveLength(8);
   });
 
+  it('after a hard crash, resumes from the last periodic checkpoint and drops the metrics written after it', async () => {
+    const run = async (directory: string, stopAt: number | null) => {
+      const model = createLoraModel();
+      let steps = 0;
+      return runTrainLoop({
+        records: examples,
+        objective: new SftObjective(model, createTestTokenizer(), 128),
+        parameters: model.adapter!.namedParameters(),
+        settings,
+        output: createLocalSource(directory),
+        shouldStop: () => ++steps === stopAt,
+      });
+    };
+    const uninterrupted = await run(await temporaryDirectory(), null);
+    const directory = await temporaryDirectory();
+    await run(directory, 5);
+    // As if the process died during step 5 before saving: only the step-3 checkpoint is in force.
+    await fs.writeFile(path.join(directory, 'checkpoints/latest.json'), JSON.stringify({ step: 3, directory: 'checkpoints/step-000003' }));
+    expect((await fs.readFile(path.join(directory, 'metrics.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(5);
+    const resumed = await run(directory, null);
+    expect(resumed.resumedFromStep).toBe(3);
+    expect(resumed.metrics.map((entry) => entry.loss)).toEqual(uninterrupted.metrics.map((entry) => entry.loss));
+    expect((await fs.readFile(path.join(directory, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line).step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
   it('refuses to resume a checkpoint written with other settings', async () => {
     const directory = await temporaryDirectory();
     const model = createLoraModel();

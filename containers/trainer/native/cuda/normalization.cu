@@ -6,19 +6,19 @@ namespace swirl::cuda {
 
 namespace {
 
-__global__ void rmsNormForwardKernel(const float* x, const float* weight, size_t dim, float eps, float* out, float* invRms) {
+__global__ void rmsNormForwardKernel(const float* x, const float* weight, size_t dim, float eps, float* out, float* inverseRms) {
   const float* row = x + blockIdx.x * dim;
   float squares = 0;
   for (size_t j = threadIdx.x; j < dim; j += blockDim.x) squares += row[j] * row[j];
   const float inverse = rsqrtf(blockSum(squares) / (float)dim + eps);
-  if (threadIdx.x == 0) invRms[blockIdx.x] = inverse;
+  if (threadIdx.x == 0) inverseRms[blockIdx.x] = inverse;
   for (size_t j = threadIdx.x; j < dim; j += blockDim.x) out[blockIdx.x * dim + j] = row[j] * inverse * weight[j];
 }
 
-__global__ void rmsNormBackwardKernel(const float* x, const float* weight, const float* invRms, const float* gradOut, size_t dim,
+__global__ void rmsNormBackwardKernel(const float* x, const float* weight, const float* inverseRms, const float* gradOut, size_t dim,
                                       float* gradX, float* gradWeight) {
   const size_t base = blockIdx.x * dim;
-  const float inverse = invRms[blockIdx.x];
+  const float inverse = inverseRms[blockIdx.x];
   float dot = 0;
   for (size_t j = threadIdx.x; j < dim; j += blockDim.x) dot += gradOut[base + j] * weight[j] * x[base + j];
   const float correction = blockSum(dot) * inverse * inverse * inverse / (float)dim;
@@ -53,13 +53,13 @@ __global__ void ropeKernel(const float* x, float* out, int64_t batch, int64_t se
 
 }  // namespace
 
-void rmsNormForward(cudaStream_t stream, const float* x, const float* weight, size_t rows, size_t dim, float eps, float* out, float* invRms) {
-  rmsNormForwardKernel<<<(unsigned)rows, kThreads, 0, stream>>>(x, weight, dim, eps, out, invRms);
+void rmsNormForward(cudaStream_t stream, const float* x, const float* weight, size_t rows, size_t dim, float eps, float* out, float* inverseRms) {
+  rmsNormForwardKernel<<<(unsigned)rows, kThreads, 0, stream>>>(x, weight, dim, eps, out, inverseRms);
 }
 
-void rmsNormBackward(cudaStream_t stream, const float* x, const float* weight, const float* invRms, const float* gradOut, size_t rows,
+void rmsNormBackward(cudaStream_t stream, const float* x, const float* weight, const float* inverseRms, const float* gradOut, size_t rows,
                      size_t dim, float* gradX, float* gradWeight) {
-  rmsNormBackwardKernel<<<(unsigned)rows, kThreads, 0, stream>>>(x, weight, invRms, gradOut, dim, gradX, gradWeight);
+  rmsNormBackwardKernel<<<(unsigned)rows, kThreads, 0, stream>>>(x, weight, inverseRms, gradOut, dim, gradX, gradWeight);
 }
 
 void rope(cudaStream_t stream, const float* x, float* out, int64_t batch, int64_t sequenceLength, int64_t heads, int64_t headDim,

@@ -176,26 +176,26 @@ Napi::Value Adamw(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value RmsNormForward(const Napi::CallbackInfo& info) {
-  FloatView x, weight, out, invRms;
-  if (!readFloats(info, 0, x) || !readFloats(info, 1, weight) || !readFloats(info, 4, out) || !readFloats(info, 5, invRms)) return info.Env().Undefined();
+  FloatView x, weight, out, inverseRms;
+  if (!readFloats(info, 0, x) || !readFloats(info, 1, weight) || !readFloats(info, 4, out) || !readFloats(info, 5, inverseRms)) return info.Env().Undefined();
   const size_t dim = (size_t)integer(info, 2);
   const size_t rows = dim ? x.length / dim : 0;
-  if (dim == 0 || weight.length < dim || out.length < x.length || invRms.length < rows) return fail(info.Env(), "rmsNormForward: bad lengths"), info.Env().Undefined();
-  swirl::rmsNormForward(x.data, weight.data, rows, dim, (float)number(info, 3), out.data, invRms.data);
+  if (dim == 0 || weight.length < dim || out.length < x.length || inverseRms.length < rows) return fail(info.Env(), "rmsNormForward: bad lengths"), info.Env().Undefined();
+  swirl::rmsNormForward(x.data, weight.data, rows, dim, (float)number(info, 3), out.data, inverseRms.data);
   return info.Env().Undefined();
 }
 
 Napi::Value RmsNormBackward(const Napi::CallbackInfo& info) {
-  FloatView x, weight, invRms, gradOut, gradX, gradWeight;
-  if (!readFloats(info, 0, x) || !readFloats(info, 1, weight) || !readFloats(info, 2, invRms) || !readFloats(info, 3, gradOut) ||
+  FloatView x, weight, inverseRms, gradOut, gradX, gradWeight;
+  if (!readFloats(info, 0, x) || !readFloats(info, 1, weight) || !readFloats(info, 2, inverseRms) || !readFloats(info, 3, gradOut) ||
       !readFloats(info, 5, gradX) || !readFloats(info, 6, gradWeight, true))
     return info.Env().Undefined();
   const size_t dim = (size_t)integer(info, 4);
   const size_t rows = dim ? x.length / dim : 0;
-  if (dim == 0 || weight.length < dim || invRms.length < rows || gradOut.length < x.length || gradX.length < x.length ||
+  if (dim == 0 || weight.length < dim || inverseRms.length < rows || gradOut.length < x.length || gradX.length < x.length ||
       (gradWeight.data && gradWeight.length < dim))
     return fail(info.Env(), "rmsNormBackward: bad lengths"), info.Env().Undefined();
-  swirl::rmsNormBackward(x.data, weight.data, invRms.data, gradOut.data, rows, dim, gradX.data, gradWeight.data);
+  swirl::rmsNormBackward(x.data, weight.data, inverseRms.data, gradOut.data, rows, dim, gradX.data, gradWeight.data);
   return info.Env().Undefined();
 }
 

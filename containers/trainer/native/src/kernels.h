@@ -34,8 +34,8 @@ void swigluBackward(const float* gate, const float* up, const float* gradOut, si
 void adamw(float* param, const float* grad, float* m, float* v, size_t n, float lr, float beta1, float beta2, float eps,
            float weightDecay, float biasCorrection1, float biasCorrection2);
 
-void rmsNormForward(const float* x, const float* weight, size_t rows, size_t dim, float eps, float* out, float* invRms);
-void rmsNormBackward(const float* x, const float* weight, const float* invRms, const float* gradOut, size_t rows, size_t dim,
+void rmsNormForward(const float* x, const float* weight, size_t rows, size_t dim, float eps, float* out, float* inverseRms);
+void rmsNormBackward(const float* x, const float* weight, const float* inverseRms, const float* gradOut, size_t rows, size_t dim,
                      float* gradX, float* gradWeight);
 void rope(const float* x, float* out, int64_t batch, int64_t sequenceLength, int64_t heads, int64_t headDim, double theta,
           const int32_t* positions, size_t positionCount, int direction, bool accumulate);

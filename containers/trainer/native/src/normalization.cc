@@ -6,7 +6,7 @@
 
 namespace swirl {
 
-void rmsNormForward(const float* x, const float* weight, size_t rows, size_t dim, float eps, float* out, float* invRms) {
+void rmsNormForward(const float* x, const float* weight, size_t rows, size_t dim, float eps, float* out, float* inverseRms) {
 #pragma omp parallel for if (rows * dim > kParallelThreshold)
   for (size_t r = 0; r < rows; ++r) {
     const float* row = x + r * dim;
@@ -14,19 +14,19 @@ void rmsNormForward(const float* x, const float* weight, size_t rows, size_t dim
 #pragma omp simd reduction(+ : squares)
     for (size_t j = 0; j < dim; ++j) squares += (double)row[j] * row[j];
     const float inverse = (float)(1.0 / std::sqrt(squares / (double)dim + eps));
-    invRms[r] = inverse;
+    inverseRms[r] = inverse;
     float* target = out + r * dim;
     for (size_t j = 0; j < dim; ++j) target[j] = row[j] * inverse * weight[j];
   }
 }
 
-void rmsNormBackward(const float* x, const float* weight, const float* invRms, const float* gradOut, size_t rows, size_t dim,
+void rmsNormBackward(const float* x, const float* weight, const float* inverseRms, const float* gradOut, size_t rows, size_t dim,
                      float* gradX, float* gradWeight) {
 #pragma omp parallel for if (rows * dim > kParallelThreshold)
   for (size_t r = 0; r < rows; ++r) {
     const float* row = x + r * dim;
     const float* gradRow = gradOut + r * dim;
-    const float inverse = invRms[r];
+    const float inverse = inverseRms[r];
     double dot = 0;
 #pragma omp simd reduction(+ : dot)
     for (size_t j = 0; j < dim; ++j) dot += (double)gradRow[j] * weight[j] * row[j];
@@ -40,7 +40,7 @@ void rmsNormBackward(const float* x, const float* weight, const float* invRms, c
   for (size_t r = 0; r < rows; ++r) {
     const float* row = x + r * dim;
     const float* gradRow = gradOut + r * dim;
-    const double inverse = invRms[r];
+    const double inverse = inverseRms[r];
 #pragma omp simd
     for (size_t j = 0; j < dim; ++j) totals[j] += (double)gradRow[j] * row[j] * inverse;
   }

@@ -1,5 +1,5 @@
 // Loads a model directory (config.json, weights, tokenizer) from a local folder, an S3 prefix or builtin:<name>.
-import type { ObjectStore } from '../../../../core/store/object-store';
+import { ObjectStore } from '../../../../core/store/object-store';
 import { loadWeights } from '../safetensors/load-weights';
 import { Tensor } from '../tensor/tensor';
 import { loadTokenizer, TextTokenizer } from '../tokenizer/load-tokenizer';
@@ -16,7 +16,7 @@ export interface LoadedModel {
 
 /**
  * builtin:<name> → the built-in models directory; an absolute or ./relative path, or an existing local
- * directory → that folder; anything else → a key prefix in the run bucket (needs `store`).
+ * directory → that folder; s3://bucket/prefix → that prefix; anything else → a key prefix in the run bucket.
  */
 export async function resolveModelSource(reference: string, store: ObjectStore | null): Promise<ModelSource> {
   const builtin = resolveBuiltinModel(reference);
@@ -24,7 +24,10 @@ export async function resolveModelSource(reference: string, store: ObjectStore |
   const { existsSync } = await import('node:fs');
   if (reference.startsWith('/') || reference.startsWith('./') || reference.startsWith('../') || existsSync(reference)) return createLocalSource(reference);
   if (!store) throw new Error(`model ${JSON.stringify(reference)}: not a local directory, and no object store is configured to read it as an S3 prefix`);
-  return createS3Source(store, reference.replace(/^s3:\/\/[^/]+\//, ''));
+  const url = /^s3:\/\/([^/]+)\/(.+)$/.exec(reference);
+  if (!url) return createS3Source(store, reference.replace(/^\/+/, ''));
+  const [, bucket, prefix] = url;
+  return createS3Source(bucket === store.bucket ? store : new ObjectStore({ ...store.settings, bucket }), prefix);
 }
 
 export async function loadModelFromSource(source: ModelSource): Promise<LoadedModel> {

@@ -83,10 +83,10 @@ export interface KernelBackend {
   scaleInPlace(x: Float32Array, alpha: number): void;
   embeddingForward(weight: Float32Array, ids: Int32Array, dim: number, out: Float32Array): void;
   embeddingBackward(ids: Int32Array, gradOut: Float32Array, dim: number, gradWeight: Float32Array): void;
-  /** Per row of length dim: out = x · weight / rms(x); invRms[row] receives 1/rms. */
-  rmsNormForward(x: Float32Array, weight: Float32Array, dim: number, eps: number, out: Float32Array, invRms: Float32Array): void;
+  /** Per row of length dim: out = x · weight / rms(x); inverseRms[row] receives 1/rms. */
+  rmsNormForward(x: Float32Array, weight: Float32Array, dim: number, eps: number, out: Float32Array, inverseRms: Float32Array): void;
   /** Accumulates into gradX and (when given) gradWeight. */
-  rmsNormBackward(x: Float32Array, weight: Float32Array, invRms: Float32Array, gradOut: Float32Array, dim: number, gradX: Float32Array, gradWeight: Float32Array | null): void;
+  rmsNormBackward(x: Float32Array, weight: Float32Array, inverseRms: Float32Array, gradOut: Float32Array, dim: number, gradX: Float32Array, gradWeight: Float32Array | null): void;
   /** Rotate-half RoPE; direction −1 applies the inverse rotation (the backward). accumulate adds into out. */
   rope(x: Float32Array, out: Float32Array, shape: RopeShape, direction: 1 | -1, accumulate: boolean): void;
   /** Writes out and the softmax probabilities [batch, heads, queryLength, keyLength] needed by the backward. */

@@ -56,8 +56,8 @@ function adaptAddon(addon: Addon): KernelBackend {
     scaleInPlace: (x, alpha) => addon.scaleInPlace(x, alpha),
     embeddingForward: (weight, ids, dim, out) => addon.embeddingForward(weight, ids, dim, out),
     embeddingBackward: (ids, gradOut, dim, gradWeight) => addon.embeddingBackward(ids, gradOut, dim, gradWeight),
-    rmsNormForward: (x, weight, dim, eps, out, invRms) => addon.rmsNormForward(x, weight, dim, eps, out, invRms),
-    rmsNormBackward: (x, weight, invRms, gradOut, dim, gradX, gradWeight) => addon.rmsNormBackward(x, weight, invRms, gradOut, dim, gradX, gradWeight),
+    rmsNormForward: (x, weight, dim, eps, out, inverseRms) => addon.rmsNormForward(x, weight, dim, eps, out, inverseRms),
+    rmsNormBackward: (x, weight, inverseRms, gradOut, dim, gradX, gradWeight) => addon.rmsNormBackward(x, weight, inverseRms, gradOut, dim, gradX, gradWeight),
     rope: (x, out, s: RopeShape, direction, accumulate) => addon.rope(x, out, s.batch, s.sequenceLength, s.heads, s.headDim, s.theta, s.positions, direction, accumulate),
     attentionForward: (q, k, v, s: AttentionShape, out, probabilities) => addon.attentionForward(q, k, v, out, probabilities, s.batch, s.queryLength, s.keyLength, s.heads, s.kvHeads, s.headDim, s.queryOffset, s.scale, s.keyMask),
     attentionBackward: (q, k, v, probabilities, gradOut, s: AttentionShape, gradQ, gradK, gradV) =>

@@ -7,11 +7,11 @@ export function logSoftmaxGatherForward(logits: Float32Array, targets: Int32Arra
     for (let j = 0; j < vocab; j++) if (logits[base + j] > maximum) maximum = logits[base + j];
     let total = 0;
     for (let j = 0; j < vocab; j++) total += Math.exp(logits[base + j] - maximum);
-    const lse = maximum + Math.log(total);
-    logSumExp[r] = lse;
+    const rowLogSumExp = maximum + Math.log(total);
+    logSumExp[r] = rowLogSumExp;
     const target = targets[r];
     if (target >= vocab) throw new Error(`target id ${target} at row ${r} is outside the vocabulary [0, ${vocab})`);
-    logProbs[r] = target < 0 ? 0 : logits[base + target] - lse;
+    logProbs[r] = target < 0 ? 0 : logits[base + target] - rowLogSumExp;
   }
 }
 

@@ -1,21 +1,21 @@
 // Reference RMSNorm and rotate-half rotary position embedding (the Hugging Face Llama convention).
 import type { RopeShape } from '../../kernels';
 
-export function rmsNormForward(x: Float32Array, weight: Float32Array, dim: number, eps: number, out: Float32Array, invRms: Float32Array): void {
+export function rmsNormForward(x: Float32Array, weight: Float32Array, dim: number, eps: number, out: Float32Array, inverseRms: Float32Array): void {
   const rows = x.length / dim;
   for (let r = 0; r < rows; r++) {
     let squares = 0;
     for (let j = 0; j < dim; j++) squares += x[r * dim + j] * x[r * dim + j];
     const inverse = 1 / Math.sqrt(squares / dim + eps);
-    invRms[r] = inverse;
+    inverseRms[r] = inverse;
     for (let j = 0; j < dim; j++) out[r * dim + j] = x[r * dim + j] * inverse * weight[j];
   }
 }
 
-export function rmsNormBackward(x: Float32Array, weight: Float32Array, invRms: Float32Array, gradOut: Float32Array, dim: number, gradX: Float32Array, gradWeight: Float32Array | null): void {
+export function rmsNormBackward(x: Float32Array, weight: Float32Array, inverseRms: Float32Array, gradOut: Float32Array, dim: number, gradX: Float32Array, gradWeight: Float32Array | null): void {
   const rows = x.length / dim;
   for (let r = 0; r < rows; r++) {
-    const inverse = invRms[r];
+    const inverse = inverseRms[r];
     // d/dx_i of x_i·w_i·s with s = (mean(x²)+eps)^(-1/2): w_i·g_i·s − x_i·s³/dim·Σ_j g_j·w_j·x_j
     let dot = 0;
     for (let j = 0; j < dim; j++) dot += gradOut[r * dim + j] * weight[j] * x[r * dim + j];
