@@ -14,7 +14,7 @@ import { selectBackend } from './containers/trainer/src/tensor/backend';
     const provider = new TrainerProvider(TrainerModelSchema.parse({ provider: 'trainer', model: dir, temperature: 0, maxTokens: 48 }), { store: null });
     for (const row of rows) {
       const t = await runEpisode({ runId: 'peek', question: row, sample: 0, provider, tools, prompts: { system: DEFAULT_SYSTEM_PROMPT, user: DEFAULT_USER_PROMPT }, maxSteps: fam === 'hop' ? 5 : 10 });
-      console.log('Q:', row.question, '| gold', row.answer);
+      console.log('Q:', row.question, '| gold', row.answer, t.finishReason, (t as unknown as {error?: string}).error);
       for (const turn of t.turns) console.log('  >', JSON.stringify(turn.output), '=>', (turn.toolResult ?? '').slice(0, 90));
     }
   }

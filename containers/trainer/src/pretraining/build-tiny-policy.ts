@@ -15,6 +15,7 @@ import { trainBytePairEncoding } from '../tokenizer-training/train-byte-pair-enc
 import { runTrainLoop } from '../train/train-loop';
 import { ConversationObjective, groupByLength } from './conversation-objective';
 import { encodeConversation } from './encode-conversation';
+import { saveModelSnapshot } from './save-model-snapshot';
 import type { TinyPolicySettings } from './tiny-policy-settings';
 import { writeTinyPolicyReadme } from './tiny-policy-readme';
 
@@ -88,9 +89,6 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
   const model = initializeModel(config, settings.seed);
   model.setBaseTrainable(true);
   log(`model: ${model.parameterCount()} parameters (${settings.layers} layers, hidden ${settings.hiddenSize})`);
-  const sink = createLocalSource(directory);
-  // Snapshots keep a usable model directory while a long CPU run is still going; each replaces the last whole.
-  let snapshots: Promise<void> = Promise.resolve();
   const result = await runTrainLoop({
     records: groupByLength(sequences, settings.batchSize),
     objective: new ConversationObjective(model, encoding.vocabulary.get(END_OF_TEXT_TOKEN)!),
@@ -110,15 +108,13 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
     label: 'pretrain',
     onStep: (metrics) => {
       if (metrics.step % 25 === 0 || metrics.step === settings.steps) log(`step ${metrics.step}/${settings.steps} loss ${metrics.loss.toFixed(4)} ${metrics.tokensPerSecond.toFixed(0)} tok/s`);
-      if (settings.snapshotEvery > 0 && metrics.step % settings.snapshotEvery === 0 && metrics.step < settings.steps) {
-        snapshots = snapshots.then(() => saveModel(model, sink, tokenizerFiles, settings.dtype));
-      }
+      // Snapshots keep a usable model directory while a long CPU run is still going; each replaces the last whole.
+      if (settings.snapshotEvery > 0 && metrics.step % settings.snapshotEvery === 0) saveModelSnapshot(model, directory, tokenizerFiles, settings.dtype);
     },
   });
   const trainingDone = Date.now();
   model.setBaseTrainable(false);
-  await snapshots;
-  await saveModel(model, sink, tokenizerFiles, settings.dtype);
+  await saveModel(model, createLocalSource(directory), tokenizerFiles, settings.dtype);
   const losses = result.metrics.map((entry) => entry.loss);
   const build: TinyPolicyBuild = {
     directory,

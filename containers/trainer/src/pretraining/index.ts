@@ -5,3 +5,4 @@ export * from './tiny-policy-settings';
 export * from './build-tiny-policy';
 export * from './tiny-policy-readme';
 export * from './evaluate-tiny-policy';
+export * from './save-model-snapshot';
