@@ -28,6 +28,7 @@ describe('buildTinyPolicy (cut down)', () => {
       learningRate: 1e-2,
       warmupSteps: 2,
       maxPositions: 2048,
+      snapshotEvery: 5,
     }, (line) => lines.push(line));
     expect(build.demonstrations.total).toBe(24);
     expect(build.finalLoss).toBeLessThan(build.firstLoss);
