@@ -1,5 +1,5 @@
 // Streams a dataset source line by line into validated rows, corpus documents and per-line errors.
-import { CorpusDocument, DatasetFormat, DatasetRow, DatasetRowSchema, describeIssues } from '../schemas';
+import { CorpusDocument, DatasetFormat, DatasetRow, DatasetRowSchema, describeIssues, parseJsonLine } from '../schemas';
 import type { FieldMapping } from './dataset-record';
 import { LoaderFormat, parseValue } from './dataset-formats';
 import type { LineSource } from './line-source';
@@ -24,14 +24,12 @@ export async function* streamDataset(format: LoaderFormat, source: LineSource, o
   const seenIds = new Map<string, number>();
   for await (const { line, text } of source()) {
     if (text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      yield { line, error: `expected a JSON object, received unparseable text (${(error as Error).message})` };
+    const parsed = parseJsonLine(text);
+    if (parsed.error !== undefined) {
+      yield { line, error: parsed.error };
       continue;
     }
-    for (const outcome of parseValue(format, value, { line, position: String(line), fields: options.fields })) {
+    for (const outcome of parseValue(format, parsed.value, { line, position: String(line), fields: options.fields })) {
       const prefix = outcome.item === undefined ? '' : `item ${outcome.item}: `;
       if ('error' in outcome) {
         yield { line, error: prefix + outcome.error };

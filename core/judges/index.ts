@@ -16,3 +16,4 @@ export * from './llm-outcome-judge';
 export * from './judge-shard';
 export * from './create-judges';
 export * from './judge-stored-shard';
+export * from './ask-judge-model';

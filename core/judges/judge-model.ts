@@ -1,22 +1,6 @@
-// The part of a model provider a judge needs; any ModelProvider from core/providers satisfies it.
-import { Message, TokenUsage } from '../schemas/message';
+// The part of a model provider a judge needs: the provider interface itself, named for the judges' side.
+import type { GenerateOptions, GenerateResult, ModelProvider } from '../providers/model-provider';
 
-export interface JudgeGenerateOptions {
-  temperature?: number;
-  topP?: number;
-  maxTokens?: number;
-  stop?: string[];
-  seed?: number;
-}
-
-export interface JudgeGenerateResult {
-  text: string;
-  finishReason: 'stop' | 'length' | 'error';
-  usage: TokenUsage;
-  costUsd?: number;
-}
-
-export interface JudgeModel {
-  readonly id: string;
-  generate(messages: Message[], options?: JudgeGenerateOptions): Promise<JudgeGenerateResult>;
-}
+export type JudgeGenerateOptions = GenerateOptions;
+export type JudgeGenerateResult = GenerateResult;
+export type JudgeModel = ModelProvider;

@@ -2,27 +2,16 @@
 import { renderTemplate } from '../prompts/default-prompts';
 import { OutcomeJudgment } from '../schemas/judgment';
 import { Trajectory } from '../schemas/trajectory';
+import { askJudgeModel, JudgePayment, LlmJudgeOptions, paymentOf, UNPAID } from './ask-judge-model';
 import { createJudgeCacheKey, JudgeCache, NO_JUDGE_CACHE } from './judge-cache';
-import { JudgeGenerateOptions, JudgeModel } from './judge-model';
 import { judgeOutcomeByRule } from './outcome-judge';
 import { parseYesNo } from './verdict-parser';
 
-export interface LlmOutcomeJudgeOptions {
-  model: JudgeModel;
-  /** Template with {{question}}, {{gold}} and {{prediction}}. */
-  prompt: string;
-  promptVersion: string;
-  parseRetries?: number;
-  generateOptions?: JudgeGenerateOptions;
-  cache?: JudgeCache;
-}
+/** The template has {{question}}, {{gold}} and {{prediction}}. */
+export type LlmOutcomeJudgeOptions = LlmJudgeOptions;
 
-export interface OutcomeJudgeResult {
+export interface OutcomeJudgeResult extends JudgePayment {
   judgment: OutcomeJudgment;
-  cached: boolean;
-  paidInputTokens: number;
-  paidOutputTokens: number;
-  paidCostUsd: number;
 }
 
 export class LlmOutcomeJudge {
@@ -38,7 +27,7 @@ export class LlmOutcomeJudge {
    */
   async judgeTrajectory(trajectory: Trajectory): Promise<OutcomeJudgeResult> {
     const rule = judgeOutcomeByRule(trajectory);
-    if (rule.correct || trajectory.finalAnswer === null) return { judgment: rule, cached: false, paidInputTokens: 0, paidOutputTokens: 0, paidCostUsd: 0 };
+    if (rule.correct || trajectory.finalAnswer === null) return { judgment: rule, ...UNPAID };
     const { model, promptVersion } = this.options;
     const accepted = [trajectory.question.answer, ...trajectory.question.aliases].join(' | ');
     const prompt = renderTemplate(this.options.prompt, { question: trajectory.question.question, gold: accepted, prediction: trajectory.finalAnswer });
@@ -46,31 +35,18 @@ export class LlmOutcomeJudge {
     const judged = (correct: boolean): OutcomeJudgment => ({ ...rule, correct, judge: model.id });
     const hit = await this.cache.get(cacheKey);
     if (hit && (hit.verdict === 'YES' || hit.verdict === 'NO')) {
-      return { judgment: judged(hit.verdict === 'YES'), cached: true, paidInputTokens: 0, paidOutputTokens: 0, paidCostUsd: 0 };
+      return { judgment: judged(hit.verdict === 'YES'), ...UNPAID, cached: true };
     }
-    let inputTokens = 0;
-    let outputTokens = 0;
-    let costUsd = 0;
-    const attempts = (this.options.parseRetries ?? 2) + 1;
-    for (let attempt = 0; attempt < attempts; attempt += 1) {
-      let text: string;
-      try {
-        const result = await model.generate([{ role: 'user', content: prompt }], this.options.generateOptions);
-        inputTokens += result.usage.inputTokens;
-        outputTokens += result.usage.outputTokens;
-        costUsd += result.costUsd ?? 0;
-        if (result.finishReason === 'error') continue;
-        text = result.text;
-      } catch {
-        continue;
-      }
-      const equivalent = parseYesNo(text);
-      if (equivalent === null) continue;
-      await this.cache.put(cacheKey, {
-        verdict: equivalent ? 'YES' : 'NO', rationale: text.trim(), judge: model.id, promptVersion, inputTokens, outputTokens, createdAt: new Date().toISOString(),
-      });
-      return { judgment: judged(equivalent), cached: false, paidInputTokens: inputTokens, paidOutputTokens: outputTokens, paidCostUsd: costUsd };
+    const reply = await askJudgeModel(model, [{ role: 'user', content: prompt }], {
+      attempts: (this.options.parseRetries ?? 2) + 1, generateOptions: this.options.generateOptions, parse: parseYesNo, expected: 'YES or NO',
+    });
+    if (reply.verdict === null) {
+      return { judgment: { ...rule, judge: `${rule.judge} (fallback: ${model.id} gave no YES/NO)` }, ...paymentOf(reply) };
     }
-    return { judgment: { ...rule, judge: `${rule.judge} (fallback: ${model.id} gave no YES/NO)` }, cached: false, paidInputTokens: inputTokens, paidOutputTokens: outputTokens, paidCostUsd: costUsd };
+    await this.cache.put(cacheKey, {
+      verdict: reply.verdict ? 'YES' : 'NO', rationale: reply.text.trim(), judge: model.id, promptVersion,
+      inputTokens: reply.inputTokens, outputTokens: reply.outputTokens, createdAt: new Date().toISOString(),
+    });
+    return { judgment: judged(reply.verdict), ...paymentOf(reply) };
   }
 }

@@ -10,3 +10,4 @@ export * from './run-status';
 export * from './model-config';
 export * from './trainer-config';
 export * from './run-config';
+export * from './parse-json-line';

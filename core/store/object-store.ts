@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { z } from 'zod';
+import { parseJsonLine } from '../schemas/parse-json-line';
 import { describeIssues } from '../schemas/validation-error';
 import { createS3Client, S3Settings } from './s3-settings';
 
@@ -116,13 +117,12 @@ export class ObjectStore {
     for await (const text of reader) {
       line += 1;
       if (text.trim() === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (error) {
-        yield { line, error: `expected a JSON object, received unparseable text (${(error as Error).message})` };
+      const parsed = parseJsonLine(text);
+      if (parsed.error !== undefined) {
+        yield { line, error: parsed.error };
         continue;
       }
+      const value = parsed.value;
       const result = schema.safeParse(value);
       if (result.success) yield { line, value: result.data };
       else yield { line, error: describeIssues(result.error, value).join('; ') };

@@ -4,8 +4,8 @@ import { DEFAULT_PROCESS_JUDGE_PROMPT } from '../../../core/prompts/default-prom
 import { estimateTokens, ScriptedProvider } from '../../../core/providers';
 import { Message } from '../../../core/schemas';
 import { ObjectStore } from '../../../core/store';
-import { EmbeddedS3Server } from '../../../local/s3/embedded-s3-server';
 import { makeTrajectory, qaQuestion } from '../../support/trajectory-fixtures';
+import { useEmbeddedObjectStore } from '../../support/embedded-object-store';
 
 const question = qaQuestion('hq1', 'In which city did the band behind "Tinted Windows" first perform?', 'Tulsa', ['Tinted Windows (band)']);
 const trajectory = makeTrajectory(question, 0, [
@@ -80,22 +80,17 @@ describe('LlmProcessJudge', () => {
   });
 
   describe('with the S3 judge cache', () => {
-    const server = new EmbeddedS3Server();
-    let objects: ObjectStore;
-    beforeAll(async () => {
-      objects = new ObjectStore(await server.start());
-    });
-    afterAll(() => server.stop());
+    const s3 = useEmbeddedObjectStore();
 
     it('pays once: a second judge with the same model and prompt version reads the verdict back', async () => {
-      const cache = new S3JudgeCache(objects);
+      const cache = new S3JudgeCache(s3.objects);
       const first = scripted('Verdict: GOOD');
       const paid = await new LlmProcessJudge({ model: first, prompt: DEFAULT_PROCESS_JUDGE_PROMPT, promptVersion: 'v1', cache }).judgeStep(searchStep, question);
       expect(paid).toMatchObject({ cached: false, judgment: { verdict: 'GOOD' } });
       expect(paid.paidInputTokens).toBeGreaterThan(0);
       const key = createJudgeCacheKey({ kind: 'process', judgeModel: first.id, promptVersion: 'v1', context: searchStep.context, action: searchStep.action });
       expect(key).toMatch(/^cache\/judge\/[0-9a-f]{2}\/[0-9a-f]{64}\.json$/);
-      expect(await objects.exists(key)).toBe(true);
+      expect(await s3.objects.exists(key)).toBe(true);
 
       const second = scripted('Verdict: BAD');
       const again = await new LlmProcessJudge({ model: second, prompt: DEFAULT_PROCESS_JUDGE_PROMPT, promptVersion: 'v1', cache }).judgeStep(searchStep, question);
@@ -108,11 +103,11 @@ describe('LlmProcessJudge', () => {
     });
 
     it('does not cache unknown verdicts, so a rerun may still get one', async () => {
-      const cache = new S3JudgeCache(objects);
+      const cache = new S3JudgeCache(s3.objects);
       const model = scripted('no idea');
       await new LlmProcessJudge({ model, prompt: DEFAULT_PROCESS_JUDGE_PROMPT, promptVersion: 'v9', parseRetries: 0, cache }).judgeStep(answerStep, question);
       const key = createJudgeCacheKey({ kind: 'process', judgeModel: model.id, promptVersion: 'v9', context: answerStep.context, action: answerStep.action });
-      expect(await objects.exists(key)).toBe(false);
+      expect(await s3.objects.exists(key)).toBe(false);
     });
   });
 });

@@ -1,4 +1,3 @@
-import { EmbeddedS3Server } from '../../../local/s3/embedded-s3-server';
 import { ObjectStore } from '../../../core/store';
 import { rollOutShard } from '../../../core/rollout/roll-out-shard';
 import { ShardIncompleteError } from '../../../core/rollout/shard-incomplete-error';
@@ -8,19 +7,15 @@ import { ToolRegistry } from '../../../core/tools/tool-registry';
 import { TrajectorySchema } from '../../../core/schemas';
 import { clearSearchIndexCache } from '../../../core/tools/search-index-cache';
 import { CountingProvider, QUESTIONS, writeRun } from './rollout-fixtures';
+import { useEmbeddedObjectStore } from '../../support/embedded-object-store';
 
 describe('rollOutShard', () => {
-  const server = new EmbeddedS3Server();
-  let objects: ObjectStore;
-  beforeAll(async () => {
-    objects = new ObjectStore(await server.start());
-  });
-  afterAll(() => server.stop());
+  const s3 = useEmbeddedObjectStore();
   afterEach(() => clearSearchIndexCache());
 
   it('writes N samples per question in a deterministic order, using the config\'s policy and tools', async () => {
-    const store = await writeRun(objects, 'plain');
-    const result = await rollOutShard({ objects, runId: 'plain', shard: 'shard-00000' });
+    const store = await writeRun(s3.objects, 'plain');
+    const result = await rollOutShard({ objects: s3.objects, runId: 'plain', shard: 'shard-00000' });
     expect(result).toMatchObject({ runId: 'plain', shard: 'shard-00000', count: 8, questions: 4, skipped: false, finishReasons: { answered: 8 } });
     const trajectories = await store.readAllJsonLines('trajectories/shard-00000.jsonl', TrajectorySchema);
     expect(trajectories.map((trajectory) => trajectory.id)).toEqual(['q0#0', 'q0#1', 'q1#0', 'q1#1', 'q2#0', 'q2#1', 'q3#0', 'q3#1']);
@@ -31,21 +26,21 @@ describe('rollOutShard', () => {
   });
 
   it('skips a completed shard on rerun without calling the model', async () => {
-    await writeRun(objects, 'rerun');
-    await rollOutShard({ objects, runId: 'rerun', shard: 'shard-00000' });
+    await writeRun(s3.objects, 'rerun');
+    await rollOutShard({ objects: s3.objects, runId: 'rerun', shard: 'shard-00000' });
     const provider = new CountingProvider(['<answer>x</answer>']);
-    const again = await rollOutShard({ objects, runId: 'rerun', shard: 'shard-00000', provider });
+    const again = await rollOutShard({ objects: s3.objects, runId: 'rerun', shard: 'shard-00000', provider });
     expect(again).toMatchObject({ count: 8, skipped: true });
     expect(provider.calls).toBe(0);
   });
 
   it('stops starting questions near the deadline, then resumes without repeating paid calls', async () => {
-    const store = await writeRun(objects, 'resume', { concurrency: { rollout: 1 } });
+    const store = await writeRun(s3.objects, 'resume', { concurrency: { rollout: 1 } });
     const first = new CountingProvider(['<answer>Tulsa</answer>']);
     let questionStarts = 0;
     // Plenty of time for two questions, then the clock runs out.
     const remainingTimeMs = () => (questionStarts++ < 2 ? 600_000 : 1_000);
-    const failure = await rollOutShard({ objects, runId: 'resume', shard: 'shard-00000', provider: first, remainingTimeMs, reserveMs: 5_000 }).catch((error: unknown) => error);
+    const failure = await rollOutShard({ objects: s3.objects, runId: 'resume', shard: 'shard-00000', provider: first, remainingTimeMs, reserveMs: 5_000 }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ShardIncompleteError);
     expect((failure as ShardIncompleteError).completedQuestions).toBe(2);
     expect(first.calls).toBe(4);
@@ -56,7 +51,7 @@ describe('rollOutShard', () => {
     expect(saved.map((trajectory) => trajectory.id)).toEqual(['q0#0', 'q0#1', 'q1#0', 'q1#1']);
 
     const second = new CountingProvider(['<answer>Tulsa</answer>']);
-    const result = await rollOutShard({ objects, runId: 'resume', shard: 'shard-00000', provider: second });
+    const result = await rollOutShard({ objects: s3.objects, runId: 'resume', shard: 'shard-00000', provider: second });
     expect(result).toMatchObject({ count: 8, resumedQuestions: 2, skipped: false });
     expect(second.calls).toBe(4);
     expect([...second.questionsCalled].sort()).toEqual([QUESTIONS[2].question, QUESTIONS[3].question].map((text) => `Question: ${text}`));
@@ -67,33 +62,33 @@ describe('rollOutShard', () => {
   });
 
   it('saves progress in batches while questions finish and resumes from any mix of parts', async () => {
-    const store = await writeRun(objects, 'batches', { samplesPerQuestion: 1, concurrency: { rollout: 1 } });
+    const store = await writeRun(s3.objects, 'batches', { samplesPerQuestion: 1, concurrency: { rollout: 1 } });
     let starts = 0;
     const failure = await rollOutShard({
-      objects, runId: 'batches', shard: 'shard-00000', provider: new CountingProvider(['<answer>Tulsa</answer>']),
+      objects: s3.objects, runId: 'batches', shard: 'shard-00000', provider: new CountingProvider(['<answer>Tulsa</answer>']),
       remainingTimeMs: () => (starts++ < 3 ? 600_000 : 0), reserveMs: 1, progress: { intervalMs: 60_000, maxQuestions: 2 },
     }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ShardIncompleteError);
     const parts = await store.listParts('rollout-progress/shard-00000');
     expect(parts.map((key) => key.split('/').pop())).toEqual(['questions-000000.jsonl', 'questions-000002.jsonl']);
     const second = new CountingProvider(['<answer>Tulsa</answer>']);
-    const result = await rollOutShard({ objects, runId: 'batches', shard: 'shard-00000', provider: second });
+    const result = await rollOutShard({ objects: s3.objects, runId: 'batches', shard: 'shard-00000', provider: second });
     expect(result).toMatchObject({ count: 4, resumedQuestions: 3 });
     expect(second.calls).toBe(1);
   });
 
   it('runs trajectories with the configured concurrency', async () => {
-    await writeRun(objects, 'parallel', { concurrency: { rollout: 3 } });
+    await writeRun(s3.objects, 'parallel', { concurrency: { rollout: 3 } });
     const provider = new CountingProvider(['<search_query>city</search_query>', '<answer>Tulsa</answer>'], 15);
-    await rollOutShard({ objects, runId: 'parallel', shard: 'shard-00000', provider });
+    await rollOutShard({ objects: s3.objects, runId: 'parallel', shard: 'shard-00000', provider });
     expect(provider.calls).toBe(16);
     expect(provider.peak).toBe(3);
   });
 
   it('gives each shard its share of the trajectory budget and records the rest as budget_exhausted', async () => {
-    const store = await writeRun(objects, 'budget', { budgets: { maxTrajectories: 5 } }, ['shard-00000', 'shard-00001']);
-    const first = await rollOutShard({ objects, runId: 'budget', shard: 'shard-00000' });
-    const second = await rollOutShard({ objects, runId: 'budget', shard: 'shard-00001' });
+    const store = await writeRun(s3.objects, 'budget', { budgets: { maxTrajectories: 5 } }, ['shard-00000', 'shard-00001']);
+    const first = await rollOutShard({ objects: s3.objects, runId: 'budget', shard: 'shard-00000' });
+    const second = await rollOutShard({ objects: s3.objects, runId: 'budget', shard: 'shard-00001' });
     expect(first.finishReasons).toEqual({ answered: 3, budget_exhausted: 5 });
     expect(second.finishReasons).toEqual({ answered: 2, budget_exhausted: 6 });
     const trajectories = await store.readAllJsonLines('trajectories/shard-00001.jsonl', TrajectorySchema);
@@ -102,14 +97,14 @@ describe('rollOutShard', () => {
   });
 
   it('records model failures as trajectories instead of failing the shard', async () => {
-    await writeRun(objects, 'failing', { samplesPerQuestion: 1 });
+    await writeRun(s3.objects, 'failing', { samplesPerQuestion: 1 });
     const provider = { id: 'down', generate: async () => { throw new Error('connection refused'); } };
-    const result = await rollOutShard({ objects, runId: 'failing', shard: 'shard-00000', provider });
+    const result = await rollOutShard({ objects: s3.objects, runId: 'failing', shard: 'shard-00000', provider });
     expect(result.finishReasons).toEqual({ model_error: 4 });
   });
 
   it('saves finished questions before surfacing an unexpected failure', async () => {
-    const store = await writeRun(objects, 'defect', { samplesPerQuestion: 1, concurrency: { rollout: 1 } });
+    const store = await writeRun(s3.objects, 'defect', { samplesPerQuestion: 1, concurrency: { rollout: 1 } });
     let calls = 0;
     const provider = {
       id: 'defective',
@@ -118,17 +113,17 @@ describe('rollOutShard', () => {
         return { text: '<answer>Tulsa</answer>', finishReason: 'stop' as const, usage: calls === 3 ? (null as never) : { inputTokens: 1, outputTokens: 1 } };
       },
     };
-    await expect(rollOutShard({ objects, runId: 'defect', shard: 'shard-00000', provider, tools: new ToolRegistry() })).rejects.toThrow(TypeError);
+    await expect(rollOutShard({ objects: s3.objects, runId: 'defect', shard: 'shard-00000', provider, tools: new ToolRegistry() })).rejects.toThrow(TypeError);
     const parts = await store.listParts('rollout-progress/shard-00000');
     expect(parts).toHaveLength(1);
-    const resumed = await rollOutShard({ objects, runId: 'defect', shard: 'shard-00000', provider: new CountingProvider(['<answer>Tulsa</answer>']) });
+    const resumed = await rollOutShard({ objects: s3.objects, runId: 'defect', shard: 'shard-00000', provider: new CountingProvider(['<answer>Tulsa</answer>']) });
     expect(resumed).toMatchObject({ count: 4, resumedQuestions: 2 });
   });
 
   it('names a missing config or shard', async () => {
-    await expect(rollOutShard({ objects, runId: 'nothing', shard: 'shard-00000' })).rejects.toThrow('run nothing: expected runs/nothing/config.json (written by prepare), received nothing');
-    await writeRun(objects, 'noshard');
-    await expect(rollOutShard({ objects, runId: 'noshard', shard: 'shard-00009' })).rejects.toThrow('expected shard runs/noshard/shards/shard-00009.jsonl, received nothing');
-    await expect(rollOutShard({ objects, runId: 'noshard', shard: '../x' })).rejects.toThrow(/not allowed/);
+    await expect(rollOutShard({ objects: s3.objects, runId: 'nothing', shard: 'shard-00000' })).rejects.toThrow('run nothing: expected runs/nothing/config.json (written by prepare), received nothing');
+    await writeRun(s3.objects, 'noshard');
+    await expect(rollOutShard({ objects: s3.objects, runId: 'noshard', shard: 'shard-00009' })).rejects.toThrow('expected shard runs/noshard/shards/shard-00009.jsonl, received nothing');
+    await expect(rollOutShard({ objects: s3.objects, runId: 'noshard', shard: '../x' })).rejects.toThrow(/not allowed/);
   });
 });

@@ -1,33 +1,28 @@
 import { z } from 'zod';
-import { EmbeddedS3Server } from '../../../local/s3/embedded-s3-server';
 import { ObjectStore, RunStore, runKey, KeyError } from '../../../core/store';
+import { useEmbeddedObjectStore } from '../../support/embedded-object-store';
 
 describe('run store over the embedded S3 server', () => {
-  const server = new EmbeddedS3Server();
-  let objects: ObjectStore;
-  beforeAll(async () => {
-    objects = new ObjectStore(await server.start());
-  });
-  afterAll(() => server.stop());
+  const s3 = useEmbeddedObjectStore();
 
   it('writes JSON Lines whole, so a retried write replaces instead of appending', async () => {
-    const store = new RunStore(objects, 'r1');
+    const store = new RunStore(s3.objects, 'r1');
     await store.putJsonLines('steps/a.jsonl', [{ n: 1 }, { n: 2 }]);
     await store.putJsonLines('steps/a.jsonl', [{ n: 3 }]);
     expect(await store.readAllJsonLines('steps/a.jsonl', z.object({ n: z.number() }))).toEqual([{ n: 3 }]);
   });
 
   it('streams lines and reports bad ones with their numbers', async () => {
-    await objects.putText('runs/r1/x.jsonl', '{"n":1}\n{"n":\n{"n":"two"}\n{"n":4}\n');
+    await s3.objects.putText('runs/r1/x.jsonl', '{"n":1}\n{"n":\n{"n":"two"}\n{"n":4}\n');
     const seen: Array<{ line: number; ok: boolean }> = [];
-    for await (const entry of objects.readJsonLines('runs/r1/x.jsonl', z.strictObject({ n: z.number() }))) {
+    for await (const entry of s3.objects.readJsonLines('runs/r1/x.jsonl', z.strictObject({ n: z.number() }))) {
       seen.push({ line: entry.line, ok: entry.error === undefined });
     }
     expect(seen).toEqual([{ line: 1, ok: true }, { line: 2, ok: false }, { line: 3, ok: false }, { line: 4, ok: true }]);
   });
 
   it('lists parts and tracks status', async () => {
-    const store = new RunStore(objects, 'r2');
+    const store = new RunStore(s3.objects, 'r2');
     await store.putJsonLines('trajectories/shard-0001.jsonl', [{}]);
     await store.putJsonLines('trajectories/shard-0000.jsonl', [{}]);
     expect(await store.listParts('trajectories')).toEqual(['runs/r2/trajectories/shard-0000.jsonl', 'runs/r2/trajectories/shard-0001.jsonl']);
@@ -39,7 +34,7 @@ describe('run store over the embedded S3 server', () => {
   });
 
   it('rejects keys that escape the run prefix', () => {
-    const store = new RunStore(objects, 'r3');
+    const store = new RunStore(s3.objects, 'r3');
     expect(() => store.key('..', 'other', 'x')).toThrow(KeyError);
     expect(() => store.checkKey('runs/r4/steps/a.jsonl')).toThrow(KeyError);
     expect(() => store.checkKey('runs/r3/../r4/a.jsonl')).toThrow(KeyError);
@@ -48,7 +43,7 @@ describe('run store over the embedded S3 server', () => {
   });
 
   it('returns null for missing objects', async () => {
-    expect(await objects.getText('runs/r1/missing.json')).toBeNull();
-    expect(await objects.exists('runs/r1/missing.json')).toBe(false);
+    expect(await s3.objects.getText('runs/r1/missing.json')).toBeNull();
+    expect(await s3.objects.exists('runs/r1/missing.json')).toBe(false);
   });
 });

@@ -2,11 +2,11 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ObjectStore } from '../../../core/store/object-store';
-import { EmbeddedS3Server } from '../../../local/s3/embedded-s3-server';
 import { ExecutionEvent } from '../../../local/engine/execution-events';
 import { LambdaTarget } from '../../../local/engine/lambda-invoker';
 import { LocalStateMachine, LocalStateMachineOptions } from '../../../local/engine/local-state-machine';
 import { buildFixtureDefinition, FAILURE_ARN, FixtureOptions, PREPARE_ARN, ROLLOUT_ARN } from './fixtures/fixture-definition';
+import { useEmbeddedObjectStore } from '../../support/embedded-object-store';
 
 class ShardError extends Error {
   constructor(message: string) {
@@ -15,15 +15,10 @@ class ShardError extends Error {
   }
 }
 
-const server = new EmbeddedS3Server();
-let store: ObjectStore;
+const s3 = useEmbeddedObjectStore();
 const root = join(__dirname, '..', '..', '..');
 const marker = join(__dirname, 'fixtures', 'write-marker.ts');
 
-beforeAll(async () => {
-  store = new ObjectStore(await server.start());
-});
-afterAll(() => server.stop());
 
 interface Harness {
   machine: LocalStateMachine;
@@ -40,7 +35,7 @@ function createHarness(runId: string, shards: number, failingShards: string[], f
       stage: 'prepare',
       handler: async (event) => {
         const manifestKey = `runs/${runId}/shards/manifest.json`;
-        await store.putJson(manifestKey, Array.from({ length: shards }, (_, index) => ({ runId, shard: `shard-${String(index).padStart(5, '0')}` })));
+        await s3.objects.putJson(manifestKey, Array.from({ length: shards }, (_, index) => ({ runId, shard: `shard-${String(index).padStart(5, '0')}` })));
         return { runId, manifestKey, shardCount: shards, received: event };
       },
     },
@@ -51,7 +46,7 @@ function createHarness(runId: string, shards: number, failingShards: string[], f
         for (const item of items) {
           rolloutCalls.set(item.shard, (rolloutCalls.get(item.shard) ?? 0) + 1);
           if (failingShards.includes(item.shard)) throw new ShardError(`shard ${item.shard} broke`);
-          await store.putText(`runs/${runId}/trajectories/${item.shard}.jsonl`, '{}\n');
+          await s3.objects.putText(`runs/${runId}/trajectories/${item.shard}.jsonl`, '{}\n');
         }
         return { runId, count: items.length, input: event };
       },
@@ -61,7 +56,7 @@ function createHarness(runId: string, shards: number, failingShards: string[], f
   const machine = new LocalStateMachine({
     definition: buildFixtureDefinition(fixture),
     lambdas,
-    s3: store.settings,
+    s3: s3.objects.settings,
     root,
     retryDelayMs: 5,
     batch: { launch: (job) => ({ executable: process.execPath, args: ['--import', 'tsx', marker, ...job.command.slice(2)], environment: {} }) },
@@ -85,15 +80,15 @@ describe('LocalStateMachine', () => {
     // ResultSelector read $.Payload and $.StatusCode, so the lambda:invoke result was wrapped as the real integration wraps it.
     expect(output.runId).toBe('ok-run');
     expect(output.statusCode).toBe(200);
-    for (let index = 0; index < 5; index += 1) expect(await store.exists(`runs/ok-run/trajectories/shard-0000${index}.jsonl`)).toBe(true);
-    const manifest = JSON.parse((await store.getText(output.rollout.ResultWriterDetails.Key))!);
-    const succeeded = JSON.parse((await store.getText(manifest.ResultFiles.SUCCEEDED[0].Key))!);
+    for (let index = 0; index < 5; index += 1) expect(await s3.objects.exists(`runs/ok-run/trajectories/shard-0000${index}.jsonl`)).toBe(true);
+    const manifest = JSON.parse((await s3.objects.getText(output.rollout.ResultWriterDetails.Key))!);
+    const succeeded = JSON.parse((await s3.objects.getText(manifest.ResultFiles.SUCCEEDED[0].Key))!);
     expect(succeeded).toHaveLength(5);
     // The optimized (function ARN) form hands the ItemSelector output straight to the handler and returns its result unwrapped.
     expect(JSON.parse(succeeded[2].Output).input).toEqual({ runId: 'ok-run', shard: 'shard-00002', index: 2 });
     expect(output.train.Status).toBe('SUCCEEDED');
-    const written = await store.getJson('runs/ok-run/model/marker.json', z.object({ args: z.array(z.string()), endpoint: z.string(), bucket: z.string() }));
-    expect(written).toEqual({ args: ['train', '--run', 'ok-run'], endpoint: store.settings.endpoint, bucket: store.settings.bucket });
+    const written = await s3.objects.getJson('runs/ok-run/model/marker.json', z.object({ args: z.array(z.string()), endpoint: z.string(), bucket: z.string() }));
+    expect(written).toEqual({ args: ['train', '--run', 'ok-run'], endpoint: s3.objects.settings.endpoint, bucket: s3.objects.settings.bucket });
     const mapEvents = harness.events.filter((event) => event.type === 'map-item-finished');
     expect(mapEvents).toHaveLength(5);
     expect(harness.events.find((event) => event.type === 'map-started')).toMatchObject({ stateName: 'RolloutShards', items: 5 });
@@ -121,8 +116,8 @@ describe('LocalStateMachine', () => {
     const result = await execute(harness, { bucket: 'b', key: 'configs/tolerant-run.json' });
     expect(result.status).toBe('SUCCEEDED');
     const key = (result.output as { rollout: { ResultWriterDetails: { Key: string } } }).rollout.ResultWriterDetails.Key;
-    const manifest = JSON.parse((await store.getText(key))!);
-    const failed = JSON.parse((await store.getText(manifest.ResultFiles.FAILED[0].Key))!);
+    const manifest = JSON.parse((await s3.objects.getText(key))!);
+    const failed = JSON.parse((await s3.objects.getText(manifest.ResultFiles.FAILED[0].Key))!);
     expect(failed).toHaveLength(1);
     expect(failed[0].Error).toBe('ShardError');
     expect(JSON.parse(failed[0].Cause).errorMessage).toBe('shard shard-00003 broke');
@@ -199,11 +194,11 @@ describe('LocalStateMachine', () => {
         },
       },
       lambdas: { echo: { handlerPath: 'test/local/engine/fixtures/echo-handler.ts' } },
-      s3: store.settings,
+      s3: s3.objects.settings,
       root,
     });
     const ok = await machine.execute({ value: 7 });
-    expect(ok.output).toMatchObject({ Payload: { echoed: 7, bucket: store.settings.bucket }, StatusCode: 200 });
+    expect(ok.output).toMatchObject({ Payload: { echoed: 7, bucket: s3.objects.settings.bucket }, StatusCode: 200 });
     const caught = await machine.execute({ value: 8, fail: true });
     expect(caught.status).toBe('SUCCEEDED');
     const error = (caught.output as { error: { Error: string; Cause: string } }).error;

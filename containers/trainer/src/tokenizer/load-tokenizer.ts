@@ -26,7 +26,8 @@ export function createTextTokenizer(tokenizerJson: object, tokenizerConfig: Reco
     vocabularySize,
     stopTokenIds,
     encode: (text) => tokenizer.encode(text, { add_special_tokens: false }).ids,
-    decode: (ids, skipSpecialTokens = false) => tokenizer.decode([...ids], { skip_special_tokens: skipSpecialTokens }),
+    // The library rejects an empty id list; a sample that stops at once decodes to the empty string.
+    decode: (ids, skipSpecialTokens = false) => (ids.length === 0 ? '' : tokenizer.decode([...ids], { skip_special_tokens: skipSpecialTokens })),
   };
 }
 
