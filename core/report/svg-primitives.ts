@@ -1,4 +1,4 @@
-// Small helpers shared by the report's SVG charts: escaping, number formatting, scales and axis ticks.
+// Small functions shared by the report's SVG charts: escaping, number formatting, scales and axis ticks.
 
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character]!);

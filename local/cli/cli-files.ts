@@ -1,4 +1,4 @@
-// File helpers shared by commands: readable errors for missing or unreadable files.
+// File reading shared by commands: readable errors for missing or unreadable files.
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { CliError, EXIT_INVALID } from './cli-error';
 

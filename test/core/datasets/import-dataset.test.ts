@@ -1,40 +1,31 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importDataset, loadDataset, textLineSource } from '../../../core/datasets';
 import { DatasetRowSchema } from '../../../core/schemas';
-import { datasetKeys, ObjectStore } from '../../../core/store';
-import { EmbeddedS3Server } from '../../../local/s3/embedded-s3-server';
+import { datasetKeys } from '../../../core/store';
+import { useTemporaryDirectory } from '../../support/temporary-directory';
+import { useEmbeddedObjectStore } from '../../support/embedded-object-store';
 
 describe('importDataset', () => {
-  const server = new EmbeddedS3Server();
-  let objects: ObjectStore;
-  let directory: string;
-  beforeAll(async () => {
-    objects = new ObjectStore(await server.start());
-    directory = mkdtempSync(join(tmpdir(), 'swirl-import-'));
-  });
-  afterAll(async () => {
-    await server.stop();
-    rmSync(directory, { recursive: true, force: true });
-  });
+  const s3 = useEmbeddedObjectStore();
+  const directory = useTemporaryDirectory('swirl-import-');
 
   it('skips an unchanged file, rewrites a changed one, and keeps malformed lines in the manifest', async () => {
-    const file = join(directory, 'qa.jsonl');
+    const file = join(directory.path, 'qa.jsonl');
     writeFileSync(file, '{"q": "One?", "a": "1"}\n{"q": "Two?"}\n');
     const fields = { question: 'q', answer: 'a' };
-    const first = await importDataset(objects, { format: 'jsonl', path: file, name: 'qa', fields });
+    const first = await importDataset(s3.objects, { format: 'jsonl', path: file, name: 'qa', fields });
     expect(first).toMatchObject({ status: 'imported', manifest: { questions: 1, corpusDocuments: 0, malformedLines: 1, errors: [{ line: 2 }] } });
-    expect(await objects.exists(datasetKeys('qa').corpus)).toBe(false);
-    expect((await importDataset(objects, { format: 'jsonl', path: file, name: 'qa', fields })).status).toBe('unchanged');
+    expect(await s3.objects.exists(datasetKeys('qa').corpus)).toBe(false);
+    expect((await importDataset(s3.objects, { format: 'jsonl', path: file, name: 'qa', fields })).status).toBe('unchanged');
     // A different mapping of the same file is a different dataset.
-    expect((await importDataset(objects, { format: 'jsonl', path: file, name: 'qa', fields: { ...fields, task: 'math' } })).status).toBe('imported');
+    expect((await importDataset(s3.objects, { format: 'jsonl', path: file, name: 'qa', fields: { ...fields, task: 'math' } })).status).toBe('imported');
 
     writeFileSync(file, '{"q": "One?", "a": "1"}\n{"q": "Two?", "a": "2"}\n');
-    const changed = await importDataset(objects, { format: 'jsonl', path: file, name: 'qa', fields });
+    const changed = await importDataset(s3.objects, { format: 'jsonl', path: file, name: 'qa', fields });
     expect(changed.status).toBe('imported');
     expect(changed.manifest.sourceSha256).not.toBe(first.manifest.sourceSha256);
-    expect((await objects.readAllJsonLines(datasetKeys('qa').questions, DatasetRowSchema)).map((row) => row.answer)).toEqual(['1', '2']);
+    expect((await s3.objects.readAllJsonLines(datasetKeys('qa').questions, DatasetRowSchema)).map((row) => row.answer)).toEqual(['1', '2']);
   });
 
   it('reads a file that starts with a byte-order mark', async () => {

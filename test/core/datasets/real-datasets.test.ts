@@ -1,8 +1,8 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileLineSource, loadDataset, summarizeDataset } from '../../../core/datasets';
 import { describeWithSharedData, sharedDataPath } from '../../support/shared-data';
+import { useTemporaryDirectory } from '../../support/temporary-directory';
 
 describeWithSharedData('loaders on the real shared datasets', () => {
   it('loads all 7,473 GSM8K training rows with normalized answers and gold calculations', async () => {
@@ -37,16 +37,12 @@ describeWithSharedData('loaders on the real shared datasets', () => {
   });
 
   describe('a copy with a truncated line', () => {
-    let directory: string;
-    beforeAll(() => {
-      directory = mkdtempSync(join(tmpdir(), 'swirl-datasets-'));
-    });
-    afterAll(() => rmSync(directory, { recursive: true, force: true }));
+    const directory = useTemporaryDirectory('swirl-datasets-');
 
     it('reports that line and still loads every other row', async () => {
       const lines = readFileSync(sharedDataPath('hotpotqa/dev.jsonl'), 'utf8').split('\n');
       lines[41] = lines[41].slice(0, Math.floor(lines[41].length / 2));
-      const file = join(directory, 'dev-truncated.jsonl');
+      const file = join(directory.path, 'dev-truncated.jsonl');
       writeFileSync(file, lines.join('\n'));
       const summary = await summarizeDataset('hotpotqa', fileLineSource(file));
       expect(summary.rows).toBe(299);
@@ -56,7 +52,7 @@ describeWithSharedData('loaders on the real shared datasets', () => {
     });
 
     it('counts a GSM8K row without its final answer line as an error with its line number', async () => {
-      const file = join(directory, 'gsm8k.jsonl');
+      const file = join(directory.path, 'gsm8k.jsonl');
       copyFileSync(sharedDataPath('gsm8k/train.jsonl'), file);
       const lines = readFileSync(file, 'utf8').split('\n');
       const row = JSON.parse(lines[9]);

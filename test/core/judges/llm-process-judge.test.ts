@@ -3,7 +3,6 @@ import { createJudgeCacheKey, JudgeModel, LlmProcessJudge, renderProcessJudgePro
 import { DEFAULT_PROCESS_JUDGE_PROMPT } from '../../../core/prompts/default-prompts';
 import { estimateTokens, ScriptedProvider } from '../../../core/providers';
 import { Message } from '../../../core/schemas';
-import { ObjectStore } from '../../../core/store';
 import { makeTrajectory, qaQuestion } from '../../support/trajectory-fixtures';
 import { useEmbeddedObjectStore } from '../../support/embedded-object-store';
 

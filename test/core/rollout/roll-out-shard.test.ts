@@ -1,4 +1,3 @@
-import { ObjectStore } from '../../../core/store';
 import { rollOutShard } from '../../../core/rollout/roll-out-shard';
 import { ShardIncompleteError } from '../../../core/rollout/shard-incomplete-error';
 import { computeShardBudget } from '../../../core/rollout/shard-budget';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { importDataset } from '../../../core/datasets';
 import { ConfigValidationError, PREPARE_FILES, prepareRun } from '../../../core/run';
 import { CorpusDocumentSchema, DatasetRowSchema, RunConfigSchema, RunStatusSchema } from '../../../core/schemas';
-import { ObjectStore, RunStore } from '../../../core/store';
+import { RunStore } from '../../../core/store';
 import { describeWithSharedData, sharedDataPath } from '../../support/shared-data';
 import { useEmbeddedObjectStore } from '../../support/embedded-object-store';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ObjectStore, RunStore, runKey, KeyError } from '../../../core/store';
+import { RunStore, runKey, KeyError } from '../../../core/store';
 import { useEmbeddedObjectStore } from '../../support/embedded-object-store';
 
 describe('run store over the embedded S3 server', () => {

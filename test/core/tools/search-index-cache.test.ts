@@ -1,4 +1,3 @@
-import { ObjectStore } from '../../../core/store';
 import { clearSearchIndexCache, indexKeyFor, indexLoadStatistics, loadSearchIndex } from '../../../core/tools/search-index-cache';
 import { createToolRegistry } from '../../../core/tools/create-tool-registry';
 import { RunConfigSchema } from '../../../core/schemas';

@@ -1,28 +1,13 @@
 import { z } from 'zod';
 import { handler } from '../../../functions/prepare/handler';
 import { DatasetRowSchema } from '../../../core/schemas';
-import { ObjectStore, RunStore } from '../../../core/store';
-import { EmbeddedS3Server, LOCAL_CREDENTIALS } from '../../../local/s3/embedded-s3-server';
+import { RunStore } from '../../../core/store';
+import { useLambdaEnvironment } from '../../support/lambda-environment';
 
 describe('prepare Lambda handler', () => {
-  const server = new EmbeddedS3Server({ bucket: 'swirl-handler' });
-  const saved = { ...process.env };
-  let objects: ObjectStore;
-  beforeAll(async () => {
-    const settings = await server.start();
-    objects = new ObjectStore(settings);
-    Object.assign(process.env, {
-      SWIRL_S3_ENDPOINT: settings.endpoint,
-      SWIRL_BUCKET: settings.bucket,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_REGION: 'us-east-1',
-    });
+  const environment = useLambdaEnvironment('swirl-handler');
+  beforeAll(() => {
     delete process.env.SWIRL_ALLOW_LOCAL_FILES;
-  });
-  afterAll(async () => {
-    process.env = saved;
-    await server.stop();
   });
 
   const rows = [
@@ -31,8 +16,8 @@ describe('prepare Lambda handler', () => {
   ];
 
   it('prepares a run from a configs/ upload event and keeps malformed lines on record', async () => {
-    await objects.putText('uploads/math.jsonl', `${JSON.stringify(rows[0])}\n{"question": "cut off\n${JSON.stringify(rows[1])}\n`);
-    await objects.putJson('configs/math-run.json', {
+    await environment.objects().putText('uploads/math.jsonl', `${JSON.stringify(rows[0])}\n{"question": "cut off\n${JSON.stringify(rows[1])}\n`);
+    await environment.objects().putJson('configs/math-run.json', {
       runId: 'math-run',
       dataset: { source: 'uploads/math.jsonl', format: 'gsm8k' },
       policy: { provider: 'trainer', model: 'builtin:tiny-policy' },
@@ -40,7 +25,7 @@ describe('prepare Lambda handler', () => {
     });
     const result = await handler({ bucket: 'swirl-handler', key: 'configs/math-run.json' });
     expect(result).toEqual({ runId: 'math-run', manifestKey: 'runs/math-run/shards/manifest.json', shardCount: 2 });
-    const store = new RunStore(objects, 'math-run');
+    const store = new RunStore(environment.objects(), 'math-run');
     expect((await store.readAllJsonLines('shards/shard-00001.jsonl', DatasetRowSchema))[0]).toMatchObject({ id: 'gsm8k-3', answer: '15', goldCalculations: [{ expression: '30/2', value: 15 }] });
     const errors = await store.readAllJsonLines('prepare/dataset-errors.jsonl', z.object({ set: z.string(), line: z.number(), error: z.string() }));
     expect(errors).toEqual([{ set: 'dataset', line: 2, error: expect.stringContaining('unparseable') }]);
@@ -48,7 +33,7 @@ describe('prepare Lambda handler', () => {
   });
 
   it('throws ConfigValidationError, which the state machine catches by name', async () => {
-    await objects.putJson('configs/oops.json', { runId: 'oops', dataset: { source: 'uploads/math.jsonl', format: 'gsm8k' } });
+    await environment.objects().putJson('configs/oops.json', { runId: 'oops', dataset: { source: 'uploads/math.jsonl', format: 'gsm8k' } });
     await expect(handler({ bucket: 'swirl-handler', key: 'configs/oops.json' })).rejects.toMatchObject({
       name: 'ConfigValidationError',
       message: expect.stringContaining('$.policy: expected object, received nothing (missing)'),

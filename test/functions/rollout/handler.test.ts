@@ -1,20 +1,14 @@
-import { EmbeddedS3Server } from '../../../local/s3/embedded-s3-server';
 import { ObjectStore, RunStore } from '../../../core/store';
 import { ShardIncompleteError } from '../../../core/rollout/shard-incomplete-error';
 import { RunConfigSchema, TrajectorySchema, ValidationError } from '../../../core/schemas';
 import { handler } from '../../../functions/rollout/handler';
+import { useLambdaEnvironment } from '../../support/lambda-environment';
 
 describe('rollout Lambda handler', () => {
-  const server = new EmbeddedS3Server();
+  const environment = useLambdaEnvironment('swirl-rollout-handler');
   let objects: ObjectStore;
   beforeAll(async () => {
-    const settings = await server.start();
-    process.env.SWIRL_S3_ENDPOINT = settings.endpoint;
-    process.env.SWIRL_BUCKET = settings.bucket;
-    process.env.AWS_REGION = settings.region;
-    process.env.AWS_ACCESS_KEY_ID = settings.credentials!.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = settings.credentials!.secretAccessKey;
-    objects = new ObjectStore(settings);
+    objects = environment.objects();
     const store = new RunStore(objects, 'lambda-run');
     await store.putJson('config.json', RunConfigSchema.parse({
       runId: 'lambda-run',
@@ -27,7 +21,6 @@ describe('rollout Lambda handler', () => {
       { id: 'a2', question: 'What is 3 times 17?', answer: '51', task: 'math', source: 'arith' },
     ]);
   });
-  afterAll(() => server.stop());
 
   it('rolls out a shard named in the event and returns only keys and counts', async () => {
     const result = await handler({ runId: 'lambda-run', shard: 'shard-00000' }, { getRemainingTimeInMillis: () => 900_000 });

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatasetManifestSchema } from '../../../core/datasets';
 import { CorpusDocumentSchema, DatasetRowSchema } from '../../../core/schemas';
@@ -8,13 +7,10 @@ import { datasetKeys, ObjectStore } from '../../../core/store';
 import { EmbeddedS3Server } from '../../../local/s3/embedded-s3-server';
 import { describeWithSharedData, sharedDataPath } from '../../support/shared-data';
 import { runSwirl } from './cli-process';
+import { useTemporaryDirectory } from '../../support/temporary-directory';
 
 describeWithSharedData('swirl datasets (child process, real files)', () => {
-  let directory: string;
-  beforeAll(() => {
-    directory = mkdtempSync(join(tmpdir(), 'swirl-cli-datasets-'));
-  });
-  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+  const directory = useTemporaryDirectory('swirl-cli-datasets-');
 
   it('stats: 7,473 GSM8K rows and 300 rows per HotPotQA file, no errors', async () => {
     const [gsm8k, train, dev] = await Promise.all([
@@ -31,7 +27,7 @@ describeWithSharedData('swirl datasets (child process, real files)', () => {
   it('stats: a truncated line is reported with its number and the rest still loads', async () => {
     const lines = readFileSync(sharedDataPath('gsm8k/train.jsonl'), 'utf8').split('\n');
     lines[99] = lines[99].slice(0, 40);
-    const file = join(directory, 'gsm8k-truncated.jsonl');
+    const file = join(directory.path, 'gsm8k-truncated.jsonl');
     writeFileSync(file, lines.join('\n'));
     const outcome = await runSwirl(['datasets', 'stats', 'gsm8k', file]);
     expect(outcome.code).toBe(0);
@@ -43,14 +39,14 @@ describeWithSharedData('swirl datasets (child process, real files)', () => {
   it('stats: an unknown format or missing file exits 2', async () => {
     const [format, file] = await Promise.all([
       runSwirl(['datasets', 'stats', 'gsm9k', sharedDataPath('gsm8k/train.jsonl')]),
-      runSwirl(['datasets', 'stats', 'gsm8k', join(directory, 'none.jsonl')]),
+      runSwirl(['datasets', 'stats', 'gsm8k', join(directory.path, 'none.jsonl')]),
     ]);
     expect(format).toMatchObject({ code: 2, stderr: expect.stringContaining('format: expected one of gsm8k | hotpotqa') });
     expect(file).toMatchObject({ code: 2, stderr: expect.stringContaining('none.jsonl: no such file') });
   });
 
   it('import: normalizes into the embedded store\'s default directory; re-importing the same file is a no-op', async () => {
-    const env = { XDG_CACHE_HOME: join(directory, 'cache') };
+    const env = { XDG_CACHE_HOME: join(directory.path, 'cache') };
     const first = await runSwirl(['datasets', 'import', 'hotpotqa', '../shared/datasets/hotpotqa/dev.jsonl'], env);
     expect(first.code).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ status: 'imported', dataset: 'datasets/hotpotqa-dev', questions: 300, malformedLines: 0 });
@@ -58,7 +54,7 @@ describeWithSharedData('swirl datasets (child process, real files)', () => {
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout)).toMatchObject({ status: 'unchanged', importedAt: JSON.parse(first.stdout).importedAt });
 
-    const server = new EmbeddedS3Server({ directory: join(directory, 'cache', 'swirl', 's3') });
+    const server = new EmbeddedS3Server({ directory: join(directory.path, 'cache', 'swirl', 's3') });
     const objects = new ObjectStore(await server.start());
     try {
       const keys = datasetKeys('hotpotqa-dev');

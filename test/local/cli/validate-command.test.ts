@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSwirl } from './cli-process';
+import { useTemporaryDirectory } from '../../support/temporary-directory';
 
 describe('swirl validate and --help (child process)', () => {
-  let directory: string;
-  beforeAll(() => {
-    directory = mkdtempSync(join(tmpdir(), 'swirl-cli-'));
-  });
-  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+  const directory = useTemporaryDirectory('swirl-cli-');
 
   it('prints help for every command', async () => {
     const outcomes = await Promise.all([[], ['validate'], ['datasets'], ['datasets', 'import'], ['datasets', 'stats']].map((command) => runSwirl([...command, '--help'])));
@@ -30,7 +26,7 @@ describe('swirl validate and --help (child process)', () => {
   });
 
   it('exits 2 with one line per problem naming path, expectation and value', async () => {
-    const file = join(directory, 'bad.json');
+    const file = join(directory.path, 'bad.json');
     writeFileSync(file, JSON.stringify({ runId: '../escape', samplesPerQuestion: -4, filter: 'best', colour: 'red', policy: { provider: 'trainer', model: 'm' } }));
     const outcome = await runSwirl(['validate', file]);
     expect(outcome.code).toBe(2);
@@ -46,10 +42,10 @@ describe('swirl validate and --help (child process)', () => {
   });
 
   it('exits 2 with a clear message for an unreadable file, invalid JSON or a missing argument', async () => {
-    const broken = join(directory, 'broken.json');
+    const broken = join(directory.path, 'broken.json');
     writeFileSync(broken, '{"runId": "x",');
     const [missing, invalid, noArgument] = await Promise.all([
-      runSwirl(['validate', join(directory, 'absent.json')]),
+      runSwirl(['validate', join(directory.path, 'absent.json')]),
       runSwirl(['validate', broken]),
       runSwirl(['validate']),
     ]);

@@ -25,7 +25,7 @@ it('starts one execution per config upload, with the rule target input', async (
   });
   const results: unknown[] = [];
   const watcher = new ConfigWatcher({
-    source: server.events,
+    source: s3.server.events,
     rules: [toTriggerRule({
       logicalId: 'ConfigUploaded',
       eventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { bucket: { name: [s3.objects.bucket] }, object: { key: [{ wildcard: 'configs/*.json' }] } } },

@@ -1,7 +1,6 @@
 // Runs hand-written definitions shaped like the synthesized one through the local engine, against the embedded S3 server.
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ObjectStore } from '../../../core/store/object-store';
 import { ExecutionEvent } from '../../../local/engine/execution-events';
 import { LambdaTarget } from '../../../local/engine/lambda-invoker';
 import { LocalStateMachine, LocalStateMachineOptions } from '../../../local/engine/local-state-machine';

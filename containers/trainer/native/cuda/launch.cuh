@@ -1,4 +1,4 @@
-// Launch helpers shared by the CUDA kernel files: grid sizing and block-wide reductions.
+// Launch utilities shared by the CUDA kernel files: grid sizing and block-wide reductions.
 #pragma once
 #include <cuda_runtime.h>
 #include <cstddef>

@@ -3,6 +3,8 @@ import { buildConversation } from '../../../../core/decompose/decompose-trajecto
 import { generateTaskDataset } from '../../../../core/tasks/generate-task-dataset';
 import { generateDemonstrations, type Demonstration } from '../../../../core/tasks/demonstrations';
 import { initializeModel } from '../model/initialize-model';
+import type { LlamaModel } from '../model/llama-model';
+import { loadModelFromSource } from '../model/load-model';
 import { parseModelConfig } from '../model/model-config';
 import { createLocalSource } from '../model/model-source';
 import { saveModel } from '../model/save-model';
@@ -35,6 +37,16 @@ function summarize(demonstrations: readonly Demonstration[]): TinyPolicyBuild['d
     correct: demonstrations.filter((item) => item.correct).length,
     withMistakes: demonstrations.filter((item) => item.mistakes.length > 0).length,
   };
+}
+
+/** Continues from an earlier build; its tokenizer must be the one these demonstrations give, or ids would mean other text. */
+async function loadStartingModel(directory: string, tokenizerJson: object): Promise<LlamaModel> {
+  const source = createLocalSource(directory);
+  const stored = await source.readFile('tokenizer.json');
+  if (!stored || stored.toString('utf8') !== JSON.stringify(tokenizerJson)) {
+    throw new Error(`${directory}: its tokenizer.json differs from the one trained on these demonstrations; build with the same seed and data settings to continue from it`);
+  }
+  return (await loadModelFromSource(source)).model;
 }
 
 function meanLoss(losses: readonly number[]): number {
@@ -86,7 +98,7 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
     eos_token_id: encoding.vocabulary.get(TURN_END_TOKEN),
     bos_token_id: null,
   });
-  const model = initializeModel(config, settings.seed);
+  const model = settings.initFrom ? await loadStartingModel(settings.initFrom, tokenizerFiles.tokenizerJson) : initializeModel(config, settings.seed);
   model.setBaseTrainable(true);
   log(`model: ${model.parameterCount()} parameters (${settings.layers} layers, hidden ${settings.hiddenSize})`);
   const result = await runTrainLoop({

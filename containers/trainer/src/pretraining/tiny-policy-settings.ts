@@ -25,6 +25,8 @@ export interface TinyPolicySettings {
   weightDecay: number;
   /** Save the model directory every N steps while training (0: only at the end). */
   snapshotEvery: number;
+  /** Start from this model directory's weights instead of a fresh initialization (same demonstrations and tokenizer). */
+  initFrom: string | null;
   /** Stored weight type: bf16 halves the file. */
   dtype: 'BF16' | 'F32';
 }
@@ -49,5 +51,6 @@ export const DEFAULT_TINY_POLICY_SETTINGS: TinyPolicySettings = {
   warmupSteps: 20,
   weightDecay: 0.01,
   snapshotEvery: 50,
+  initFrom: null,
   dtype: 'BF16',
 };
