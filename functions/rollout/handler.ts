@@ -4,6 +4,7 @@ import { rollOutShard, RolloutShardResult } from '../../core/rollout';
 import { parseWith } from '../../core/schemas';
 import { RUN_ID_PATTERN } from '../../core/schemas/run-config';
 import { ObjectStore, resolveS3Settings } from '../../core/store';
+import { ensureModelProviders } from '../shared/ensure-model-providers';
 
 export const RolloutEventSchema = z.looseObject({
   runId: z.string().regex(RUN_ID_PATTERN, 'a run id matching [a-z0-9][a-z0-9-]{0,62}'),
@@ -37,6 +38,7 @@ function getObjectStore(): ObjectStore {
 
 export async function handler(event: unknown, context?: RolloutContext): Promise<Pick<RolloutShardResult, 'runId' | 'shard' | 'count' | 'skipped' | 'finishReasons'>> {
   const input = parseWith(RolloutEventSchema, event, 'rollout event');
+  ensureModelProviders();
   const remaining = context?.getRemainingTimeInMillis;
   const result = await rollOutShard({
     objects: getObjectStore(),
