@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { BUILTIN_MODELS_DIRECTORY, TINY_POLICY_MODEL } from '../containers/trainer/src/model/builtin-models';
 import {
+  appendEvaluationToReadme,
   buildTinyPolicy,
   DEFAULT_TINY_POLICY_SETTINGS,
   evaluateTinyPolicy,
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
       }
     }
   }
+  await appendEvaluationToReadme(directory, evaluations, `npm run build:policy -- ${process.argv.slice(2).join(' ')}`.trim());
   console.log(JSON.stringify({ build, settings, evaluations }));
 }
 

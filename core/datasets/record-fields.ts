@@ -1,4 +1,5 @@
 // Small readers for fields of a parsed JSON record that fail with "expected X, received Y" messages.
+import { describeReceived } from '../schemas/validation-error';
 
 /** A record that cannot become a dataset row; the loader reports it with its line number. */
 export class RecordError extends Error {
@@ -10,13 +11,9 @@ export class RecordError extends Error {
 
 export type JsonObject = Record<string, unknown>;
 
+/** Dataset messages quote shorter strings than config errors: a row's field can be a whole paragraph. */
 export function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing (missing)';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
+  return describeReceived(value, 40);
 }
 
 export function isObject(value: unknown): value is JsonObject {

@@ -22,11 +22,11 @@ export function objectsInBucket(objects: ObjectStore, bucket: string | null): Ob
   return bucket === null || bucket === objects.bucket ? objects : new ObjectStore({ ...objects.settings, bucket }, objects.client);
 }
 
-function openLines(location: string, format: LoaderFormat, lines: LineSource, ref: DatasetRef): OpenedDataset {
+function openLines(location: string, format: LoaderFormat, lines: LineSource, reference: DatasetRef): OpenedDataset {
   return {
     location,
-    rows: () => streamDataset(format, lines, { fields: ref.fields }),
-    corpus: () => streamCorpus(format, lines, { fields: ref.fields }),
+    rows: () => streamDataset(format, lines, { fields: reference.fields }),
+    corpus: () => streamCorpus(format, lines, { fields: reference.fields }),
   };
 }
 
@@ -38,25 +38,25 @@ async function* readCorpusObject(objects: ObjectStore, key: string): AsyncGenera
   }
 }
 
-export function openDataset(ref: DatasetRef, objects: ObjectStore, options: OpenOptions = {}): OpenedDataset {
-  const source = parseDatasetSource(ref.source, { allowLocalFiles: options.allowLocalFiles, split: ref.split });
+export function openDataset(reference: DatasetRef, objects: ObjectStore, options: OpenOptions = {}): OpenedDataset {
+  const source = parseDatasetSource(reference.source, { allowLocalFiles: options.allowLocalFiles, split: reference.split });
   const location = describeSource(source, objects.bucket);
   switch (source.kind) {
     case 'local-file':
-      return openLines(location, ref.format, fileLineSource(source.path), ref);
+      return openLines(location, reference.format, fileLineSource(source.path), reference);
     case 'object': {
       const bucketObjects = objectsInBucket(objects, source.bucket);
-      return openLines(location, ref.format, s3LineSource(bucketObjects, source.key), ref);
+      return openLines(location, reference.format, s3LineSource(bucketObjects, source.key), reference);
     }
     case 'imported': {
       // Imported rows are already normalized, whatever format they were imported from.
       const keys = datasetKeys(source.name);
-      const opened = openLines(location, 'normalized', s3LineSource(objects, keys.questions), ref);
+      const opened = openLines(location, 'normalized', s3LineSource(objects, keys.questions), reference);
       return { ...opened, corpus: () => readCorpusObject(objects, keys.corpus) };
     }
     case 'builtin': {
       let generated: ReturnType<typeof generateBuiltinTasks> | null = null;
-      const generate = () => (generated ??= generateBuiltinTasks(source.family, source.split, ref.limit ?? BUILTIN_DEFAULT_COUNT));
+      const generate = () => (generated ??= generateBuiltinTasks(source.family, source.split, reference.limit ?? BUILTIN_DEFAULT_COUNT));
       return {
         location,
         rows: async function* generatedRows() {

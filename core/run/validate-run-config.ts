@@ -3,16 +3,16 @@ import { describeIssues, DatasetRef, RUN_ID_PATTERN, RunConfig, RunConfigSchema 
 import { ConfigValidationError } from './config-validation-error';
 import { DatasetSourceError, parseDatasetSource } from './dataset-source';
 
-function checkDatasetRef(ref: DatasetRef, path: string): string[] {
+function checkDatasetReference(reference: DatasetRef, path: string): string[] {
   const problems: string[] = [];
-  if (ref.fields && ref.format !== 'jsonl') {
-    problems.push(`${path}.fields: expected no field mapping for format ${JSON.stringify(ref.format)} (only "jsonl" takes one), received an object`);
+  if (reference.fields && reference.format !== 'jsonl') {
+    problems.push(`${path}.fields: expected no field mapping for format ${JSON.stringify(reference.format)} (only "jsonl" takes one), received an object`);
   }
   try {
     // Local files are a runtime question (which machine reads them), so only the syntax is checked here.
-    const source = parseDatasetSource(ref.source, { allowLocalFiles: true, split: ref.split });
-    if (source.kind === 'builtin' && source.family !== ref.format) {
-      problems.push(`${path}.format: expected ${JSON.stringify(source.family)} for source ${JSON.stringify(ref.source)}, received ${JSON.stringify(ref.format)}`);
+    const source = parseDatasetSource(reference.source, { allowLocalFiles: true, split: reference.split });
+    if (source.kind === 'builtin' && source.family !== reference.format) {
+      problems.push(`${path}.format: expected ${JSON.stringify(source.family)} for source ${JSON.stringify(reference.source)}, received ${JSON.stringify(reference.format)}`);
     }
   } catch (error) {
     if (!(error instanceof DatasetSourceError)) throw error;
@@ -23,10 +23,10 @@ function checkDatasetRef(ref: DatasetRef, path: string): string[] {
 
 /** Problems with a parsed config that the schema alone cannot see. */
 export function checkRunConfigRules(config: RunConfig): string[] {
-  const problems = checkDatasetRef(config.dataset, '$.dataset');
+  const problems = checkDatasetReference(config.dataset, '$.dataset');
   const names = new Set<string>();
   config.eval.forEach((set, index) => {
-    problems.push(...checkDatasetRef(set, `$.eval[${index}]`));
+    problems.push(...checkDatasetReference(set, `$.eval[${index}]`));
     if (names.has(set.name)) problems.push(`$.eval[${index}].name: expected a unique eval set name, received ${JSON.stringify(set.name)} twice`);
     names.add(set.name);
   });

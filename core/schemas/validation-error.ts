@@ -10,11 +10,12 @@ export class ValidationError extends Error {
   }
 }
 
-function describeReceived(value: unknown): string {
+/** A received value as an error message names it; strings longer than maxLength are cut short. */
+export function describeReceived(value: unknown, maxLength = 60): string {
   if (value === undefined) return 'nothing (missing)';
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === 'string') return JSON.stringify(value.length > maxLength ? `${value.slice(0, maxLength - 3)}...` : value);
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;
 }

@@ -1,8 +1,9 @@
 // Lambda entry of stage 8 (report): {runId} → runs/<run>/metrics.json, runs/<run>/report.html, and a completion event.
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
-import { RUN_EVENT_SOURCE, runEventDetailType, writeRunReport } from '../../core/report';
+import { writeRunReport } from '../../core/report';
+import { publishRunEvent } from './publish-run-event';
 import { parseWith } from '../../core/schemas';
 import { ObjectStore, resolveS3Settings } from '../../core/store';
 
@@ -26,11 +27,7 @@ export async function handler(event: unknown): Promise<ReportResult> {
   let eventSent = false;
   if (bus) {
     events ??= new EventBridgeClient({ endpoint: process.env.SWIRL_EVENTS_ENDPOINT || undefined });
-    const response = await events.send(new PutEventsCommand({
-      Entries: [{ EventBusName: bus, Source: RUN_EVENT_SOURCE, DetailType: runEventDetailType(report.event.state), Detail: JSON.stringify(report.event) }],
-    }));
-    // PutEvents reports per-entry failures in the body, not as an exception.
-    if (response.FailedEntryCount) throw new Error(`EventBridge rejected the completion event: ${response.Entries?.[0]?.ErrorCode ?? 'unknown'} ${response.Entries?.[0]?.ErrorMessage ?? ''}`);
+    await publishRunEvent(events, bus, report.event);
     eventSent = true;
   }
   logger.info('run reported', { runId, state: report.state, metricsKey: report.metricsKey, eventSent });

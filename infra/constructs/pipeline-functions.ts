@@ -75,7 +75,7 @@ export class PipelineFunctions extends Construct {
     const entry = stageEntry(stage);
     const entryPath = join(PROJECT_ROOT, entry);
     if (!existsSync(entryPath)) throw new Error(`the ${stage} stage needs its handler at ${entry}, which does not exist`);
-    const fn = new NodejsFunction(this, id, {
+    const stageFunction = new NodejsFunction(this, id, {
       ...common,
       entry: entryPath,
       handler: 'handler',
@@ -91,7 +91,7 @@ export class PipelineFunctions extends Construct {
         externalModules: [],
       },
     });
-    const resource = fn.node.defaultChild as lambda.CfnFunction;
+    const resource = stageFunction.node.defaultChild as lambda.CfnFunction;
     resource.addMetadata(STAGE_METADATA_KEY, stage);
     resource.addMetadata(ENTRY_METADATA_KEY, entry);
     acknowledgeFindings(role, {
@@ -99,7 +99,7 @@ export class PipelineFunctions extends Construct {
       allow: [RUN_BUCKET_OBJECTS, /^Resource::\*$/],
       reason: 'Object access is limited to the key patterns of this stage (e.g. runs/*/steps/*, where "*" stands for run ids and part names); the only "*" resource is X-Ray PutTraceSegments/PutTelemetryRecords, which take no resource scope.',
     });
-    return fn;
+    return stageFunction;
   }
 
   private grantStageAccess(role: iam.Role, stage: LambdaStage, props: PipelineFunctionsProps): void {

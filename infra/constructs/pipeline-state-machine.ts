@@ -130,10 +130,10 @@ export class PipelineStateMachine extends Construct {
     });
   }
 
-  private invoke(name: string, fn: lambda.IFunction, options: Partial<tasks.LambdaInvokeProps> & { payload: sfn.TaskInput }): tasks.LambdaInvoke {
-    const timeout = (fn as lambda.Function).timeout ?? Duration.minutes(15);
+  private invoke(name: string, stageFunction: lambda.IFunction, options: Partial<tasks.LambdaInvokeProps> & { payload: sfn.TaskInput }): tasks.LambdaInvoke {
+    const timeout = (stageFunction as lambda.Function).timeout ?? Duration.minutes(15);
     const task = new tasks.LambdaInvoke(this, name, {
-      lambdaFunction: fn,
+      lambdaFunction: stageFunction,
       retryOnServiceExceptions: false,
       taskTimeout: sfn.Timeout.duration(Duration.seconds(timeout.toSeconds() + 30)),
       ...options,

@@ -40,7 +40,7 @@ export function describeSharedEnvironment(functions: LambdaResource[]): Record<s
   const shared: Record<string, string> = {};
   for (const [name, value] of Object.entries(functions[0].environment)) {
     if (LOCAL_EXCLUDED_ENVIRONMENT.test(name)) continue;
-    if (functions.every((fn) => fn.environment[name] === value)) shared[name] = value;
+    if (functions.every((stageFunction) => stageFunction.environment[name] === value)) shared[name] = value;
   }
   return shared;
 }

@@ -1,3 +1,4 @@
+// The state machine definition extracted from the synthesized stack, checked by asl-validator.
 import validateAsl from 'asl-validator';
 import { extractStateMachineDefinition, LambdaResource, BatchJobDefinitionResource } from '../../infra/extract-definition';
 import { extractSchedules, extractTriggerRules } from '../../infra/extract-triggers';

@@ -1,3 +1,4 @@
+// Stack settings: defaults, validation messages, schedule templates and run id prefixes.
 import { resolveStackSettings } from '../../infra/stack-props';
 import { scheduledRunInput } from '../../infra/constructs/run-triggers';
 import { RUN_ID_PATTERN } from '../../core/schemas';

@@ -1,3 +1,4 @@
+// The synthesized stack: bucket, trigger, state machine, Batch and least-privilege roles.
 import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';

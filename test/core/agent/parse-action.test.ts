@@ -1,3 +1,4 @@
+// Action parsing of model outputs: tool calls, answers, and every kind of invalid output.
 import { ACTION_LIMITS, parseAction } from '../../../core/agent/parse-action';
 import { createCalculatorTool } from '../../../core/tools/calculator';
 import { Tool } from '../../../core/tools/tool';

@@ -1,3 +1,4 @@
+// The agent loop with a scripted model and real tools: turns, finish reasons, budgets and recorded failures.
 import { runEpisode, seedOf, EpisodeInput } from '../../../core/agent/run-episode';
 import { DEFAULT_SYSTEM_PROMPT, DEFAULT_USER_PROMPT } from '../../../core/prompts/default-prompts';
 import { GenerateOptions, ModelProvider, ProviderError } from '../../../core/providers/model-provider';

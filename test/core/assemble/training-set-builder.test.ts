@@ -1,3 +1,4 @@
+// Assembly of filtered trajectories into SFT records, step-wise states and the validation split.
 import { decomposeTrajectory } from '../../../core/decompose';
 import { isValidationQuestion, TrainingSetBuilder, TrainManifestSchema } from '../../../core/assemble';
 import { judgeOutcomeByRule, judgeStepByRule } from '../../../core/judges';

@@ -1,3 +1,4 @@
+// Dataset loaders per format on small hand-written files, including malformed lines.
 import { loadDataset, normalizeNumericAnswer, parseGoldCalculations, textLineSource, corpusIdFromTitle } from '../../../core/datasets';
 
 function lines(...records: unknown[]): string {

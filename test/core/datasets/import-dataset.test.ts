@@ -1,3 +1,4 @@
+// Dataset import into the embedded S3 server: unchanged files skipped, changed ones rewritten.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importDataset, loadDataset, textLineSource } from '../../../core/datasets';

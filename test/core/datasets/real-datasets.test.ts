@@ -1,3 +1,4 @@
+// Dataset loaders on the real GSM8K and HotPotQA files beside the project.
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileLineSource, loadDataset, summarizeDataset } from '../../../core/datasets';

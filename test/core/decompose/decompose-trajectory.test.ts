@@ -1,3 +1,4 @@
+// Decomposition of trajectories into one step per action, by example and by property.
 import fc from 'fast-check';
 import { buildConversation, decomposeTrajectory } from '../../../core/decompose';
 import { StepSchema } from '../../../core/schemas';

@@ -1,3 +1,4 @@
+// Which models an evaluation covers: the base policy, then each trained model folder.
 import { listEvaluationModels } from '../../../core/evaluate';
 import { RunConfigSchema } from '../../../core/schemas';
 

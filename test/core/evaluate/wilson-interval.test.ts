@@ -1,3 +1,4 @@
+// Accuracy with Wilson intervals per evaluation set.
 import { computeSetMetrics, computeWilsonInterval, EvaluationRecord } from '../../../core/evaluate';
 
 describe('computeWilsonInterval', () => {

@@ -1,3 +1,4 @@
+// Trajectory filters (none, process, outcome, both) by example and by property.
 import fc from 'fast-check';
 import { classifyTrajectory, countBucketsPerStrategy, TRAJECTORY_BUCKETS, TrajectoryEvidence } from '../../../core/filters';
 import { FILTER_STRATEGIES } from '../../../core/schemas';

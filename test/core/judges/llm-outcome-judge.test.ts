@@ -1,3 +1,4 @@
+// Outcome judging: rules first, the LLM equivalence judge only where the rules find no match.
 import { LlmOutcomeJudge, judgeOutcomeByRule, NO_JUDGE_CACHE } from '../../../core/judges';
 import { DEFAULT_OUTCOME_JUDGE_PROMPT } from '../../../core/prompts/default-prompts';
 import { ScriptedProvider } from '../../../core/providers';

@@ -1,3 +1,4 @@
+// The LLM process judge: prompts, verdict parsing, retries, unknown verdicts and the S3 cache.
 import { decomposeTrajectory } from '../../../core/decompose';
 import { createJudgeCacheKey, JudgeModel, LlmProcessJudge, renderProcessJudgePrompt, S3JudgeCache } from '../../../core/judges';
 import { DEFAULT_PROCESS_JUDGE_PROMPT } from '../../../core/prompts/default-prompts';

@@ -1,3 +1,4 @@
+// Numeric answer parsing and comparison, including the GSM8K gold answers.
 import { readFileSync } from 'node:fs';
 import { numericAnswersMatch, parseNumericAnswer } from '../../../core/judges';
 import { scoreAnswer } from '../../../core/judges';

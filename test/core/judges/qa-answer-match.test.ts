@@ -1,3 +1,4 @@
+// SQuAD-style answer normalization, exact match and token F1.
 import { exactMatch, normalizeAnswer, scoreAnswer, scoreQaAnswer, tokenF1 } from '../../../core/judges';
 
 describe('SQuAD-style QA scoring', () => {

@@ -1,3 +1,4 @@
+// The rule judges on the gold chains of the built-in task families.
 import { decomposeTrajectory } from '../../../core/decompose';
 import { judgeStepByRule } from '../../../core/judges';
 import { generateTaskDataset } from '../../../core/tasks';

@@ -1,3 +1,4 @@
+// The rule-based process judge on math and QA steps.
 import { readFileSync } from 'node:fs';
 import { decomposeTrajectory } from '../../../core/decompose';
 import { parseHotpotqaRecord } from '../../../core/datasets/hotpotqa-format';

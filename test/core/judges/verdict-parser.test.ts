@@ -1,3 +1,4 @@
+// Parsing of judge replies into GOOD/BAD and YES/NO verdicts.
 import { parseVerdict, parseYesNo } from '../../../core/judges';
 
 describe('parseVerdict', () => {

@@ -1,3 +1,4 @@
+// The Bedrock Converse provider through the real SDK against a local HTTP endpoint.
 import { BedrockModelSchema } from '../../../core/schemas';
 import { BedrockProvider, toConverseMessages } from '../../../core/providers/bedrock-provider';
 import { ProviderError } from '../../../core/providers/model-provider';

@@ -1,3 +1,4 @@
+// The parts of a model call policy: backoff, retries, status classification, concurrency limits, prices and budgets, scripted replies.
 import { ConcurrencyLimiter } from '../../../core/providers/concurrency-limiter';
 import { computeBackoffDelay, retryWithBackoff } from '../../../core/providers/retry-with-backoff';
 import { isRetryableStatus, parseRetryAfter } from '../../../core/providers/parse-retry-after';

@@ -1,3 +1,4 @@
+// Provider creation from model configs and the provider factory registry.
 import { createProvider, hasProviderFactory, registerProviderFactory } from '../../../core/providers/create-provider';
 import { BedrockProvider } from '../../../core/providers/bedrock-provider';
 import { OpenAiCompatibleProvider } from '../../../core/providers/openai-compatible-provider';

@@ -1,3 +1,4 @@
+// The OpenAI-compatible provider against a local chat-completions server.
 import { OpenAiCompatibleModelSchema } from '../../../core/schemas';
 import { OpenAiCompatibleProvider } from '../../../core/providers/openai-compatible-provider';
 import { ProviderError } from '../../../core/providers/model-provider';

@@ -1,3 +1,4 @@
+// API key resolution from an environment variable or a Secrets Manager secret, never echoing the key.
 import { clearApiKeyCache, extractApiKey, resolveApiKey } from '../../../core/providers/resolve-api-key';
 import { OpenAiCompatibleProvider } from '../../../core/providers/openai-compatible-provider';
 import { OpenAiCompatibleModelSchema } from '../../../core/schemas';

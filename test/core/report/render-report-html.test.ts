@@ -1,3 +1,4 @@
+// The self-contained HTML report: content, escaping and charts.
 import fc from 'fast-check';
 import { buildRunMetrics, computeTicks, escapeXml, renderIntervalChart, renderReportHtml, ReportInputs } from '../../../core/report';
 import { makeEvaluation, makeManifest } from './report-fixtures';

@@ -1,3 +1,4 @@
+// Run metrics gathered from a run's outputs for the report.
 import { buildRunMetrics, MAX_CURVE_POINTS, ReportInputs, RunMetricsSchema } from '../../../core/report';
 import { RunStatus } from '../../../core/schemas';
 import { makeEvaluation, makeManifest } from './report-fixtures';

@@ -1,3 +1,4 @@
+// Rollout of one shard over the embedded S3 server: order, reruns, resumption and batches.
 import { rollOutShard } from '../../../core/rollout/roll-out-shard';
 import { ShardIncompleteError } from '../../../core/rollout/shard-incomplete-error';
 import { computeShardBudget } from '../../../core/rollout/shard-budget';

@@ -1,3 +1,4 @@
+// Parsing of dataset source references and shard names.
 import { DatasetSourceError, parseDatasetSource, shardName } from '../../../core/run';
 
 describe('parseDatasetSource', () => {

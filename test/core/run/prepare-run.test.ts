@@ -1,3 +1,4 @@
+// The prepare stage over the embedded S3 server: config, shards, corpus, eval sets and errors.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { importDataset } from '../../../core/datasets';

@@ -1,3 +1,4 @@
+// Run config validation: defaults, errors that keep the run id, the committed JSON schema and the examples.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigValidationError, parseRunConfigText, validateRunConfig } from '../../../core/run';

@@ -1,3 +1,4 @@
+// The object and run stores over the embedded S3 server.
 import { z } from 'zod';
 import { RunStore, runKey, KeyError } from '../../../core/store';
 import { useEmbeddedObjectStore } from '../../support/embedded-object-store';

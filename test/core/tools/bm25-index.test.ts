@@ -1,3 +1,4 @@
+// BM25 search index: tokenization, ranking, JSON round trips and result formatting.
 import { readFileSync } from 'node:fs';
 import { parseHotpotqaRecord } from '../../../core/datasets/hotpotqa-format';
 import { CorpusDocument, DatasetRowSchema } from '../../../core/schemas';

@@ -1,3 +1,4 @@
+// The calculator tool: limits, number formatting and agreement with the GSM8K annotations.
 import { readFileSync } from 'node:fs';
 import { parseGoldCalculations } from '../../../core/datasets/gsm8k-format';
 import { CALCULATOR_LIMITS, createCalculatorTool, evaluateExpression, formatNumber } from '../../../core/tools/calculator';

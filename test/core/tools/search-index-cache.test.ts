@@ -1,3 +1,4 @@
+// The search index stored beside its corpus in S3 and cached in memory.
 import { clearSearchIndexCache, indexKeyFor, indexLoadStatistics, loadSearchIndex } from '../../../core/tools/search-index-cache';
 import { createToolRegistry } from '../../../core/tools/create-tool-registry';
 import { RunConfigSchema } from '../../../core/schemas';

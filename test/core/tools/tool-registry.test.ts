@@ -1,3 +1,4 @@
+// Tool registry: registration, tag rules and tool failures as result text.
 import { executeTool, Tool } from '../../../core/tools/tool';
 import { ToolRegistry } from '../../../core/tools/tool-registry';
 

@@ -1,3 +1,4 @@
+// The assemble Lambda handler in process against the embedded S3 server.
 import { handler as decompose } from '../../../functions/decompose/handler';
 import { handler as judge } from '../../../functions/judge/handler';
 import { handler } from '../../../functions/assemble/handler';

@@ -1,3 +1,4 @@
+// The decompose Lambda handler in process against the embedded S3 server.
 import { handler } from '../../../functions/decompose/handler';
 import { decomposeTrajectory } from '../../../core/decompose';
 import { StepSchema } from '../../../core/schemas';

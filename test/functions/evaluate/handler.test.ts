@@ -1,3 +1,4 @@
+// The evaluate Lambda handler in process against the embedded S3 server.
 import { handler } from '../../../functions/evaluate/handler';
 import { evaluateRun, EvaluationMetricsSchema, EvaluationRecordSchema } from '../../../core/evaluate';
 import { createProvider, registerProviderFactory, ScriptedProvider } from '../../../core/providers';

@@ -1,3 +1,4 @@
+// The judge Lambda handler in process against the embedded S3 server.
 import { handler as decompose } from '../../../functions/decompose/handler';
 import { handler } from '../../../functions/judge/handler';
 import { JudgmentSchema, RunConfigSchema } from '../../../core/schemas';

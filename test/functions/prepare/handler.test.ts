@@ -1,3 +1,4 @@
+// The prepare Lambda handler in process against the embedded S3 server.
 import { z } from 'zod';
 import { handler } from '../../../functions/prepare/handler';
 import { DatasetRowSchema } from '../../../core/schemas';

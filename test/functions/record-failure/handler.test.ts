@@ -1,3 +1,4 @@
+// The record-failure handler: a failed stage lands in status.json.
 import { handler } from '../../../functions/record-failure/handler';
 import { RunStatusSchema } from '../../../core/schemas';
 import { RunStore } from '../../../core/store';

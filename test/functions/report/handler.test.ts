@@ -1,3 +1,4 @@
+// The report handler: metrics, HTML report and the completion event.
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { handler } from '../../../functions/report/handler';

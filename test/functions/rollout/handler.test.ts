@@ -1,3 +1,4 @@
+// The rollout Lambda handler in process against the embedded S3 server.
 import { ObjectStore, RunStore } from '../../../core/store';
 import { ShardIncompleteError } from '../../../core/rollout/shard-incomplete-error';
 import { RunConfigSchema, TrajectorySchema, ValidationError } from '../../../core/schemas';

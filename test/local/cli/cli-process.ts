@@ -11,11 +11,11 @@ export interface CliOutcome {
   stderr: string;
 }
 
-export function runSwirl(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliOutcome> {
+export function runSwirl(args: string[], environment: NodeJS.ProcessEnv = {}): Promise<CliOutcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: ROOT,
-      env: { ...process.env, AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1', SWIRL_S3_ENDPOINT: '', ...env },
+      env: { ...process.env, AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1', SWIRL_S3_ENDPOINT: '', ...environment },
     });
     let stdout = '';
     let stderr = '';

@@ -1,3 +1,4 @@
+// `swirl datasets stats|import` as a child process on the real shared datasets.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

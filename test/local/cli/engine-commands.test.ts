@@ -1,42 +1,37 @@
 // `swirl status` and `swirl submit` in process against the embedded S3 server (any S3 endpoint works the same way).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ObjectStore, RunStore } from '../../../core/store';
+import { RunStore } from '../../../core/store';
 import { runCli } from '../../../local/cli/main';
 import { describeCause } from '../../../local/cli/commands/status';
-import { EmbeddedS3Server } from '../../../local/s3/embedded-s3-server';
+import { useEmbeddedObjectStore } from '../../support/embedded-object-store';
+import { useTemporaryDirectory } from '../../support/temporary-directory';
 
-const server = new EmbeddedS3Server();
-let store: ObjectStore;
-let directory: string;
+const s3 = useEmbeddedObjectStore();
+const directory = useTemporaryDirectory('swirl-engine-cli-');
 const saved = { key: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
 
-beforeAll(async () => {
-  store = new ObjectStore(await server.start());
-  directory = mkdtempSync(join(tmpdir(), 'swirl-engine-cli-'));
+beforeAll(() => {
   process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
   process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
 });
-afterAll(async () => {
+afterAll(() => {
   process.env.AWS_ACCESS_KEY_ID = saved.key;
   process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
-  rmSync(directory, { recursive: true, force: true });
-  await server.stop();
 });
 
 async function swirl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => stdout.push(String(chunk)) > 0);
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => stderr.push(String(chunk)) > 0);
+  const stdoutSpy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => stdout.push(String(chunk)) > 0);
+  const stderrSpy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => stderr.push(String(chunk)) > 0);
   const previousExitCode = process.exitCode;
   try {
     const code = await runCli(['node', 'swirl', ...args]);
     return { code, stdout: stdout.join(''), stderr: stderr.join('') };
   } finally {
-    out.mockRestore();
-    err.mockRestore();
+    stdoutSpy.mockRestore();
+    stderrSpy.mockRestore();
     process.exitCode = previousExitCode;
   }
 }
@@ -45,23 +40,23 @@ const validConfig = { runId: 'submitted-run', dataset: { source: 'builtin:arith:
 
 describe('swirl status', () => {
   it('prints state, failed stage, error and per-stage counts', async () => {
-    const run = new RunStore(store, 'status-run');
+    const run = new RunStore(s3.objects, 'status-run');
     await run.updateStatus({ state: 'RUNNING', stage: 'prepare', stageState: 'SUCCEEDED', counts: { questions: 12, shards: 3 } });
     await run.updateStatus({ state: 'FAILED', stage: 'rollout', stageState: 'FAILED', error: { stage: 'rollout', error: 'States.ExceedToleratedFailureThreshold', cause: '1 of 3 items failed' } });
-    const outcome = await swirl('status', 'status-run', '--endpoint', store.settings.endpoint!, '--bucket', store.bucket);
+    const outcome = await swirl('status', 'status-run', '--endpoint', s3.objects.settings.endpoint!, '--bucket', s3.objects.bucket);
     expect(outcome.code).toBe(0);
     expect(outcome.stdout).toContain('run status-run: FAILED (stage rollout)');
     expect(outcome.stdout).toContain('error in rollout: States.ExceedToleratedFailureThreshold');
     expect(outcome.stdout).toMatch(/prepare\s+SUCCEEDED\s+\S+\s+questions=12 shards=3/);
-    const json = await swirl('status', 'status-run', '--endpoint', store.settings.endpoint!, '--bucket', store.bucket, '--json');
+    const json = await swirl('status', 'status-run', '--endpoint', s3.objects.settings.endpoint!, '--bucket', s3.objects.bucket, '--json');
     expect(JSON.parse(json.stdout)).toMatchObject({ runId: 'status-run', state: 'FAILED' });
   });
 
   it('says which key is missing for an unknown run and rejects an invalid run id', async () => {
-    const missing = await swirl('status', 'no-such-run', '--endpoint', store.settings.endpoint!, '--bucket', store.bucket);
+    const missing = await swirl('status', 'no-such-run', '--endpoint', s3.objects.settings.endpoint!, '--bucket', s3.objects.bucket);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('runs/no-such-run/status.json does not exist');
-    const invalid = await swirl('status', '../escape', '--endpoint', store.settings.endpoint!, '--bucket', store.bucket);
+    const invalid = await swirl('status', '../escape', '--endpoint', s3.objects.settings.endpoint!, '--bucket', s3.objects.bucket);
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain('run id "../escape" is invalid');
   });
@@ -69,22 +64,22 @@ describe('swirl status', () => {
 
 describe('swirl submit', () => {
   it('uploads a valid config to configs/<run>.json', async () => {
-    const file = join(directory, 'config.json');
+    const file = join(directory.path, 'config.json');
     writeFileSync(file, JSON.stringify(validConfig));
-    const outcome = await swirl('submit', file, '--bucket', store.bucket, '--endpoint', store.settings.endpoint!, '--region', 'us-east-1');
+    const outcome = await swirl('submit', file, '--bucket', s3.objects.bucket, '--endpoint', s3.objects.settings.endpoint!, '--region', 'us-east-1');
     expect(outcome.code).toBe(0);
-    expect(outcome.stdout).toContain(`uploaded s3://${store.bucket}/configs/submitted-run.json`);
-    expect(JSON.parse((await store.getText('configs/submitted-run.json'))!)).toEqual(validConfig);
+    expect(outcome.stdout).toContain(`uploaded s3://${s3.objects.bucket}/configs/submitted-run.json`);
+    expect(JSON.parse((await s3.objects.getText('configs/submitted-run.json'))!)).toEqual(validConfig);
   });
 
   it('refuses an invalid config with exit 2 and uploads nothing', async () => {
-    const file = join(directory, 'invalid.json');
+    const file = join(directory.path, 'invalid.json');
     writeFileSync(file, JSON.stringify({ ...validConfig, runId: 'never-uploaded', samplesPerQuestion: 0 }));
-    const outcome = await swirl('submit', file, '--bucket', store.bucket, '--endpoint', store.settings.endpoint!);
+    const outcome = await swirl('submit', file, '--bucket', s3.objects.bucket, '--endpoint', s3.objects.settings.endpoint!);
     expect(outcome.code).toBe(2);
     expect(outcome.stderr).toContain('$.samplesPerQuestion');
-    expect(await store.exists('configs/never-uploaded.json')).toBe(false);
-    const run = await swirl('run', file, '--endpoint', store.settings.endpoint!, '--bucket', store.bucket);
+    expect(await s3.objects.exists('configs/never-uploaded.json')).toBe(false);
+    const run = await swirl('run', file, '--endpoint', s3.objects.settings.endpoint!, '--bucket', s3.objects.bucket);
     expect(run.code).toBe(2);
   });
 });

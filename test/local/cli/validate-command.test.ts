@@ -1,3 +1,4 @@
+// `swirl validate` and `--help` as a child process.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSwirl } from './cli-process';

@@ -2,7 +2,7 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { buildTinyPolicy, DEFAULT_TINY_POLICY_SETTINGS, evaluateTinyPolicy } from '../../../containers/trainer/src/pretraining';
+import { appendEvaluationToReadme, buildTinyPolicy, DEFAULT_TINY_POLICY_SETTINGS, evaluateTinyPolicy } from '../../../containers/trainer/src/pretraining';
 import { loadModel } from '../../../containers/trainer/src/model/load-model';
 
 describe('buildTinyPolicy (cut down)', () => {
@@ -47,5 +47,7 @@ describe('buildTinyPolicy (cut down)', () => {
     expect(evaluation.questions).toBe(2);
     expect(evaluation.accuracy).toBeGreaterThanOrEqual(0);
     expect(Object.values(evaluation.finishReasons).reduce((sum, count) => sum + (count ?? 0), 0)).toBe(2);
+    await appendEvaluationToReadme(directory, [evaluation], 'npm run build:policy -- --evaluate 2');
+    expect(await readFile(path.join(directory, 'README.md'), 'utf8')).toMatch(/\| arith test \| greedy \| 2 \| \d\.\d{3} \|/);
   });
 });

@@ -1,8 +1,26 @@
 // The README.md written beside the tiny policy's weights: what it is, how it was made, how to rebuild it.
-import { writeFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TinyPolicyBuild } from './build-tiny-policy';
+import type { PolicyEvaluation } from './evaluate-tiny-policy';
 import type { TinyPolicySettings } from './tiny-policy-settings';
+
+/** Appends measured held-out accuracy (from `npm run build:policy -- --evaluate N`) to the model's README. */
+export async function appendEvaluationToReadme(directory: string, evaluations: readonly PolicyEvaluation[], command: string): Promise<void> {
+  if (evaluations.length === 0) return;
+  const lines = [
+    '',
+    '## Held-out accuracy',
+    '',
+    `Measured with \`${command}\` through the rollout agent loop, the real search and calculator tools and the rule outcome judge, on generated \`test\` questions (entities and templates never seen in training).`,
+    '',
+    '| set | decoding | questions | accuracy | mean steps | endings |',
+    '|---|---|---|---|---|---|',
+    ...evaluations.map((evaluation) => `| ${evaluation.family} test | ${evaluation.temperature === 0 ? 'greedy' : `temperature ${evaluation.temperature}`} | ${evaluation.questions} | ${evaluation.accuracy.toFixed(3)} | ${evaluation.meanSteps.toFixed(2)} | ${Object.entries(evaluation.finishReasons).map(([reason, count]) => `${reason} ${count}`).join(', ')} |`),
+    '',
+  ];
+  await appendFile(path.join(directory, 'README.md'), lines.join('\n'));
+}
 
 export async function writeTinyPolicyReadme(directory: string, settings: TinyPolicySettings, build: TinyPolicyBuild): Promise<void> {
   const lines = [
@@ -23,6 +41,7 @@ export async function writeTinyPolicyReadme(directory: string, settings: TinyPol
     `| weights | ${settings.dtype} safetensors |`,
     `| demonstrations | ${build.demonstrations.total} episodes (${settings.questionsPerFamily} per family, seed ${settings.seed}); ${build.demonstrations.correct} reach the gold answer; mistake rate ${settings.mistakeRate}, ${settings.blindSpots} blind spot(s) per family at ${settings.blindSpotRate}, recovery rate ${settings.recoveryRate} |`,
     `| pretraining | ${settings.steps} steps × ${settings.batchSize} episodes, peak learning rate ${settings.learningRate}; loss ${build.firstLoss.toFixed(3)} → ${build.finalLoss.toFixed(3)} |`,
+    ...(settings.initFrom ? [`| started from | the weights of an earlier build (\`--init-from\`), not a fresh initialization |`] : []),
     `| build time | ${build.seconds.total.toFixed(0)} s (training ${build.seconds.training.toFixed(0)} s) |`,
     '',
   ];

@@ -7,13 +7,13 @@ export function isGradEnabled(): boolean {
   return gradEnabled;
 }
 
-/** Runs fn without recording anything on the tape (inference, optimizer updates). */
-export function noGrad<T>(fn: () => T): T {
+/** Runs compute without recording anything on the tape (inference, optimizer updates). */
+export function noGrad<T>(compute: () => T): T {
   const previous = gradEnabled;
   gradEnabled = false;
   try {
-    const result = fn();
-    if (result instanceof Promise) throw new Error('noGrad(fn) needs a synchronous fn; await outside it');
+    const result = compute();
+    if (result instanceof Promise) throw new Error('noGrad(compute) needs a synchronous function; await outside it');
     return result;
   } finally {
     gradEnabled = previous;

@@ -65,11 +65,11 @@ function parseBackendEnvironment(): BackendChoice {
 }
 
 /** Runs fn with `backend` installed, restoring the previous one afterwards. */
-export function withBackend<T>(backend: KernelBackend, fn: () => T): T {
+export function withBackend<T>(backend: KernelBackend, compute: () => T): T {
   const previous = current;
   current = backend;
   try {
-    return fn();
+    return compute();
   } finally {
     current = previous;
   }

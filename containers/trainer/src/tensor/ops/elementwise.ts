@@ -12,28 +12,29 @@ function accumulateBroadcast(target: Tensor, gradOut: Float32Array, alpha: numbe
   else backend.sumRowsInto(alpha, gradOut, grad);
 }
 
-export function add(a: Tensor, b: Tensor): Tensor {
-  checkBroadcast('add', a, b);
-  const out = new Tensor(new Float32Array(a.size), a.shape, { op: 'add' });
-  getBackend().addBroadcast(a.data, b.data, out.data);
+/** a + sign·b with b broadcast over a's leading dimensions; add and sub differ only in the sign. */
+function addSigned(operation: 'add' | 'sub', a: Tensor, b: Tensor, sign: 1 | -1): Tensor {
+  checkBroadcast(operation, a, b);
+  let addend = b.data;
+  if (sign === -1) {
+    addend = b.data.slice();
+    getBackend().scaleInPlace(addend, -1);
+  }
+  const out = new Tensor(new Float32Array(a.size), a.shape, { op: operation });
+  getBackend().addBroadcast(a.data, addend, out.data);
   if (!needsGrad(a, b)) return out;
   return record(out, [a, b], () => {
     if (a.requiresGrad) getBackend().axpy(1, out.grad!, a.ensureGrad());
-    if (b.requiresGrad) accumulateBroadcast(b, out.grad!, 1);
+    if (b.requiresGrad) accumulateBroadcast(b, out.grad!, sign);
   });
 }
 
+export function add(a: Tensor, b: Tensor): Tensor {
+  return addSigned('add', a, b, 1);
+}
+
 export function sub(a: Tensor, b: Tensor): Tensor {
-  checkBroadcast('sub', a, b);
-  const negated = b.data.slice();
-  getBackend().scaleInPlace(negated, -1);
-  const out = new Tensor(new Float32Array(a.size), a.shape, { op: 'sub' });
-  getBackend().addBroadcast(a.data, negated, out.data);
-  if (!needsGrad(a, b)) return out;
-  return record(out, [a, b], () => {
-    if (a.requiresGrad) getBackend().axpy(1, out.grad!, a.ensureGrad());
-    if (b.requiresGrad) accumulateBroadcast(b, out.grad!, -1);
-  });
+  return addSigned('sub', a, b, -1);
 }
 
 export function mul(a: Tensor, b: Tensor): Tensor {
