@@ -45,6 +45,7 @@ const numericOptions: [keyof TinyPolicySettings, string][] = [
   ['heads', 'attention heads'],
   ['keyValueHeads', 'key/value heads'],
   ['maxPositions', 'context length'],
+  ['contextWeight', 'loss weight of question and tool-result tokens (0: replies only)'],
   ['steps', 'optimizer steps'],
   ['batchSize', 'episodes per step'],
   ['learningRate', 'peak learning rate'],

@@ -106,3 +106,17 @@ export function collectContextNumbers(context: readonly Message[]): KnownNumbers
   }
   return known;
 }
+
+/**
+ * Numbers the trajectory has itself derived: those in the results of earlier tool calls only (the question's
+ * own numbers are givens, not progress along a chain).
+ */
+export function collectResultNumbers(context: readonly Message[]): KnownNumbers {
+  const derived = new KnownNumbers();
+  let afterModel = false;
+  for (const message of context) {
+    if (message.role === 'assistant') afterModel = true;
+    else if (message.role === 'user' && afterModel) for (const value of extractNumbersOnce(resultOfToolMessage(message.content))) derived.add(value);
+  }
+  return derived;
+}

@@ -2,7 +2,7 @@
 import { CalculatorError, evaluateExpression } from '../tools/calculator';
 import { DatasetRow } from '../schemas/dataset-row';
 import { Step } from '../schemas/step';
-import { collectContextNumbers, KnownNumbers } from './context-numbers';
+import { collectContextNumbers, collectResultNumbers, KnownNumbers } from './context-numbers';
 import { parseNumericAnswer } from './numeric-answer';
 
 export const MATH_RULE_JUDGE = 'rule:math';
@@ -35,10 +35,34 @@ function evaluateOrNull(expression: string): { value: number } | { error: string
 }
 
 /**
+ * The answer rule for questions with gold calculations, for an answer already grounded in context: it is
+ * GOOD only once the chain is complete, i.e. an earlier tool result holds a chain-end value (the final gold
+ * calculation's value, or the gold answer where a solution does its last operation in prose), or the answer
+ * itself is a chain-end value one operation from context (the last step done without the calculator, the
+ * standard a calculator step is held to). An intermediate value given before the chain's end was derived is
+ * a premature answer: BAD. Numbers written in the question do not complete a chain, so a chain end that the
+ * question happens to mention does not excuse a premature answer; a chain that passes through its final
+ * value early does look complete from then on. Without gold calculations nothing marks a chain's end, and a
+ * grounded answer stays GOOD.
+ */
+function judgeChainCompletion(step: Step, question: DatasetRow, value: number): RuleVerdict {
+  const last = question.goldCalculations[question.goldCalculations.length - 1];
+  if (!last) return { verdict: 'GOOD', rationale: `answer ${value} follows from numbers in context` };
+  const goldAnswer = parseNumericAnswer(question.answer);
+  const ends = goldAnswer === null ? [last.value] : [last.value, goldAnswer];
+  if (new KnownNumbers(ends).has(value)) return { verdict: 'GOOD', rationale: `answer ${value} completes the gold chain and follows from numbers in context` };
+  const derived = collectResultNumbers(step.context);
+  const reached = ends.find((end) => derived.has(end));
+  if (reached !== undefined) return { verdict: 'GOOD', rationale: `answer ${value} follows from context, and the chain's end ${reached} was derived before it` };
+  return { verdict: 'BAD', rationale: `premature answer: ${value} was given before the chain's final value ${last.value} was derived` };
+}
+
+/**
  * A calculator step is GOOD when it evaluates and its value is one of the gold solution's intermediate
  * values, or follows from numbers already in context: every number it uses appears in the question or an
  * earlier tool result, and its value is one operation (+ − × ÷) on such numbers. An answer is GOOD when its
- * number is in context or one operation away from it. A heuristic: it cannot see whether a step is the
+ * number is in context or one operation away from it and, when the question has gold calculations, the
+ * chain has reached its end (see judgeChainCompletion). A heuristic: it cannot see whether a step is the
  * right idea, only whether it is grounded.
  */
 export function judgeMathStep(step: Step, question: DatasetRow, goldValues: KnownNumbers = new KnownNumbers(question.goldCalculations.map((calculation) => calculation.value))): RuleVerdict {
@@ -48,8 +72,8 @@ export function judgeMathStep(step: Step, question: DatasetRow, goldValues: Know
   if (action.type === 'answer') {
     const value = parseNumericAnswer(action.answer);
     if (value === null) return { verdict: 'BAD', rationale: `answer ${JSON.stringify(action.answer)} states no number` };
-    if (known.derives(value)) return { verdict: 'GOOD', rationale: `answer ${value} follows from numbers in context` };
-    return { verdict: 'BAD', rationale: `answer ${value} is not supported by the question or earlier results` };
+    if (!known.derives(value)) return { verdict: 'BAD', rationale: `answer ${value} is not supported by the question or earlier results` };
+    return judgeChainCompletion(step, question, value);
   }
   if (action.tool !== 'calculator') return { verdict: 'unknown', rationale: `the math rule judges calculator steps and answers, not "${action.tool}"` };
   const evaluated = evaluateOrNull(action.input);

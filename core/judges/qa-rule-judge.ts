@@ -50,6 +50,18 @@ export function containsTitle(text: string, title: string): boolean {
   return new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(title.trim())}($|[^\\p{L}\\p{N}])`, 'u').test(text);
 }
 
+/**
+ * The retrieved text an answer may be read from when the question has supporting facts: the paragraphs of
+ * supporting pages, so an answer found only on a distractor page is not evidence. Text without
+ * "Title: text" headers cannot be split by page and counts whole.
+ */
+export function selectSupportingText(text: string, titles: readonly string[]): string {
+  const paragraphs = text.split(/\n\s*\n/).map((paragraph) => paragraph.trim());
+  if (!paragraphs.some((paragraph) => HEADER.test(paragraph))) return text;
+  const wanted = titles.map((title) => `${title.trim().toLowerCase()}: `);
+  return paragraphs.filter((paragraph) => wanted.some((prefix) => paragraph.toLowerCase().startsWith(prefix))).join('\n\n');
+}
+
 function containsPhrase(text: string, phrase: string): boolean {
   const haystack = ` ${normalizeAnswer(text)} `;
   const needle = normalizeAnswer(phrase);
@@ -57,9 +69,14 @@ function containsPhrase(text: string, phrase: string): boolean {
 }
 
 /**
- * A search step is GOOD when its result holds a supporting-fact paragraph (matched by title); an answer is
- * GOOD when it appears in retrieved text, or, for yes/no answers, when every supporting paragraph was
- * retrieved. Without supporting facts a search cannot be checked and is `unknown`.
+ * A search step is GOOD when its result holds a supporting-fact paragraph (matched by title). An answer
+ * needs sufficient evidence: when the question has supporting facts, every supporting paragraph must have
+ * been retrieved before it (so an answer given before the last hop of a chain was read is BAD, even when
+ * an intermediate entity happens to be in retrieved text), and, unless it is yes/no, the answer must appear
+ * in the retrieved supporting paragraphs (not only on a distractor page). Without supporting facts an
+ * answer is GOOD when it appears in retrieved text, a yes/no answer is `unknown`, and a search cannot be
+ * checked and is `unknown`. A heuristic: it sees grounding and coverage of the evidence, not which relation
+ * on a supporting page the answer was read from.
  */
 export function judgeQaStep(step: Step, question: DatasetRow): RuleVerdict {
   const action = step.parsedAction;
@@ -77,14 +94,17 @@ export function judgeQaStep(step: Step, question: DatasetRow): RuleVerdict {
   const retrieved = collectRetrievedText(step);
   const answer = normalizeAnswer(action.answer);
   if (answer === '') return { verdict: 'BAD', rationale: 'empty answer' };
-  if (answer === 'yes' || answer === 'no') {
-    if (titles.length === 0) return { verdict: 'unknown', rationale: 'a yes/no answer cannot be checked without supporting facts' };
-    const missing = titles.filter((title) => !containsTitle(retrieved, title));
-    return missing.length === 0
-      ? { verdict: 'GOOD', rationale: 'every supporting paragraph was retrieved before the yes/no answer' }
-      : { verdict: 'BAD', rationale: `answered without retrieving: ${missing.join('; ')}` };
+  const yesOrNo = answer === 'yes' || answer === 'no';
+  if (yesOrNo && titles.length === 0) return { verdict: 'unknown', rationale: 'a yes/no answer cannot be checked without supporting facts' };
+  const missing = titles.filter((title) => !containsTitle(retrieved, title));
+  if (missing.length > 0) return { verdict: 'BAD', rationale: `answered before retrieving every supporting paragraph; missing: ${missing.join('; ')}` };
+  if (yesOrNo) return { verdict: 'GOOD', rationale: 'every supporting paragraph was retrieved before the yes/no answer' };
+  if (titles.length === 0) {
+    return containsPhrase(retrieved, action.answer)
+      ? { verdict: 'GOOD', rationale: 'the answer appears in retrieved text' }
+      : { verdict: 'BAD', rationale: 'the answer does not appear in retrieved text' };
   }
-  return containsPhrase(retrieved, action.answer)
-    ? { verdict: 'GOOD', rationale: 'the answer appears in retrieved text' }
-    : { verdict: 'BAD', rationale: 'the answer does not appear in retrieved text' };
+  return containsPhrase(selectSupportingText(retrieved, titles), action.answer)
+    ? { verdict: 'GOOD', rationale: 'every supporting paragraph was retrieved and the answer appears in them' }
+    : { verdict: 'BAD', rationale: 'the answer does not appear in the retrieved supporting paragraphs' };
 }

@@ -43,10 +43,10 @@ describe('TrainingSetBuilder', () => {
     for (const strategy of FILTER_STRATEGIES) {
       expect(Object.values(manifest.strategies[strategy]).reduce((sum, count) => sum + count, 0)).toBe(160);
     }
-    // The made-up "+7" step is BAD; its answer follows from the context, so it is GOOD but wrong.
-    expect(manifest.strategies.process).toMatchObject({ kept: 120, droppedBadStep: 40 });
+    // The made-up "+7" step is BAD; sample 3 answers an intermediate value before the gold chain is complete (premature: BAD, and wrong).
+    expect(manifest.strategies.process).toMatchObject({ kept: 80, droppedBadStep: 80 });
     expect(manifest.strategies.outcome).toMatchObject({ kept: 80, droppedIncorrect: 80 });
-    expect(manifest.strategies['process+outcome']).toMatchObject({ kept: 80, droppedBadStep: 40, droppedIncorrect: 40 });
+    expect(manifest.strategies['process+outcome']).toMatchObject({ kept: 80, droppedBadStep: 80, droppedIncorrect: 0 });
     expect(manifest.verdicts.tool_call).toEqual({ GOOD: 200, BAD: 40, unknown: 0, missing: 0 });
     expect(manifest.verdicts.answer.GOOD + manifest.verdicts.answer.BAD).toBe(160);
     expect(manifest.outcomes).toEqual({ correct: 80, incorrect: 80, missing: 0 });
@@ -54,10 +54,10 @@ describe('TrainingSetBuilder', () => {
 
   it('removes repeated context+action pairs and splits by question with no question on both sides', () => {
     const { sft, states, validation, manifest } = assemble('process');
-    // Kept: samples 0, 1 (identical) and 3 per question: 3 + 3 + 2 steps, of which sample 1's 3 and sample 3's first repeat.
-    expect(manifest.records.candidateSteps).toBe(40 * 8);
-    expect(manifest.records.duplicatesRemoved).toBe(40 * 4);
-    expect(sft.length + validation.length).toBe(40 * 4);
+    // Kept: samples 0 and 1 (identical) per question: 3 + 3 steps, of which sample 1's 3 repeat.
+    expect(manifest.records.candidateSteps).toBe(40 * 6);
+    expect(manifest.records.duplicatesRemoved).toBe(40 * 3);
+    expect(sft.length + validation.length).toBe(40 * 3);
     const trainQuestions = new Set(sft.map((record) => record.questionId));
     const validationQuestions = new Set(validation.map((record) => record.questionId));
     expect([...trainQuestions].filter((id) => validationQuestions.has(id))).toEqual([]);
@@ -66,8 +66,8 @@ describe('TrainingSetBuilder', () => {
     for (const id of validationQuestions) expect(isValidationQuestion(id, 0.25)).toBe(true);
     const keys = sft.map((record) => JSON.stringify([record.context, record.action]));
     expect(new Set(keys).size).toBe(keys.length);
-    // Per question 4 distinct (context, action) pairs but 3 distinct contexts: sample 3 answers where sample 0 calculates.
-    expect(sft.length).toBe(4 * trainQuestions.size);
+    // Per question 3 distinct (context, action) pairs in 3 distinct contexts.
+    expect(sft.length).toBe(3 * trainQuestions.size);
     expect(states.length).toBe(3 * trainQuestions.size);
     for (const record of [...sft, ...states, ...validation]) expect(TrainingRecordSchema.safeParse(record).success).toBe(true);
   });

@@ -45,11 +45,13 @@ describe('rule process judge (heuristic), math', () => {
 describe('rule process judge (heuristic), QA', () => {
   const question = qaQuestion('h1', 'Where did the band behind Tinted Windows first perform?', 'Tulsa', ['Tinted Windows (album)', 'Tinted Windows (band)']);
 
-  it('marks retrieval of a supporting paragraph GOOD and an answer found in retrieved text GOOD', () => {
-    expect(verdicts(question, [
-      { search: 'Tinted Windows band', result: 'Tinted Windows (band): The band played its first show in Tulsa, Oklahoma.' },
-      { answer: 'tulsa' },
-    ])).toEqual(['GOOD', 'GOOD']);
+  it('marks retrieval of a supporting paragraph GOOD and an answer found in retrieved text GOOD once every supporting paragraph was read', () => {
+    const album = { search: 'Tinted Windows album', result: 'Tinted Windows (album): The album was recorded by Tinted Windows (band).' };
+    const band = { search: 'Tinted Windows band', result: 'Tinted Windows (band): The band played its first show in Tulsa, Oklahoma.' };
+    expect(verdicts(question, [album, band, { answer: 'tulsa' }])).toEqual(['GOOD', 'GOOD', 'GOOD']);
+    expect(verdicts(question, [band, { answer: 'tulsa' }])).toEqual(['GOOD', 'BAD']);
+    const distractor = { search: 'first show', result: 'Ants Marching: The song was first played live in Charlottesville.' };
+    expect(verdicts(question, [album, band, distractor, { answer: 'Charlottesville' }])).toEqual(['GOOD', 'GOOD', 'BAD', 'BAD']);
   });
 
   it('marks other retrieval BAD, judging the result and not the echoed query', () => {

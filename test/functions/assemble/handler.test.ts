@@ -42,14 +42,15 @@ describe('assemble Lambda handler', () => {
     for (const strategy of FILTER_STRATEGIES) {
       expect(Object.values(manifest.strategies[strategy]).reduce((sum, count) => sum + count, 0)).toBe(60);
     }
-    // "+17" uses a number from nowhere: BAD. "×8" combines given numbers: GOOD steps, wrong answer.
-    expect(manifest.strategies.process).toMatchObject({ kept: 40, droppedBadStep: 20 });
+    // "+17" uses a number from nowhere: BAD. "×8" combines given numbers (a GOOD step), but answering it before the
+    // gold value was derived is premature: a BAD answer, and a wrong one.
+    expect(manifest.strategies.process).toMatchObject({ kept: 20, droppedBadStep: 40 });
     expect(manifest.strategies.outcome).toMatchObject({ kept: 20, droppedIncorrect: 40 });
     const sft = await store.readAllJsonLines('train/sft.jsonl', TrainingRecordSchema);
     const validation = await store.readAllJsonLines('train/validation.jsonl', TrainingRecordSchema);
     const states = await store.readAllJsonLines('train/states.jsonl', TrainingRecordSchema);
     expect(sft.length + validation.length + manifest.records.duplicatesRemoved).toBe(manifest.records.candidateSteps);
-    expect(manifest.records.candidateSteps).toBe(80);
+    expect(manifest.records.candidateSteps).toBe(40);
     expect(sft.every((record) => !record.action.includes('+17'))).toBe(true);
     expect(states.length).toBeLessThanOrEqual(sft.length);
     expect(new Set(sft.map((record) => record.questionId)).size + new Set(validation.map((record) => record.questionId)).size).toBe(20);

@@ -33,6 +33,30 @@ describe('encodeConversation', () => {
     }
   });
 
+  it('with a context weight, also teaches question and tool-result turns but never the system prompt', async () => {
+    const { rows, corpus } = generateTaskDataset('hop', 'train', { count: 2, seed: 3 });
+    const demonstrations = await generateDemonstrations(rows, corpus, { seed: 3, mistakeRate: 0 });
+    const template = getChatTemplate('chatml');
+    const conversations = demonstrations.map((item) => buildConversation(item.trajectory));
+    const encoding = trainBytePairEncoding(conversations.map((messages) => template.renderPrompt(messages)), { vocabularySize: 400, specialTokens: BYTE_LEVEL_SPECIAL_TOKENS });
+    const tokenizer = createTextTokenizer(createTokenizerJson(encoding), createTokenizerConfig());
+    for (const messages of conversations) {
+      const plain = encodeConversation(tokenizer, messages, 4096);
+      const weighted = encodeConversation(tokenizer, messages, 4096, 0.25);
+      expect(weighted.tokens).toEqual(plain.tokens);
+      expect(weighted.promptLength).toBe(plain.promptLength);
+      const pick = (weight: number) => tokenizer.decode(weighted.tokens.filter((_, index) => weighted.weights[index] === weight));
+      const system = template.renderPrompt(messages.slice(0, 1)).replace(/<\|im_start\|>assistant\n$/, '');
+      expect(tokenizer.decode(weighted.tokens.filter((_, index) => weighted.weights[index] === 0))).toBe(system);
+      const context = pick(0.25);
+      for (const message of messages.slice(1)) {
+        if (message.role === 'user') expect(context).toContain(message.content);
+      }
+      expect(context).not.toContain(messages[0].content);
+      expect(pick(1)).toBe(tokenizer.decode(plain.tokens.filter((_, index) => plain.weights[index] === 1)));
+    }
+  });
+
   it('refuses a conversation longer than the limit, naming both lengths', async () => {
     const { rows, corpus } = generateTaskDataset('hop', 'train', { count: 1, seed: 2 });
     const [demonstration] = await generateDemonstrations(rows, corpus, { seed: 2, mistakeRate: 0 });

@@ -78,7 +78,7 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
   });
   const tokenizerFiles = { tokenizerJson: createTokenizerJson(encoding), tokenizerConfig: createTokenizerConfig() };
   const tokenizer = createTextTokenizer(tokenizerFiles.tokenizerJson, tokenizerFiles.tokenizerConfig, directory);
-  const sequences: EncodedSequence[] = conversations.map((messages) => encodeConversation(tokenizer, messages, settings.maxPositions));
+  const sequences: EncodedSequence[] = conversations.map((messages) => encodeConversation(tokenizer, messages, settings.maxPositions, settings.contextWeight));
   const trainingTokens = sequences.reduce((sum, sequence) => sum + sequence.tokens.length, 0);
   log(`tokenizer: ${encoding.vocabulary.size} tokens; ${trainingTokens} training tokens (${(trainingTokens / sequences.length).toFixed(0)} per episode)`);
   const tokenizerDone = Date.now();

@@ -40,7 +40,7 @@ export async function writeTinyPolicyReadme(directory: string, settings: TinyPol
     `| tokenizer | byte-level BPE, ${settings.vocabularySize} tokens, ChatML markers |`,
     `| weights | ${settings.dtype} safetensors |`,
     `| demonstrations | ${build.demonstrations.total} episodes (${settings.questionsPerFamily} per family, seed ${settings.seed}); ${build.demonstrations.correct} reach the gold answer; mistake rate ${settings.mistakeRate}, ${settings.blindSpots} blind spot(s) per family at ${settings.blindSpotRate}, recovery rate ${settings.recoveryRate} |`,
-    `| pretraining | ${settings.steps} steps × ${settings.batchSize} episodes, peak learning rate ${settings.learningRate}; loss ${build.firstLoss.toFixed(3)} → ${build.finalLoss.toFixed(3)} |`,
+    `| pretraining | ${settings.steps} steps × ${settings.batchSize} episodes, peak learning rate ${settings.learningRate}, context loss weight ${settings.contextWeight}; loss ${build.firstLoss.toFixed(3)} → ${build.finalLoss.toFixed(3)} |`,
     ...(settings.initFrom ? [`| started from | the weights of an earlier build (\`--init-from\`), not a fresh initialization |`] : []),
     `| build time | ${build.seconds.total.toFixed(0)} s (training ${build.seconds.training.toFixed(0)} s) |`,
     '',

@@ -18,6 +18,8 @@ export interface TinyPolicySettings {
   heads: number;
   keyValueHeads: number;
   maxPositions: number;
+  /** Loss weight of the question and tool-result tokens (0: replies only); teaches copying names and numbers from context. */
+  contextWeight: number;
   steps: number;
   batchSize: number;
   learningRate: number;
@@ -45,6 +47,7 @@ export const DEFAULT_TINY_POLICY_SETTINGS: TinyPolicySettings = {
   heads: 4,
   keyValueHeads: 2,
   maxPositions: 1024,
+  contextWeight: 0,
   steps: 400,
   batchSize: 8,
   learningRate: 3e-3,
