@@ -1,7 +1,8 @@
 // Options shared by `swirl demo` and `swirl ablate`: sizes and filter strategies read from the command line.
+import type { Command } from 'commander';
 import { FILTER_STRATEGIES, FilterStrategy } from '../../core/schemas/run-config';
 import { CliError, EXIT_INVALID } from '../cli/cli-error';
-import { DemoSize } from './demo-config';
+import { DEFAULT_DEMO_SIZE, DemoSize } from './demo-config';
 
 export interface DemoCommandOptions {
   json?: boolean;
@@ -15,6 +16,17 @@ export interface DemoCommandOptions {
   output?: string;
   endpoint?: string;
   bucket?: string;
+}
+
+/** Adds the size and store options both commands take. */
+export function addDemoRunOptions(command: Command): Command {
+  return command
+    .option('--questions <n>', `training questions (default ${DEFAULT_DEMO_SIZE.questions})`)
+    .option('--eval-questions <n>', `questions per eval set (default ${DEFAULT_DEMO_SIZE.evalQuestions})`)
+    .option('--train-steps <n>', `optimizer steps per trained model (default ${DEFAULT_DEMO_SIZE.trainSteps})`)
+    .option('--endpoint <url>', 'S3 endpoint instead of the embedded server (env SWIRL_S3_ENDPOINT)')
+    .option('--bucket <name>', 'bucket (env SWIRL_BUCKET, default swirl-local)')
+    .option('--plain', 'plain log lines instead of progress bars');
 }
 
 export function parsePositiveInteger(name: string, value: string | undefined): number | undefined {

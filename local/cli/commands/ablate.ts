@@ -3,10 +3,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { FILTER_STRATEGIES } from '../../../core/schemas/run-config';
 import { ablateFilters, formatAblationTable } from '../../demo/ablate-filters';
-import { DEFAULT_DEMO_SIZE } from '../../demo/demo-config';
 import { openDemoStore } from '../../demo/demo-store';
 import { ensureTinyPolicy } from '../../demo/ensure-tiny-policy';
-import { DemoCommandOptions, parseStrategies, readDemoSize } from '../../demo/demo-options';
+import { addDemoRunOptions, DemoCommandOptions, parseStrategies, readDemoSize } from '../../demo/demo-options';
 import { PROJECT_ROOT } from './run';
 
 interface AblateOptions extends DemoCommandOptions {
@@ -15,20 +14,15 @@ interface AblateOptions extends DemoCommandOptions {
 
 export function registerAblateCommand(program: Command): void {
   const ablate = program.command('ablate').description('Ablations of the embedded default run.');
-  ablate
+  const filters = ablate
     .command('filters')
     .description(`Run the embedded default under each filter strategy (${FILTER_STRATEGIES.join(', ')}): rollouts run once and are reused, `
-      + 'then each strategy is assembled, trained (sft and swirl) and evaluated. Prints one table.')
+      + 'then each strategy is assembled, trained (sft and swirl) and evaluated. Prints one table.');
+  addDemoRunOptions(filters)
     .option('--strategies <list>', `comma-separated strategies (default ${FILTER_STRATEGIES.join(',')})`)
-    .option('--questions <n>', `training questions (default ${DEFAULT_DEMO_SIZE.questions})`)
-    .option('--eval-questions <n>', `questions per eval set (default ${DEFAULT_DEMO_SIZE.evalQuestions})`)
-    .option('--train-steps <n>', `optimizer steps per trained model (default ${DEFAULT_DEMO_SIZE.trainSteps})`)
     .option('--json', 'also print the rows as one JSON line, the last line of the output')
     .option('--keep', 'keep the runs in the persistent embedded store (~/.cache/swirl/s3)')
     .option('--output <dir>', 'local folder for the reports', '.swirl/runs')
-    .option('--endpoint <url>', 'S3 endpoint instead of the embedded server (env SWIRL_S3_ENDPOINT)')
-    .option('--bucket <name>', 'bucket (env SWIRL_BUCKET, default swirl-local)')
-    .option('--plain', 'plain log lines instead of progress bars')
     .action(async (options: AblateOptions) => {
       const started = Date.now();
       const strategies = parseStrategies(options.strategies);

@@ -1,8 +1,8 @@
 // `swirl demo` (what `npm start` runs): the embedded default run end to end, then the results table and the report's path.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createDemoConfig, DEFAULT_DEMO_SIZE } from '../../demo/demo-config';
-import { DemoCommandOptions, parseStrategies, readDemoSize } from '../../demo/demo-options';
+import { createDemoConfig } from '../../demo/demo-config';
+import { addDemoRunOptions, DemoCommandOptions, parseStrategies, readDemoSize } from '../../demo/demo-options';
 import { exceedsInterval, formatResultsJson, formatResultsTable } from '../../demo/demo-results';
 import { openDemoStore } from '../../demo/demo-store';
 import { ensureTinyPolicy } from '../../demo/ensure-tiny-policy';
@@ -13,22 +13,17 @@ import { PROJECT_ROOT } from './run';
 export const SET_LABELS: Record<string, string> = { hop: 'hop (in-domain)', arith: 'arith (cross-task)' };
 
 export function registerDemoCommand(program: Command): void {
-  program
+  const demo = program
     .command('demo')
     .description('Run the embedded default end to end on this machine (what `npm start` does): the tiny policy rolls out generated hop questions, '
       + 'steps are judged by rules and filtered, swirl and an sft baseline are trained on the same data, and base, sft and swirl are evaluated '
-      + 'on held-out hop (in-domain) and arith (cross-task) questions. Prints the results table and the path of the HTML report.')
+      + 'on held-out hop (in-domain) and arith (cross-task) questions. Prints the results table and the path of the HTML report.');
+  addDemoRunOptions(demo)
     .option('--json', 'also print the results as one JSON line, the last line of the output')
-    .option('--questions <n>', `training questions (default ${DEFAULT_DEMO_SIZE.questions})`)
-    .option('--eval-questions <n>', `questions per eval set (default ${DEFAULT_DEMO_SIZE.evalQuestions})`)
-    .option('--train-steps <n>', `optimizer steps per trained model (default ${DEFAULT_DEMO_SIZE.trainSteps})`)
     .option('--filter <strategy>', `trajectory filter: ${FILTER_STRATEGIES.join(' | ')} (default process)`)
     .option('--keep', 'keep the run in the persistent embedded store (~/.cache/swirl/s3) for `swirl status`; default: a temporary store')
     .option('--run-id <id>', 'run id (default demo-<timestamp>)')
     .option('--output <dir>', 'local folder for the report and metrics', '.swirl/runs')
-    .option('--endpoint <url>', 'S3 endpoint instead of the embedded server (env SWIRL_S3_ENDPOINT)')
-    .option('--bucket <name>', 'bucket (env SWIRL_BUCKET, default swirl-local)')
-    .option('--plain', 'plain log lines instead of progress bars')
     .action(async (options: DemoCommandOptions) => {
       const started = Date.now();
       const config = createDemoConfig({ ...readDemoSize(options), runId: options.runId, filter: parseStrategies(options.filter ?? 'process')[0] });
