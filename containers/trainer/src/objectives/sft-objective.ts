@@ -1,13 +1,11 @@
 // The sft objective: masked next-token NLL on the action tokens of each (context, action) record.
 import type { Message } from '../../../../core/schemas/message';
 import type { LlamaModel } from '../model/llama-model';
-import { backward } from '../tensor/autograd';
-import { logSoftmaxGather } from '../tensor/ops';
 import type { Rng } from '../tensor/random';
 import type { TextTokenizer } from '../tokenizer/load-tokenizer';
 import type { MicroBatchResult, TrainingObjective } from '../train/train-loop';
 import { createTokenBatch, EncodedSequence, encodePromptAndAction } from './encode-record';
-import { computeWeightedNll } from './policy-gradient-loss';
+import { accumulateWeightedNll } from './accumulate-weighted-nll';
 
 /** A chat example (loss on the action only) or plain text (loss on every token after the first). */
 export type SupervisedExample = { context: readonly Message[]; action: string } | { text: string };
@@ -37,13 +35,7 @@ export class SftObjective<T extends SupervisedExample> implements TrainingObject
 
   async accumulate(examples: readonly T[], lossScale: number, rng: Rng): Promise<MicroBatchResult> {
     const batch = createTokenBatch(examples.map((example) => this.encode(example)), 0);
-    const logits = this.model.forward(batch.inputs, batch.batch, batch.length, { dropoutRng: rng });
-    const logProbs = logSoftmaxGather(logits, batch.targets);
-    const { loss, gradient, tokenCount } = computeWeightedNll(logProbs.data, batch.weights);
-    if (tokenCount > 0) {
-      for (let index = 0; index < gradient.length; index += 1) gradient[index] *= lossScale;
-      backward(logProbs, gradient);
-    }
+    const { loss } = accumulateWeightedNll(this.model, batch, lossScale, rng);
     return { loss, tokens: batch.tokenCount };
   }
 }

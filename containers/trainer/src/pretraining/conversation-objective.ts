@@ -1,9 +1,7 @@
 // Next-token loss over pre-encoded conversations (weights pick the assistant tokens): pretraining a policy on demonstrations.
 import type { LlamaModel } from '../model/llama-model';
 import { createTokenBatch, type EncodedSequence } from '../objectives/encode-record';
-import { computeWeightedNll } from '../objectives/policy-gradient-loss';
-import { backward } from '../tensor/autograd';
-import { logSoftmaxGather } from '../tensor/ops';
+import { accumulateWeightedNll } from '../objectives/accumulate-weighted-nll';
 import type { Rng } from '../tensor/random';
 import type { MicroBatchResult, TrainingObjective } from '../train/train-loop';
 
@@ -25,13 +23,7 @@ export class ConversationObjective implements TrainingObjective<SequenceGroup> {
 
   async accumulate(groups: readonly SequenceGroup[], lossScale: number, rng: Rng): Promise<MicroBatchResult> {
     const batch = createTokenBatch(groups.flat(), this.padToken);
-    const logits = this.model.forward(batch.inputs, batch.batch, batch.length, { dropoutRng: rng });
-    const logProbs = logSoftmaxGather(logits, batch.targets);
-    const { loss, gradient, tokenCount } = computeWeightedNll(logProbs.data, batch.weights);
-    if (tokenCount > 0) {
-      for (let index = 0; index < gradient.length; index += 1) gradient[index] *= lossScale;
-      backward(logProbs, gradient);
-    }
+    const { loss, tokenCount } = accumulateWeightedNll(this.model, batch, lossScale, rng);
     return { loss, tokens: tokenCount };
   }
 }
