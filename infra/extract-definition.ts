@@ -41,6 +41,8 @@ export interface BatchJobDefinitionResource {
   parameters: Record<string, string>;
   attemptTimeoutSeconds: number | null;
   attempts: number;
+  /** The job definition's `RetryStrategy.EvaluateOnExit` entries, as in the template. */
+  evaluateOnExit: unknown[];
 }
 
 export interface OtherResource { kind: 'other'; logicalId: string; type: string; arn: string }
@@ -184,6 +186,7 @@ function describeResource(resolver: TemplateResolver, reference: string, logical
       parameters: stringRecord(properties.Parameters),
       attemptTimeoutSeconds: (properties.Timeout as { AttemptDurationSeconds?: number } | undefined)?.AttemptDurationSeconds ?? null,
       attempts: (properties.RetryStrategy as { Attempts?: number } | undefined)?.Attempts ?? 1,
+      evaluateOnExit: (properties.RetryStrategy as { EvaluateOnExit?: unknown[] } | undefined)?.EvaluateOnExit ?? [],
     };
   }
   return { kind: 'other', logicalId, type: resource.Type, arn: reference };

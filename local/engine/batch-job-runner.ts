@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { JsonObject, JsonValue } from './asl-types';
 import { TaskError } from './task-error';
+import { BatchRetryRule, readRetryRules, shouldRetryAttempt } from './batch-retry-rules';
 
 export const DEFAULT_TRAINER_ENTRY = 'containers/trainer/src/main.ts';
 
@@ -25,6 +26,7 @@ export interface BatchJob {
   attemptDurationSeconds?: number;
   /** Entry point named by the job definition, if any. */
   entry?: string;
+  retryRules: BatchRetryRule[];
 }
 
 export interface JobDefinition {
@@ -36,6 +38,8 @@ export interface JobDefinition {
   attemptTimeoutSeconds?: number | null;
   /** Trainer entry point of this job definition's image. */
   entry?: string;
+  /** EvaluateOnExit rules; without any, every failed attempt is retried. */
+  retryRules?: BatchRetryRule[];
 }
 
 export interface BatchRunnerOptions {
@@ -88,6 +92,7 @@ export function describeJob(taskInput: JsonValue, options: BatchRunnerOptions): 
     attempts: Math.max(1, Math.min(10, Number(retry.Attempts ?? definition.attempts ?? 1))),
     attemptDurationSeconds: typeof timeout.AttemptDurationSeconds === 'number' ? timeout.AttemptDurationSeconds : definition.attemptTimeoutSeconds ?? undefined,
     entry: definition.entry,
+    retryRules: input.RetryStrategy !== undefined ? readRetryRules(retry) : definition.retryRules ?? [],
   };
 }
 
@@ -162,7 +167,8 @@ export async function runBatchJob(taskInput: JsonValue, options: BatchRunnerOpti
       StoppedAt: last.stoppedAt,
       StatusReason: last.reason,
     });
-    if (last.exitCode === 0) break;
+    // A failure that will repeat (bad data, a bug) ends the job, as the definition's EvaluateOnExit rules say in AWS.
+    if (last.exitCode === 0 || !shouldRetryAttempt(job.retryRules, last)) break;
   }
   const succeeded = last?.exitCode === 0;
   const description: JsonObject = {

@@ -4,6 +4,7 @@ import { extractTriggerRules } from '../../infra/extract-triggers';
 import { S3Settings } from '../../core/store/s3-settings';
 import { AslDefinition } from './asl-types';
 import { BatchLaunch, BatchJob, JobDefinition } from './batch-job-runner';
+import { readRetryRules } from './batch-retry-rules';
 import { LambdaTarget } from './lambda-invoker';
 import { LocalStateMachine } from './local-state-machine';
 import { CloudFormationTemplate, SynthesizedStack, synthesizeStack } from './synthesize';
@@ -58,6 +59,7 @@ export function createLocalPipeline(template: CloudFormationTemplate, options: L
       jobDefinitions[reference] = {
         command: job.command, environment, parameters: job.parameters,
         attempts: job.attempts, attemptTimeoutSeconds: job.attemptTimeoutSeconds, entry: job.entry,
+        retryRules: readRetryRules({ EvaluateOnExit: job.evaluateOnExit }),
       };
     }
   }
