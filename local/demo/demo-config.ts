@@ -45,6 +45,8 @@ export function createDemoRunId(prefix = 'demo', now = new Date()): string {
 }
 
 /** Pure: the run config JSON of the demo for the given sizes (validated, so a bad size fails here and not mid-run). */
+export const DEMO_DEFAULT_FILTER: FilterStrategy = 'none';
+
 export function createDemoConfig(options: DemoConfigOptions = {}): RunConfigInput {
   const size: DemoSize = { ...DEFAULT_DEMO_SIZE, ...definedOnly(options) };
   const baseModel = options.baseModel ?? DEMO_BASE_MODEL;
@@ -55,7 +57,9 @@ export function createDemoConfig(options: DemoConfigOptions = {}): RunConfigInpu
     judge: { provider: 'rule', model: 'rule' },
     outcomeJudge: 'rule',
     samplesPerQuestion: size.samplesPerQuestion,
-    filter: options.filter ?? 'process',
+    // "none" until the shipped tiny policy writes trajectories the process judge passes (see models/tiny-policy/README.md);
+    // the judge stage still records what every strategy would keep.
+    filter: options.filter ?? DEMO_DEFAULT_FILTER,
     trainer: {
       objective: 'swirl',
       baseline: 'sft',

@@ -1,7 +1,7 @@
 // `swirl demo` (what `npm start` runs): the embedded default run end to end, then the results table and the report's path.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createDemoConfig } from '../../demo/demo-config';
+import { createDemoConfig, DEMO_DEFAULT_FILTER } from '../../demo/demo-config';
 import { addDemoRunOptions, DemoCommandOptions, parseStrategies, readDemoSize } from '../../demo/demo-options';
 import { exceedsInterval, formatResultsJson, formatResultsTable } from '../../demo/demo-results';
 import { openDemoStore } from '../../demo/demo-store';
@@ -20,13 +20,13 @@ export function registerDemoCommand(program: Command): void {
       + 'on held-out hop (in-domain) and arith (cross-task) questions. Prints the results table and the path of the HTML report.');
   addDemoRunOptions(demo)
     .option('--json', 'also print the results as one JSON line, the last line of the output')
-    .option('--filter <strategy>', `trajectory filter: ${FILTER_STRATEGIES.join(' | ')} (default process)`)
+    .option('--filter <strategy>', `trajectory filter: ${FILTER_STRATEGIES.join(' | ')} (default ${DEMO_DEFAULT_FILTER})`)
     .option('--keep', 'keep the run in the persistent embedded store (~/.cache/swirl/s3) for `swirl status`; default: a temporary store')
     .option('--run-id <id>', 'run id (default demo-<timestamp>)')
     .option('--output <dir>', 'local folder for the report and metrics', '.swirl/runs')
     .action(async (options: DemoCommandOptions) => {
       const started = Date.now();
-      const config = createDemoConfig({ ...readDemoSize(options), runId: options.runId, filter: parseStrategies(options.filter ?? 'process')[0] });
+      const config = createDemoConfig({ ...readDemoSize(options), runId: options.runId, filter: parseStrategies(options.filter ?? DEMO_DEFAULT_FILTER)[0] });
       const policy = await ensureTinyPolicy((line) => process.stderr.write(`tiny policy | ${line}\n`));
       if (policy.built) process.stderr.write(`built the tiny policy in ${policy.seconds.toFixed(0)} s (${policy.directory})\n`);
       const opened = await openDemoStore(options);
