@@ -37,7 +37,7 @@ export async function writeTinyPolicyReadme(directory: string, settings: TinyPol
     '|---|---|',
     `| parameters | ${build.parameterCount.toLocaleString('en-US')} |`,
     `| shape | ${settings.layers} layers, hidden ${settings.hiddenSize}, MLP ${settings.intermediateSize}, ${settings.heads} heads (${settings.keyValueHeads} key/value), tied embeddings |`,
-    `| tokenizer | byte-level BPE, ${settings.vocabularySize} tokens, ChatML markers |`,
+    `| tokenizer | byte-level BPE, ${settings.vocabularySize} tokens, spaces and each digit split off before merging, ChatML markers |`,
     `| weights | ${settings.dtype} safetensors |`,
     `| demonstrations | ${build.demonstrations.total} episodes (${settings.questionsPerFamily} per family, seed ${settings.seed}); ${build.demonstrations.correct} reach the gold answer; mistake rate ${settings.mistakeRate}, ${settings.blindSpots} blind spot(s) per family at ${settings.blindSpotRate}, recovery rate ${settings.recoveryRate} |`,
     `| pretraining | ${settings.steps} steps × ${settings.batchSize} episodes, peak learning rate ${settings.learningRate}, context loss weight ${settings.contextWeight}; loss ${build.firstLoss.toFixed(3)} → ${build.finalLoss.toFixed(3)} |`,

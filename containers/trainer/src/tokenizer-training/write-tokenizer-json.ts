@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { END_OF_TEXT_TOKEN, TURN_END_TOKEN } from '../tokenizer/byte-level-tokenizer';
+import { createPreTokenizerJson } from './pre-tokenize';
 import type { BytePairEncoding } from './train-byte-pair-encoding';
 
 export function createTokenizerJson(encoding: BytePairEncoding): Record<string, unknown> {
@@ -20,9 +21,9 @@ export function createTokenizerJson(encoding: BytePairEncoding): Record<string, 
     padding: null,
     added_tokens: addedTokens,
     normalizer: null,
-    pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
-    post_processor: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
-    decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
+    pre_tokenizer: createPreTokenizerJson(),
+    post_processor: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
+    decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
     model: {
       type: 'BPE',
       dropout: null,
