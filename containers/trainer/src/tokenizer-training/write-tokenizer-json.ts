@@ -1,42 +1,18 @@
 // Serializes a trained byte-level BPE as Hugging Face tokenizer.json (+ tokenizer_config.json for the chat template).
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { END_OF_TEXT_TOKEN, TURN_END_TOKEN } from '../tokenizer/byte-level-tokenizer';
+import { assembleBytePairTokenizerJson, END_OF_TEXT_TOKEN, TURN_END_TOKEN } from '../tokenizer/byte-level-tokenizer';
 import { createPreTokenizerJson } from './pre-tokenize';
 import type { BytePairEncoding } from './train-byte-pair-encoding';
 
 export function createTokenizerJson(encoding: BytePairEncoding): Record<string, unknown> {
-  const addedTokens = encoding.specialTokens.map((content) => ({
-    id: encoding.vocabulary.get(content)!,
-    content,
-    single_word: false,
-    lstrip: false,
-    rstrip: false,
-    normalized: false,
-    special: true,
-  }));
-  return {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: addedTokens,
-    normalizer: null,
-    pre_tokenizer: createPreTokenizerJson(),
-    post_processor: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
-    decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
-    model: {
-      type: 'BPE',
-      dropout: null,
-      unk_token: null,
-      continuing_subword_prefix: null,
-      end_of_word_suffix: null,
-      fuse_unk: false,
-      byte_fallback: false,
-      ignore_merges: false,
-      vocab: Object.fromEntries(encoding.vocabulary),
-      merges: encoding.merges.map(([left, right]) => [left, right]),
-    },
-  };
+  return assembleBytePairTokenizerJson({
+    specialTokens: encoding.specialTokens.map((content) => ({ id: encoding.vocabulary.get(content)!, content })),
+    vocabulary: Object.fromEntries(encoding.vocabulary),
+    merges: encoding.merges,
+    preTokenizer: createPreTokenizerJson(),
+    postProcessor: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
+  });
 }
 
 /** ChatML markers, as the trainer's chat template expects (see tokenizer/chat-template.ts). */

@@ -19,30 +19,51 @@ export function byteToUnicode(): string[] {
   return table;
 }
 
+/** The parts in which byte-level BPE tokenizer.json files differ; everything else is fixed. */
+export interface BytePairTokenizerParts {
+  specialTokens: ReadonlyArray<{ id: number; content: string }>;
+  vocabulary: Record<string, number>;
+  merges: ReadonlyArray<readonly [string, string]>;
+  preTokenizer: Record<string, unknown>;
+  postProcessor: Record<string, unknown> | null;
+}
+
+/** Hugging Face tokenizer.json for a byte-level BPE model. */
+export function assembleBytePairTokenizerJson(parts: BytePairTokenizerParts): Record<string, unknown> {
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: parts.specialTokens.map(({ id, content }) => ({
+      id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true,
+    })),
+    normalizer: null,
+    pre_tokenizer: parts.preTokenizer,
+    post_processor: parts.postProcessor,
+    decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
+    model: {
+      type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null,
+      fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab: parts.vocabulary,
+      merges: parts.merges.map(([left, right]) => [left, right]),
+    },
+  };
+}
+
 /** tokenizer.json content: BPE with no merges over bytes, so every string round-trips. */
 export function createByteLevelTokenizerJson(): Record<string, unknown> {
   const vocabulary: Record<string, number> = {};
   byteToUnicode().forEach((symbol, byte) => {
     vocabulary[symbol] = byte;
   });
-  const addedTokens = BYTE_LEVEL_SPECIAL_TOKENS.map((content, index) => ({
-    id: 256 + index, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true,
-  }));
-  for (const token of addedTokens) vocabulary[token.content] = token.id;
-  return {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: addedTokens,
-    normalizer: null,
-    pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
-    post_processor: null,
-    decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
-    model: {
-      type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null,
-      fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab: vocabulary, merges: [],
-    },
-  };
+  const specialTokens = BYTE_LEVEL_SPECIAL_TOKENS.map((content, index) => ({ id: 256 + index, content }));
+  for (const token of specialTokens) vocabulary[token.content] = token.id;
+  return assembleBytePairTokenizerJson({
+    specialTokens,
+    vocabulary,
+    merges: [],
+    preTokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
+    postProcessor: null,
+  });
 }
 
 export function createByteLevelTokenizerConfig(): Record<string, unknown> {
