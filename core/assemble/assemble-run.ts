@@ -1,11 +1,12 @@
-// Stage 5 over S3: reads every trajectories/steps/judged part of a run and writes runs/<run>/train/ whole.
+// Stage 5 over S3: reads every trajectories/steps/judged part of a run and streams runs/<run>/train/ out, part by part.
 import { JudgmentSchema } from '../schemas/judgment';
 import { RunConfigSchema } from '../schemas/run-config';
-import { StepSchema } from '../schemas/step';
+import { Step, StepSchema } from '../schemas/step';
 import { TrajectorySchema } from '../schemas/trajectory';
 import { ObjectStore } from '../store/object-store';
 import { RUN_FILES } from '../store/run-keys';
 import { RunStore } from '../store/run-store';
+import { RecordTally, selectRecords, TRAINING_OUTPUTS } from './record-selector';
 import { TrainManifest } from './train-manifest';
 import { TrainingSetBuilder } from './training-set-builder';
 import { z } from 'zod';
@@ -29,6 +30,11 @@ async function* readPart<T extends z.ZodType>(objects: ObjectStore, key: string,
     if (entry.error !== undefined) throw new Error(`${key} line ${entry.line}: ${entry.error}`);
     yield entry.value;
   }
+}
+
+/** Every steps part in shard order, one line at a time: the order that decides which of two repeated steps is kept. */
+async function* readSteps(store: RunStore, shards: string[]): AsyncGenerator<Step> {
+  for (const shard of shards) yield* readPart(store.objects, store.key(RUN_FILES.steps(shard)), StepSchema);
 }
 
 /** Every rollout shard must have been decomposed and judged; a missing part would silently shrink the training set. */
@@ -59,26 +65,33 @@ export async function assembleRun(objects: ObjectStore, event: { runId: string }
     }
     for await (const judgment of readPart(objects, store.key(RUN_FILES.judged(shard)), JudgmentSchema)) builder.addJudgment(judgment);
   }
-  for (const shard of shards) {
-    for await (const step of readPart(objects, store.key(RUN_FILES.steps(shard)), StepSchema)) builder.addStep(step);
+  // A rerun rewrites the files one by one; without this an old manifest would vouch for a half-rewritten set.
+  await objects.delete(store.key(RUN_FILES.trainManifest));
+  // One streaming pass per output file keeps only hashes in memory, never the records (full contexts, at scale gigabytes).
+  let tally: RecordTally | null = null;
+  for (const output of TRAINING_OUTPUTS) {
+    const selector = builder.createSelector();
+    await store.putJsonLines(RUN_FILES[output], selectRecords(selector, readSteps(store, shards), output));
+    const passTally = selector.tally();
+    if (tally !== null && JSON.stringify(passTally) !== JSON.stringify(tally)) {
+      throw new Error(`assemble: expected the steps parts to stay the same between passes, but the ${output} pass counted ${JSON.stringify(passTally)} after ${JSON.stringify(tally)}`);
+    }
+    tally = passTally;
   }
-  const result = builder.finish();
-  await store.putJsonLines(RUN_FILES.sft, result.sft);
-  await store.putJsonLines(RUN_FILES.states, result.states);
-  await store.putJsonLines(RUN_FILES.validation, result.validation);
+  const manifest = builder.buildManifest(tally!);
   // The manifest goes last: its presence means the three record files are complete.
-  await store.putJson(RUN_FILES.trainManifest, result.manifest);
+  await store.putJson(RUN_FILES.trainManifest, manifest);
   await store.updateStatus({
     stage: 'assemble', stageState: 'SUCCEEDED',
-    counts: { trajectories: result.manifest.trajectories, steps: result.manifest.steps, sft: result.sft.length, states: result.states.length, validation: result.validation.length },
+    counts: { trajectories: manifest.trajectories, steps: manifest.steps, sft: manifest.records.sft, states: manifest.records.states, validation: manifest.records.validation },
   });
   return {
     runId: event.runId,
     manifestKey: store.key(RUN_FILES.trainManifest),
-    sft: result.sft.length,
-    states: result.states.length,
-    validation: result.validation.length,
-    trajectories: result.manifest.trajectories,
-    steps: result.manifest.steps,
+    sft: manifest.records.sft,
+    states: manifest.records.states,
+    validation: manifest.records.validation,
+    trajectories: manifest.trajectories,
+    steps: manifest.steps,
   };
 }

@@ -1,44 +1,18 @@
 // Builds the training set from judged trajectories: filter, split by question, remove duplicates, count the funnel.
-import { hashJson, hashToUnitInterval } from '../judges/content-hash';
 import { classifyTrajectory, countBucketsPerStrategy, TrajectoryEvidence } from '../filters/trajectory-filter';
-import { DatasetRow } from '../schemas/dataset-row';
 import { Judgment, Verdict } from '../schemas/judgment';
 import { FilterStrategy } from '../schemas/run-config';
 import { Step } from '../schemas/step';
 import { TrainingRecord } from '../schemas/training-record';
-import { TrainManifest, VerdictCounts } from './train-manifest';
-
-/** What assembly keeps of a trajectory: its question and how many steps it has, not its text. */
-export interface TrajectorySummary {
-  id: string;
-  questionId: string;
-  question: DatasetRow;
-  stepCount: number;
-}
+import { RecordSelector, RecordTally, SelectionSource } from './record-selector';
+import { TrainManifest } from './train-manifest';
+import { TrajectorySummary } from './training-record';
 
 export interface TrainingSetOptions {
   runId: string;
   strategy: FilterStrategy;
   validationFraction: number;
   files: TrainManifest['files'];
-}
-
-/** Deterministic split: the same question id always lands on the same side, so no question is in both. */
-export function isValidationQuestion(questionId: string, validationFraction: number): boolean {
-  return hashToUnitInterval(`split:${questionId}`) < validationFraction;
-}
-
-function emptyVerdictCounts(): VerdictCounts {
-  return { GOOD: 0, BAD: 0, unknown: 0, missing: 0 };
-}
-
-export function buildReference(question: DatasetRow): TrainingRecord['reference'] {
-  return {
-    answer: question.answer,
-    aliases: question.aliases,
-    goldValues: question.goldCalculations.map((calculation) => calculation.value),
-    supportingTitles: [...new Set(question.supportingFacts.map((fact) => fact.title))],
-  };
 }
 
 export interface TrainingSet {
@@ -49,9 +23,9 @@ export interface TrainingSet {
 }
 
 /**
- * Feed judgments first (all of them), then steps one at a time (streamed), then finish. SFT and validation
- * records drop repeats of the same context and action; RL states drop repeats of the same context, since a
- * state is explored afresh and one behaviour action per state suffices.
+ * Feed trajectories and judgments first (all of them); then either stream the steps through selectors from
+ * createSelector (one per pass, records never held) and compose the manifest from a pass's tally, or, for small
+ * sets, add steps one at a time and finish with the records in memory.
  */
 export class TrainingSetBuilder {
   private readonly trajectories = new Map<string, TrajectorySummary>();
@@ -60,14 +34,7 @@ export class TrainingSetBuilder {
   private readonly judgeIds = new Set<string>();
   private readonly judgeTokens = { inputTokens: 0, outputTokens: 0 };
   private kept: Set<string> | null = null;
-  private readonly seenRecords = new Set<string>();
-  private readonly seenStates = new Set<string>();
-  private readonly result: Omit<TrainingSet, 'manifest'> = { sft: [], states: [], validation: [] };
-  private readonly stepKinds = { tool_call: emptyVerdictCounts(), answer: emptyVerdictCounts(), invalid: emptyVerdictCounts() };
-  private stepsSeen = 0;
-  private candidateSteps = 0;
-  private duplicatesRemoved = 0;
-  private readonly questionSides = new Map<string, boolean>();
+  private inMemory: { selector: RecordSelector; records: Omit<TrainingSet, 'manifest'> } | null = null;
 
   constructor(private readonly options: TrainingSetOptions) {}
 
@@ -92,6 +59,7 @@ export class TrainingSetBuilder {
     return { trajectoryId: summary.id, stepVerdicts, correct: this.outcomes.get(summary.id) ?? null };
   }
 
+  /** Decided once, on first use, because a trajectory's fate needs all of its judgments. */
   private keptTrajectories(): Set<string> {
     if (this.kept === null) {
       this.kept = new Set();
@@ -102,44 +70,32 @@ export class TrainingSetBuilder {
     return this.kept;
   }
 
-  addStep(step: Step): void {
-    const summary = this.trajectories.get(step.trajectoryId);
-    if (!summary) throw new Error(`step ${step.id}: expected its trajectory ${JSON.stringify(step.trajectoryId)} among the run's trajectories, received none with that id`);
-    this.stepsSeen += 1;
-    const verdict = this.verdicts.get(step.id);
-    this.stepKinds[step.parsedAction.type][verdict ?? 'missing'] += 1;
-    if (!this.keptTrajectories().has(step.trajectoryId)) return;
-    this.candidateSteps += 1;
-    const validation = isValidationQuestion(step.questionId, this.options.validationFraction);
-    this.questionSides.set(step.questionId, validation);
-    const record: TrainingRecord = {
-      id: step.id,
-      questionId: step.questionId,
-      trajectoryId: step.trajectoryId,
-      stepIndex: step.stepIndex,
-      task: summary.question.task,
-      context: step.context,
-      action: step.action,
-      reward: verdict === 'GOOD' ? 1 : verdict === 'BAD' ? 0 : null,
-      behaviourLogProb: null,
-      reference: buildReference(summary.question),
+  /** A fresh selector with its own duplicate sets, for one pass over every step in the run's order. */
+  createSelector(): RecordSelector {
+    const source: SelectionSource = {
+      validationFraction: this.options.validationFraction,
+      trajectory: (trajectoryId) => this.trajectories.get(trajectoryId),
+      verdict: (stepId) => this.verdicts.get(stepId),
+      isKept: (trajectoryId) => this.keptTrajectories().has(trajectoryId),
     };
-    const contextHash = hashJson(step.context);
-    // Repeats are removed within a split, so a record never disappears from training because its twin went to validation.
-    const recordHash = hashJson([validation ? 'validation' : 'train', contextHash, step.action]);
-    if (this.seenRecords.has(recordHash)) {
-      this.duplicatesRemoved += 1;
-    } else {
-      this.seenRecords.add(recordHash);
-      (validation ? this.result.validation : this.result.sft).push(record);
-    }
-    if (!validation && !this.seenStates.has(contextHash)) {
-      this.seenStates.add(contextHash);
-      this.result.states.push(record);
-    }
+    return new RecordSelector(source);
+  }
+
+  /** Keeps every record in memory: for tests and benchmarks; assembly over S3 streams through createSelector instead. */
+  addStep(step: Step): void {
+    this.inMemory ??= { selector: this.createSelector(), records: { sft: [], states: [], validation: [] } };
+    const outputs = this.inMemory.selector.select(step);
+    if (outputs.length === 0) return;
+    const record = this.inMemory.selector.record(step);
+    for (const output of outputs) this.inMemory.records[output].push(record);
   }
 
   finish(): TrainingSet {
+    const selector = this.inMemory?.selector ?? this.createSelector();
+    return { ...(this.inMemory?.records ?? { sft: [], states: [], validation: [] }), manifest: this.buildManifest(selector.tally()) };
+  }
+
+  buildManifest(tally: RecordTally): TrainManifest {
     const evidence = [...this.trajectories.values()].map((summary) => this.evidence(summary));
     let correct = 0;
     let incorrect = 0;
@@ -148,28 +104,26 @@ export class TrainingSetBuilder {
       if (outcome === true) correct += 1;
       else if (outcome === false) incorrect += 1;
     }
-    const sides = [...this.questionSides.values()];
-    const manifest: TrainManifest = {
+    return {
       runId: this.options.runId,
       strategy: this.options.strategy,
       validationFraction: this.options.validationFraction,
       trajectories: this.trajectories.size,
-      steps: this.stepsSeen,
-      verdicts: this.stepKinds,
+      steps: tally.steps,
+      verdicts: tally.verdicts,
       outcomes: { correct, incorrect, missing: this.trajectories.size - correct - incorrect },
       strategies: countBucketsPerStrategy(evidence),
       records: {
-        candidateSteps: this.candidateSteps,
-        duplicatesRemoved: this.duplicatesRemoved,
-        sft: this.result.sft.length,
-        states: this.result.states.length,
-        validation: this.result.validation.length,
+        candidateSteps: tally.candidateSteps,
+        duplicatesRemoved: tally.duplicatesRemoved,
+        sft: tally.sft,
+        states: tally.states,
+        validation: tally.validation,
       },
-      questions: { train: sides.filter((side) => !side).length, validation: sides.filter((side) => side).length },
+      questions: tally.questions,
       judges: [...this.judgeIds].sort(),
-      judgeTokens: this.judgeTokens,
+      judgeTokens: { ...this.judgeTokens },
       files: this.options.files,
     };
-    return { ...this.result, manifest };
   }
 }

@@ -16,10 +16,11 @@ export interface CreateJudgesOptions {
   cache: JudgeCache;
   /** Default: createProvider(config.judge). */
   model?: JudgeModel;
+  /** Default: config.judgeRetries. */
   parseRetries?: number;
 }
 
-export function createRunJudges(config: Pick<RunConfig, 'judge' | 'outcomeJudge' | 'prompts'>, options: CreateJudgesOptions): RunJudges {
+export function createRunJudges(config: Pick<RunConfig, 'judge' | 'outcomeJudge' | 'prompts'> & Partial<Pick<RunConfig, 'judgeRetries'>>, options: CreateJudgesOptions): RunJudges {
   const judgeConfig = config.judge;
   if (judgeConfig.provider === 'rule') {
     if (config.outcomeJudge === 'llm') {
@@ -28,12 +29,13 @@ export function createRunJudges(config: Pick<RunConfig, 'judge' | 'outcomeJudge'
     return { stepJudge: RULE_STEP_JUDGE, trajectoryJudge: RULE_TRAJECTORY_JUDGE };
   }
   const model = options.model ?? createProvider(judgeConfig);
+  const parseRetries = options.parseRetries ?? config.judgeRetries;
   const generateOptions = { temperature: judgeConfig.temperature, topP: judgeConfig.topP, maxTokens: judgeConfig.maxTokens };
   const stepJudge = new LlmProcessJudge({
-    model, prompt: config.prompts.processJudge, promptVersion: config.prompts.version, generateOptions, cache: options.cache, parseRetries: options.parseRetries,
+    model, prompt: config.prompts.processJudge, promptVersion: config.prompts.version, generateOptions, cache: options.cache, parseRetries,
   });
   const trajectoryJudge = config.outcomeJudge === 'llm'
-    ? new LlmOutcomeJudge({ model, prompt: config.prompts.outcomeJudge, promptVersion: config.prompts.version, generateOptions, cache: options.cache, parseRetries: options.parseRetries })
+    ? new LlmOutcomeJudge({ model, prompt: config.prompts.outcomeJudge, promptVersion: config.prompts.version, generateOptions, cache: options.cache, parseRetries })
     : RULE_TRAJECTORY_JUDGE;
   return { stepJudge, trajectoryJudge };
 }

@@ -9,6 +9,13 @@ export const DEFAULT_SYSTEM_PROMPT = [
   'Repeating a query you already made wastes a step. Answer as soon as the evidence supports an answer.',
 ].join('\n');
 
+/**
+ * The same protocol in one line, for small policies: every prompt token costs a forward pass at each step, and a
+ * model with a thousand-token window has no use for the prose. The embedded demo's policy is trained and run with it.
+ */
+export const COMPACT_SYSTEM_PROMPT =
+  'Answer in at most {{maxSteps}} steps. Each step: a short note, then one action: <search_query>...</search_query>, <math_exp>...</math_exp> or <answer>...</answer>.';
+
 export const DEFAULT_USER_PROMPT = 'Question: {{question}}';
 
 export const DEFAULT_PROCESS_JUDGE_PROMPT = [

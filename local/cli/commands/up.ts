@@ -52,7 +52,14 @@ export function registerUpCommand(program: Command): void {
       ].join('\n'));
       const signal = await waitForSignal();
       watcher.stop();
-      if (watcher.activeExecutions > 0) process.stdout.write(`${signal}: ${watcher.activeExecutions} execution(s) still running are abandoned\n`);
+      if (watcher.activeExecutions > 0) {
+        // A run's stages write whole objects and skip finished shards, so stopping mid-run loses nothing already
+        // written; waiting first lets a nearly finished run complete instead of leaving it to a rerun.
+        process.stdout.write(`${signal}: no new runs; waiting for ${watcher.activeExecutions} running execution(s). Ctrl-C again to stop now — upload the same config again later to resume (finished shards are skipped)\n`);
+        const again = await Promise.race([watcher.settle().then(() => null), waitForSignal()]);
+        if (again !== null) process.stdout.write(`${again}: stopping with ${watcher.activeExecutions} execution(s) unfinished\n`);
+      }
       await server.stop();
+      if (watcher.activeExecutions > 0) process.exit(130);
     });
 }

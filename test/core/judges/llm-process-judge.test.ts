@@ -1,9 +1,9 @@
 // The LLM process judge: prompts, verdict parsing, retries, unknown verdicts and the S3 cache.
 import { decomposeTrajectory } from '../../../core/decompose';
-import { createJudgeCacheKey, JudgeModel, LlmProcessJudge, renderProcessJudgePrompt, S3JudgeCache } from '../../../core/judges';
+import { createJudgeCacheKey, createRunJudges, JudgeModel, LlmProcessJudge, NO_JUDGE_CACHE, renderProcessJudgePrompt, S3JudgeCache } from '../../../core/judges';
 import { DEFAULT_PROCESS_JUDGE_PROMPT } from '../../../core/prompts/default-prompts';
 import { estimateTokens, ScriptedProvider } from '../../../core/providers';
-import { Message } from '../../../core/schemas';
+import { Message, RunConfigSchema } from '../../../core/schemas';
 import { makeTrajectory, qaQuestion } from '../../support/trajectory-fixtures';
 import { useEmbeddedObjectStore } from '../../support/embedded-object-store';
 
@@ -109,5 +109,13 @@ describe('LlmProcessJudge', () => {
       const key = createJudgeCacheKey({ kind: 'process', judgeModel: model.id, promptVersion: 'v9', context: answerStep.context, action: answerStep.action });
       expect(await s3.objects.exists(key)).toBe(false);
     });
+  });
+  it.each([[0, 1], [3, 4]])('takes its retry count from the run config (judgeRetries %i → %i calls)', async (judgeRetries, calls) => {
+    const model = new SequenceModel(['no verdict here']);
+    const config = RunConfigSchema.parse({ runId: 'retries', dataset: { source: 'builtin:hop:train', format: 'hop' }, policy: { provider: 'scripted', model: 'p', responses: ['x'] }, judge: { provider: 'scripted', model: 'j', responses: ['x'] }, judgeRetries });
+    const { stepJudge } = createRunJudges(config, { cache: NO_JUDGE_CACHE, model });
+    const { judgment } = await stepJudge.judgeStep(searchStep, question);
+    expect(judgment.verdict).toBe('unknown');
+    expect(model.prompts).toHaveLength(calls);
   });
 });

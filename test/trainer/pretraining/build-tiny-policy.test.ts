@@ -23,6 +23,9 @@ describe('buildTinyPolicy (cut down)', () => {
       layers: 1,
       heads: 2,
       keyValueHeads: 1,
+      drillSteps: 6,
+      drillSequences: 12,
+      mixedDrills: 4,
       steps: 12,
       batchSize: 4,
       learningRate: 1e-2,
@@ -32,6 +35,8 @@ describe('buildTinyPolicy (cut down)', () => {
     }, (line) => lines.push(line));
     expect(build.demonstrations.total).toBe(24);
     expect(build.finalLoss).toBeLessThan(build.firstLoss);
+    expect(build.drillLoss).not.toBeNull();
+    expect(lines.some((line) => line.startsWith('drills step 6/6'))).toBe(true);
     for (const file of ['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json', 'README.md']) {
       expect((await stat(path.join(directory, file))).size).toBeGreaterThan(0);
     }

@@ -15,7 +15,9 @@ import { createTextTokenizer } from '../tokenizer/load-tokenizer';
 import { createTokenizerConfig, createTokenizerJson } from '../tokenizer-training/write-tokenizer-json';
 import { trainBytePairEncoding } from '../tokenizer-training/train-byte-pair-encoding';
 import { runTrainLoop } from '../train/train-loop';
-import { ConversationObjective, groupByLength } from './conversation-objective';
+import { ConversationObjective, groupByLength, type SequenceGroup } from './conversation-objective';
+import { createCopyDrills } from './copy-drills';
+import { TINY_POLICY_PROMPTS } from './tiny-policy-settings';
 import { encodeConversation } from './encode-conversation';
 import { saveModelSnapshot } from './save-model-snapshot';
 import type { TinyPolicySettings } from './tiny-policy-settings';
@@ -26,6 +28,8 @@ export interface TinyPolicyBuild {
   parameterCount: number;
   demonstrations: { total: number; correct: number; withMistakes: number };
   trainingTokens: number;
+  /** Copy-drill loss at the start and end of stage 1 (null when it was skipped). */
+  drillLoss: { first: number; final: number } | null;
   firstLoss: number;
   finalLoss: number;
   seconds: { demonstrations: number; tokenizer: number; training: number; total: number };
@@ -64,6 +68,7 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
       recoveryRate: settings.recoveryRate,
       blindSpots: settings.blindSpots,
       blindSpotRate: settings.blindSpotRate,
+      prompts: TINY_POLICY_PROMPTS,
     })));
   }
   const summary = summarize(demonstrations);
@@ -101,38 +106,48 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
   const model = settings.initFrom ? await loadStartingModel(settings.initFrom, tokenizerFiles.tokenizerJson) : initializeModel(config, settings.seed);
   model.setBaseTrainable(true);
   log(`model: ${model.parameterCount()} parameters (${settings.layers} layers, hidden ${settings.hiddenSize})`);
-  const result = await runTrainLoop({
-    records: groupByLength(sequences, settings.batchSize),
-    objective: new ConversationObjective(model, encoding.vocabulary.get(END_OF_TEXT_TOKEN)!),
+  const objective = new ConversationObjective(model, encoding.vocabulary.get(END_OF_TEXT_TOKEN)!);
+  const trainStage = (label: string, records: SequenceGroup[], steps: number, seedOffset: number) => runTrainLoop({
+    records,
+    objective,
     parameters: model.weights,
     settings: {
-      maxSteps: settings.steps,
+      maxSteps: steps,
       batchSize: 1,
       gradientAccumulation: 1,
       gradientClip: 1,
       learningRate: settings.learningRate,
       warmupSteps: settings.warmupSteps,
       weightDecay: settings.weightDecay,
-      seed: settings.seed,
-      checkpointEvery: settings.steps,
+      seed: settings.seed + seedOffset,
+      checkpointEvery: steps,
     },
     output: null,
-    label: 'pretrain',
+    label,
     onStep: (metrics) => {
-      if (metrics.step % 25 === 0 || metrics.step === settings.steps) log(`step ${metrics.step}/${settings.steps} loss ${metrics.loss.toFixed(4)} ${metrics.tokensPerSecond.toFixed(0)} tok/s`);
+      if (metrics.step % 50 === 0 || metrics.step === steps) log(`${label} step ${metrics.step}/${steps} loss ${metrics.loss.toFixed(4)} ${metrics.tokensPerSecond.toFixed(0)} tok/s`);
       // Snapshots keep a usable model directory while a long CPU run is still going; each replaces the last whole.
       if (settings.snapshotEvery > 0 && metrics.step % settings.snapshotEvery === 0) saveModelSnapshot(model, directory, tokenizerFiles, settings.dtype);
     },
   });
+  const drillOptions = { seed: settings.seed, minimumTokens: 60, maximumTokens: 120 };
+  const drills = settings.initFrom || settings.drillSteps === 0
+    ? null
+    : await trainStage('drills', groupByLength(createCopyDrills(tokenizer, { ...drillOptions, count: settings.drillSequences }), settings.batchSize), settings.drillSteps, 0);
+  // Mixed drills are as long as episodes, so length grouping puts them in their own batches between episode batches.
+  const mixed = createCopyDrills(tokenizer, { seed: settings.seed + 1, count: settings.mixedDrills, minimumTokens: 150, maximumTokens: 450 });
+  const result = await trainStage('episodes', groupByLength([...sequences, ...mixed], settings.batchSize), settings.steps, 1);
   const trainingDone = Date.now();
   model.setBaseTrainable(false);
   await saveModel(model, createLocalSource(directory), tokenizerFiles, settings.dtype);
   const losses = result.metrics.map((entry) => entry.loss);
+  const drillLosses = drills ? drills.metrics.map((entry) => entry.loss) : [];
   const build: TinyPolicyBuild = {
     directory,
     parameterCount: model.parameterCount(),
     demonstrations: summary,
     trainingTokens,
+    drillLoss: drills ? { first: meanLoss(drillLosses.slice(0, 10)), final: meanLoss(drillLosses.slice(-10)) } : null,
     firstLoss: meanLoss(losses.slice(0, 10)),
     finalLoss: meanLoss(losses.slice(-10)),
     seconds: {

@@ -2,6 +2,7 @@
 import type { Message } from '../../../../core/schemas/message';
 import type { EncodedSequence } from '../objectives/encode-record';
 import type { TextTokenizer } from '../tokenizer/load-tokenizer';
+import { WeightedTokenWriter } from './weighted-token-writer';
 
 /** Where the leading system turns end: the text the prompt shares with a prompt of the system turns alone, cut at a chat marker. */
 function systemPromptLength(tokenizer: TextTokenizer, messages: readonly Message[], prompt: string): number {
@@ -22,14 +23,8 @@ function systemPromptLength(tokenizer: TextTokenizer, messages: readonly Message
  * repeats entity names and numbers again and again, which is what a tiny model needs to learn to copy from context.
  */
 export function encodeConversation(tokenizer: TextTokenizer, messages: readonly Message[], maxLength: number, contextWeight = 0): EncodedSequence {
-  const tokens: number[] = [];
-  const weights: number[] = [];
-  const append = (text: string, weight: number) => {
-    for (const token of tokenizer.encode(text)) {
-      tokens.push(token);
-      weights.push(weight);
-    }
-  };
+  const writer = new WeightedTokenWriter(tokenizer);
+  const append = (text: string, weight: number) => writer.append(text, weight);
   let written = '';
   let promptLength = -1;
   messages.forEach((message, index) => {
@@ -43,12 +38,12 @@ export function encodeConversation(tokenizer: TextTokenizer, messages: readonly 
     append(context.slice(0, systemEnd), 0);
     append(context.slice(systemEnd), contextWeight);
     const reply = message.content + tokenizer.template.turnEnd;
-    if (promptLength < 0) promptLength = tokens.length;
+    if (promptLength < 0) promptLength = writer.length;
     append(reply, 1);
     written = prompt + reply;
   });
-  if (tokens.length > maxLength) {
-    throw new Error(`conversation of ${tokens.length} tokens exceeds the ${maxLength}-token limit; raise the model's positions or shorten the episodes`);
+  if (writer.length > maxLength) {
+    throw new Error(`conversation of ${writer.length} tokens exceeds the ${maxLength}-token limit; raise the model's positions or shorten the episodes`);
   }
-  return { tokens, weights, promptLength };
+  return writer.toSequence(promptLength);
 }

@@ -1,11 +1,11 @@
 // Measures a policy's accuracy on held-out built-in tasks through the real agent loop, tools and outcome judge.
 import { runEpisode } from '../../../../core/agent/run-episode';
 import { scoreAnswer } from '../../../../core/judges/outcome-judge';
-import { DEFAULT_SYSTEM_PROMPT, DEFAULT_USER_PROMPT } from '../../../../core/prompts/default-prompts';
 import { resolveMaxSteps, TrainerModelSchema, type FinishReason } from '../../../../core/schemas';
 import { createDemonstrationTools } from '../../../../core/tasks/demonstrations';
 import { generateTaskDataset, type TaskFamily } from '../../../../core/tasks/generate-task-dataset';
 import { TrainerProvider } from '../serve/trainer-provider';
+import { TINY_POLICY_PROMPTS } from './tiny-policy-settings';
 
 export interface PolicyEvaluationOptions {
   family: TaskFamily;
@@ -47,7 +47,7 @@ export async function evaluateTinyPolicy(modelDirectory: string, options: Policy
       sample: 0,
       provider,
       tools,
-      prompts: { system: DEFAULT_SYSTEM_PROMPT, user: DEFAULT_USER_PROMPT },
+      prompts: TINY_POLICY_PROMPTS,
       maxSteps: resolveMaxSteps({ maxSteps: undefined }, row.task),
     });
     if (scoreAnswer(trajectory.finalAnswer, row).correct) correct += 1;

@@ -6,3 +6,4 @@ export * from './build-tiny-policy';
 export * from './tiny-policy-readme';
 export * from './evaluate-tiny-policy';
 export * from './save-model-snapshot';
+export * from './copy-drills';

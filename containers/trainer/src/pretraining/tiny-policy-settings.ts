@@ -1,4 +1,8 @@
 // Settings of the embedded demo's base policy: its demonstrations, tokenizer, shape and pretraining schedule.
+import { COMPACT_SYSTEM_PROMPT, DEFAULT_USER_PROMPT } from '../../../../core/prompts/default-prompts';
+
+/** The prompts the tiny policy is trained with; a run of it must use the same (the demo config does). */
+export const TINY_POLICY_PROMPTS = { system: COMPACT_SYSTEM_PROMPT, user: DEFAULT_USER_PROMPT } as const;
 
 export interface TinyPolicySettings {
   /** Seeds the demonstrations, the initialization and the data order. */
@@ -20,6 +24,13 @@ export interface TinyPolicySettings {
   maxPositions: number;
   /** Loss weight of the question and tool-result tokens (0: replies only); teaches copying names and numbers from context. */
   contextWeight: number;
+  /** Stage 1: optimizer steps on copy drills alone, before any episode (see createCopyDrills). */
+  drillSteps: number;
+  /** Copy-drill sequences of stage 1. */
+  drillSequences: number;
+  /** Copy-drill sequences mixed into the episodes of stage 2, so the copying circuit keeps being exercised. */
+  mixedDrills: number;
+  /** Stage 2: optimizer steps on demonstrations (plus mixed drills). */
   steps: number;
   batchSize: number;
   learningRate: number;
@@ -47,8 +58,11 @@ export const DEFAULT_TINY_POLICY_SETTINGS: TinyPolicySettings = {
   heads: 4,
   keyValueHeads: 2,
   maxPositions: 1024,
-  contextWeight: 0,
-  steps: 400,
+  contextWeight: 0.5,
+  drillSteps: 3000,
+  drillSequences: 6000,
+  mixedDrills: 2000,
+  steps: 1500,
   batchSize: 8,
   learningRate: 3e-3,
   warmupSteps: 20,
