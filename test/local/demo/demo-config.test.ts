@@ -10,7 +10,7 @@ describe('demo config', () => {
     expect(config.policy).toMatchObject({ provider: 'trainer', model: 'builtin:tiny-policy', temperature: 1 });
     expect(config.samplesPerQuestion).toBe(5);
     expect(config.judge.provider).toBe('rule');
-    expect(config.filter).toBe('none');
+    expect(config.filter).toBe('process');
     expect(config.trainer).toMatchObject({ objective: 'swirl', baseline: 'sft', maxSteps: DEFAULT_DEMO_SIZE.trainSteps });
     expect(config.eval.map((set) => [set.name, set.source])).toEqual([['hop', 'builtin:hop:test'], ['arith', 'builtin:arith:test']]);
   });
