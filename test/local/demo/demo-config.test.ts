@@ -1,5 +1,6 @@
+import { COMPACT_SYSTEM_PROMPT } from '../../../core/prompts/default-prompts';
 import { RunConfigSchema } from '../../../core/schemas/run-config';
-import { createDemoConfig, createDemoRunId, DEFAULT_DEMO_SIZE } from '../../../local/demo/demo-config';
+import { createDemoConfig, createDemoRunId, DEFAULT_DEMO_SIZE, DEMO_SAMPLING_TEMPERATURE } from '../../../local/demo/demo-config';
 import { exceedsInterval, formatResultsJson, formatResultsTable, ModelResults } from '../../../local/demo/demo-results';
 import { slugOf } from '../../../local/demo/ablate-filters';
 
@@ -7,7 +8,7 @@ describe('demo config', () => {
   it('is a valid run: hop training with the trainer policy, 5 samples, process filter, swirl with an sft baseline, hop and arith eval', () => {
     const config = RunConfigSchema.parse(createDemoConfig({ runId: 'demo-test' }));
     expect(config.dataset).toMatchObject({ source: 'builtin:hop:train', format: 'hop', limit: DEFAULT_DEMO_SIZE.questions });
-    expect(config.policy).toMatchObject({ provider: 'trainer', model: 'builtin:tiny-policy', temperature: 1 });
+    expect(config.policy).toMatchObject({ provider: 'trainer', model: 'builtin:tiny-policy', temperature: DEMO_SAMPLING_TEMPERATURE });
     expect(config.samplesPerQuestion).toBe(5);
     expect(config.judge.provider).toBe('rule');
     expect(config.filter).toBe('process');
