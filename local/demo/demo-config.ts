@@ -28,7 +28,7 @@ export interface DemoConfigOptions extends Partial<DemoSize> {
 }
 
 export const DEFAULT_DEMO_SIZE: DemoSize = {
-  questions: 40,
+  questions: 100,
   evalQuestions: 60,
   samplesPerQuestion: 5,
   trainSteps: 30,
@@ -70,7 +70,7 @@ export function createDemoConfig(options: DemoConfigOptions = {}): RunConfigInpu
       maxSteps: size.trainSteps,
       warmupSteps: Math.min(5, Math.floor(size.trainSteps / 5)),
       batchSize: size.batchSize,
-      learningRate: 2e-3,
+      learningRate: 5e-4,
       checkpointEvery: Math.max(size.trainSteps, 1),
       swirl: { samplesPerState: size.samplesPerState, maxNewTokens: size.maxTokens, temperature: DEMO_SAMPLING_TEMPERATURE },
     },
