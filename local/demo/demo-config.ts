@@ -55,7 +55,7 @@ export function createDemoConfig(options: DemoConfigOptions = {}): RunConfigInpu
   const config: RunConfigInput = {
     runId: options.runId ?? createDemoRunId(),
     dataset: { source: 'builtin:hop:train', format: 'hop', limit: size.questions },
-    // The tiny policy samples well below temperature 1 (hop train, 60 questions: 13 right at 0.6, 1 at 1.0).
+    // Measured on 60 hop questions: train split 11/12/13/11 right at temperature 0/0.3/0.6/1, test split 12 greedy, 4 at 0.6, 1 at 1.
     policy: { provider: 'trainer', model: baseModel, temperature: DEMO_SAMPLING_TEMPERATURE, topP: 1, maxTokens: size.maxTokens },
     judge: { provider: 'rule', model: 'rule' },
     outcomeJudge: 'rule',

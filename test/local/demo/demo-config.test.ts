@@ -9,6 +9,8 @@ describe('demo config', () => {
     const config = RunConfigSchema.parse(createDemoConfig({ runId: 'demo-test' }));
     expect(config.dataset).toMatchObject({ source: 'builtin:hop:train', format: 'hop', limit: DEFAULT_DEMO_SIZE.questions });
     expect(config.policy).toMatchObject({ provider: 'trainer', model: 'builtin:tiny-policy', temperature: DEMO_SAMPLING_TEMPERATURE });
+    expect(config.trainer.swirl.temperature).toBe(DEMO_SAMPLING_TEMPERATURE);
+    expect(config.prompts.system).toBe(COMPACT_SYSTEM_PROMPT);
     expect(config.samplesPerQuestion).toBe(5);
     expect(config.judge.provider).toBe('rule');
     expect(config.filter).toBe('process');
