@@ -46,9 +46,9 @@ export function createDemoRunId(prefix = 'demo', now = new Date()): string {
   return `${prefix}-${stamp}`;
 }
 
-/** Pure: the run config JSON of the demo for the given sizes (validated, so a bad size fails here and not mid-run). */
 export const DEMO_DEFAULT_FILTER: FilterStrategy = 'process';
 
+/** Pure: the run config JSON of the demo for the given sizes (validated, so a bad size fails here and not mid-run). */
 export function createDemoConfig(options: DemoConfigOptions = {}): RunConfigInput {
   const size: DemoSize = { ...DEFAULT_DEMO_SIZE, ...definedOnly(options) };
   const baseModel = options.baseModel ?? DEMO_BASE_MODEL;

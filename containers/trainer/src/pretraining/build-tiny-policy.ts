@@ -16,11 +16,10 @@ import { createTokenizerConfig, createTokenizerJson } from '../tokenizer-trainin
 import { trainBytePairEncoding } from '../tokenizer-training/train-byte-pair-encoding';
 import { runTrainLoop } from '../train/train-loop';
 import { ConversationObjective, groupByLength, type SequenceGroup } from './conversation-objective';
-import { createCopyDrills } from './copy-drills';
-import { TINY_POLICY_PROMPTS } from './tiny-policy-settings';
+import { createCopyDrills, MIXED_DRILL_TOKENS, STAGE_ONE_DRILL_TOKENS } from './copy-drills';
 import { encodeConversation } from './encode-conversation';
 import { saveModelSnapshot } from './save-model-snapshot';
-import type { TinyPolicySettings } from './tiny-policy-settings';
+import { TINY_POLICY_PROMPTS, type TinyPolicySettings } from './tiny-policy-settings';
 import { writeTinyPolicyReadme } from './tiny-policy-readme';
 
 export interface TinyPolicyBuild {
@@ -130,12 +129,11 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
       if (settings.snapshotEvery > 0 && metrics.step % settings.snapshotEvery === 0) saveModelSnapshot(model, directory, tokenizerFiles, settings.dtype);
     },
   });
-  const drillOptions = { seed: settings.seed, minimumTokens: 60, maximumTokens: 120 };
   const drills = settings.initFrom || settings.drillSteps === 0
     ? null
-    : await trainStage('drills', groupByLength(createCopyDrills(tokenizer, { ...drillOptions, count: settings.drillSequences }), settings.batchSize), settings.drillSteps, 0);
+    : await trainStage('drills', groupByLength(createCopyDrills(tokenizer, { seed: settings.seed, count: settings.drillSequences, ...STAGE_ONE_DRILL_TOKENS }), settings.batchSize), settings.drillSteps, 0);
   // Mixed drills are as long as episodes, so length grouping puts them in their own batches between episode batches.
-  const mixed = createCopyDrills(tokenizer, { seed: settings.seed + 1, count: settings.mixedDrills, minimumTokens: 150, maximumTokens: 450 });
+  const mixed = createCopyDrills(tokenizer, { seed: settings.seed + 1, count: settings.mixedDrills, ...MIXED_DRILL_TOKENS });
   const result = await trainStage('episodes', groupByLength([...sequences, ...mixed], settings.batchSize), settings.steps, 1);
   const trainingDone = Date.now();
   model.setBaseTrainable(false);

@@ -13,6 +13,10 @@ export interface CopyDrillOptions {
   maximumTokens: number;
 }
 
+/** Sequence lengths of stage 1 (short, so steps are cheap) and of the drills mixed into episodes (episode-long). */
+export const STAGE_ONE_DRILL_TOKENS = { minimumTokens: 60, maximumTokens: 120 } as const;
+export const MIXED_DRILL_TOKENS = { minimumTokens: 150, maximumTokens: 450 } as const;
+
 /** A name of one or two fresh words, or a number as the tasks write them (integers, some with one decimal). */
 function drawItem(random: SeededRandom): string {
   if (random.chance(0.5)) {

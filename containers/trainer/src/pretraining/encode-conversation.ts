@@ -24,7 +24,6 @@ function systemPromptLength(tokenizer: TextTokenizer, messages: readonly Message
  */
 export function encodeConversation(tokenizer: TextTokenizer, messages: readonly Message[], maxLength: number, contextWeight = 0): EncodedSequence {
   const writer = new WeightedTokenWriter(tokenizer);
-  const append = (text: string, weight: number) => writer.append(text, weight);
   let written = '';
   let promptLength = -1;
   messages.forEach((message, index) => {
@@ -35,11 +34,11 @@ export function encodeConversation(tokenizer: TextTokenizer, messages: readonly 
     }
     const context = prompt.slice(written.length);
     const systemEnd = written === '' ? systemPromptLength(tokenizer, messages, prompt) : 0;
-    append(context.slice(0, systemEnd), 0);
-    append(context.slice(systemEnd), contextWeight);
+    writer.append(context.slice(0, systemEnd), 0);
+    writer.append(context.slice(systemEnd), contextWeight);
     const reply = message.content + tokenizer.template.turnEnd;
     if (promptLength < 0) promptLength = writer.length;
-    append(reply, 1);
+    writer.append(reply, 1);
     written = prompt + reply;
   });
   if (writer.length > maxLength) {

@@ -1,6 +1,7 @@
 // The README.md written beside the tiny policy's weights: what it is, how it was made, how to rebuild it.
 import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { STAGE_ONE_DRILL_TOKENS } from './copy-drills';
 import type { TinyPolicyBuild } from './build-tiny-policy';
 import type { PolicyEvaluation } from './evaluate-tiny-policy';
 import type { TinyPolicySettings } from './tiny-policy-settings';
@@ -41,7 +42,7 @@ export async function writeTinyPolicyReadme(directory: string, settings: TinyPol
     `| tokenizer | byte-level BPE, ${settings.vocabularySize} tokens, spaces and each digit split off before merging, ChatML markers |`,
     `| weights | ${settings.dtype} safetensors |`,
     `| demonstrations | ${build.demonstrations.total} episodes (${settings.questionsPerFamily} per family, seed ${settings.seed}); ${build.demonstrations.correct} reach the gold answer; mistake rate ${settings.mistakeRate}, ${settings.blindSpots} blind spot(s) per family at ${settings.blindSpotRate}, recovery rate ${settings.recoveryRate} |`,
-    ...(build.drillLoss ? [`| stage 1: copy drills | ${settings.drillSteps} steps × ${settings.batchSize} drill sequences (${settings.drillSequences} in all, 60–120 tokens); loss ${build.drillLoss.first.toFixed(3)} → ${build.drillLoss.final.toFixed(3)} |`] : []),
+    ...(build.drillLoss ? [`| stage 1: copy drills | ${settings.drillSteps} steps × ${settings.batchSize} drill sequences (${settings.drillSequences} in all, ${STAGE_ONE_DRILL_TOKENS.minimumTokens}–${STAGE_ONE_DRILL_TOKENS.maximumTokens} tokens); loss ${build.drillLoss.first.toFixed(3)} → ${build.drillLoss.final.toFixed(3)} |`] : []),
     `| stage 2: episodes | ${settings.steps} steps × ${settings.batchSize} sequences (episodes, plus ${settings.mixedDrills} drill sequences mixed in), peak learning rate ${settings.learningRate}, context loss weight ${settings.contextWeight}; loss ${build.firstLoss.toFixed(3)} → ${build.finalLoss.toFixed(3)} |`,
     ...(settings.initFrom ? [`| started from | the weights of an earlier build (\`--init-from\`), not a fresh initialization |`] : []),
     `| build time | ${build.seconds.total.toFixed(0)} s (training ${build.seconds.training.toFixed(0)} s) |`,
