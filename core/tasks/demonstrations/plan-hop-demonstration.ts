@@ -1,13 +1,27 @@
-// Scripts a hop demonstration: search the named entity, follow one relation per document, answer — with occasional wrong hops and early answers.
+// Scripts a hop demonstration: plan the relations, search the named entity, follow one relation per document, answer — with occasional wrong hops and early answers.
 import type { CorpusDocument, DatasetRow } from '../../schemas';
 import type { SeededRandom } from '../seeded-random';
 import { readDocumentFacts, type DocumentFact } from '../hop/hop-documents';
 import { answerOutput, searchOutput, type DemonstrationPlan } from './demonstration-plan';
 import type { MistakeProfile } from './mistake-profile';
 
-/** "publisher: Mirel Records." — a few tokens naming the fact being used. */
-function noteOf(fact: DocumentFact): string {
-  return `${fact.relation}: ${fact.target}.`;
+/**
+ * "publisher, founder: Tamo Beril." — the relation followed before (or "plan:" at the first hop), the relation
+ * followed now, and where it leads. Opening with the previous relation makes the next one a plain continuation of
+ * the plan line ("plan: publisher, founder, …"): find the same words earlier and copy what came after them.
+ */
+function noteOf(previous: string | null, fact: DocumentFact): string {
+  return `${previous === null ? 'plan:' : `${previous},`} ${fact.relation}: ${fact.target}.`;
+}
+
+/**
+ * "plan: publisher, founder, employer." — the question's relations in the order they are followed (innermost
+ * first, the reverse of how the question names them). Written once, before the first search, so that each later
+ * hop only has to find the relation after the one just followed in this list, instead of reading the nested
+ * question backwards again at every step.
+ */
+export function planNote(relations: readonly string[]): string {
+  return `plan: ${relations.join(', ')}.`;
 }
 
 function documentOf(byTitle: Map<string, CorpusDocument>, title: string, row: DatasetRow): CorpusDocument {
@@ -17,21 +31,23 @@ function documentOf(byTitle: Map<string, CorpusDocument>, title: string, row: Da
 }
 
 /** Continues the question's remaining relations from a wrong entity, as a policy that never noticed would. */
-function continueFromWrongEntity(byTitle: Map<string, CorpusDocument>, start: CorpusDocument, relations: DocumentFact['relation'][], outputs: string[]): void {
+function continueFromWrongEntity(byTitle: Map<string, CorpusDocument>, start: CorpusDocument, previous: string, relations: DocumentFact['relation'][], outputs: string[]): void {
   let facts = readDocumentFacts(start);
+  let last = previous;
   for (const [index, relation] of relations.entries()) {
     const fact = facts.find((candidate) => candidate.relation === relation);
     if (!fact) {
       // The wrong entity has no such relation: the policy grabs whatever its page offers.
-      outputs.push(answerOutput(facts.length > 0 ? noteOf(facts[0]) : null, facts[0]?.target ?? start.title));
+      outputs.push(answerOutput(facts.length > 0 ? noteOf(last, facts[0]) : null, facts[0]?.target ?? start.title));
       return;
     }
     const next = byTitle.get(fact.target);
     if (index === relations.length - 1 || !next) {
-      outputs.push(answerOutput(noteOf(fact), fact.target));
+      outputs.push(answerOutput(noteOf(last, fact), fact.target));
       return;
     }
-    outputs.push(searchOutput(noteOf(fact), fact.target));
+    outputs.push(searchOutput(noteOf(last, fact), fact.target));
+    last = fact.relation;
     facts = readDocumentFacts(next);
   }
 }
@@ -49,13 +65,15 @@ export function planHopDemonstration(
     if (!fact) throw new Error(`hop demonstration for ${row.id}: sentence ${hop.sentence} of ${JSON.stringify(hop.title)} states no relation`);
     return fact;
   });
-  const plan: DemonstrationPlan = { outputs: [searchOutput(null, hops[0].title)], mistakes: [] };
+  const plan: DemonstrationPlan = { outputs: [searchOutput(planNote(goldFacts.map((fact) => fact.relation)), hops[0].title)], mistakes: [] };
+  // The relation the last note followed; null before the first hop.
+  let previous: string | null = null;
   for (let hop = 0; hop < hops.length; hop++) {
     const gold = goldFacts[hop];
     const isLast = hop === hops.length - 1;
     if (!isLast && random.chance(profile.prematureRate)) {
       plan.mistakes.push({ kind: 'premature_answer', step: plan.outputs.length, recovered: false });
-      plan.outputs.push(answerOutput(noteOf(gold), gold.target));
+      plan.outputs.push(answerOutput(noteOf(previous, gold), gold.target));
       return plan;
     }
     const others = readDocumentFacts(documentOf(byTitle, hops[hop].title, row)).filter((fact) => fact.relation !== gold.relation);
@@ -65,17 +83,18 @@ export function planHopDemonstration(
       plan.mistakes.push(mistake);
       const wrongDocument = byTitle.get(wrong.target);
       if (isLast || !wrongDocument) {
-        plan.outputs.push(answerOutput(noteOf(wrong), wrong.target));
+        plan.outputs.push(answerOutput(noteOf(previous, wrong), wrong.target));
         return plan;
       }
-      plan.outputs.push(searchOutput(noteOf(wrong), wrong.target));
+      plan.outputs.push(searchOutput(noteOf(previous, wrong), wrong.target));
       if (!random.chance(profile.recoveryRate)) {
-        continueFromWrongEntity(byTitle, wrongDocument, goldFacts.slice(hop + 1).map((fact) => fact.relation), plan.outputs);
+        continueFromWrongEntity(byTitle, wrongDocument, wrong.relation, goldFacts.slice(hop + 1).map((fact) => fact.relation), plan.outputs);
         return plan;
       }
       mistake.recovered = true;
     }
-    plan.outputs.push(isLast ? answerOutput(noteOf(gold), gold.target) : searchOutput(noteOf(gold), gold.target));
+    plan.outputs.push(isLast ? answerOutput(noteOf(previous, gold), gold.target) : searchOutput(noteOf(previous, gold), gold.target));
+    previous = gold.relation;
   }
   return plan;
 }

@@ -26,6 +26,7 @@ describe('buildTinyPolicy (cut down)', () => {
       drillSteps: 6,
       drillSequences: 12,
       mixedDrills: 4,
+      planDrills: 4,
       steps: 12,
       batchSize: 4,
       learningRate: 1e-2,

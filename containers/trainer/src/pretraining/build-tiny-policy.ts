@@ -18,7 +18,9 @@ import { runTrainLoop } from '../train/train-loop';
 import { ConversationObjective, groupByLength, type SequenceGroup } from './conversation-objective';
 import { createCopyDrills, MIXED_DRILL_TOKENS, STAGE_ONE_DRILL_TOKENS } from './copy-drills';
 import { encodeConversation } from './encode-conversation';
+import { createPlanDrills } from './plan-drills';
 import { saveModelSnapshot } from './save-model-snapshot';
+import { renderTemplate } from '../../../../core/prompts/default-prompts';
 import { TINY_POLICY_PROMPTS, type TinyPolicySettings } from './tiny-policy-settings';
 import { writeTinyPolicyReadme } from './tiny-policy-readme';
 
@@ -134,7 +136,9 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
     : await trainStage('drills', groupByLength(createCopyDrills(tokenizer, { seed: settings.seed, count: settings.drillSequences, ...STAGE_ONE_DRILL_TOKENS }), settings.batchSize), settings.drillSteps, 0);
   // Mixed drills are as long as episodes, so length grouping puts them in their own batches between episode batches.
   const mixed = createCopyDrills(tokenizer, { seed: settings.seed + 1, count: settings.mixedDrills, ...MIXED_DRILL_TOKENS });
-  const result = await trainStage('episodes', groupByLength([...sequences, ...mixed], settings.batchSize), settings.steps, 1);
+  const userPrompt = (question: string) => renderTemplate(TINY_POLICY_PROMPTS.user, { question });
+  const plans = createPlanDrills(tokenizer, userPrompt, { seed: settings.seed, count: settings.planDrills, ...MIXED_DRILL_TOKENS });
+  const result = await trainStage('episodes', groupByLength([...sequences, ...mixed, ...plans], settings.batchSize), settings.steps, 1);
   const trainingDone = Date.now();
   model.setBaseTrainable(false);
   await saveModel(model, createLocalSource(directory), tokenizerFiles, settings.dtype);

@@ -1,17 +1,9 @@
 // Copy drills: short chat turns whose reply repeats the names and numbers of the turn before, for a policy trained from scratch.
-import { createSeededRandom, type SeededRandom } from '../../../../core/tasks/seeded-random';
+import type { SeededRandom } from '../../../../core/tasks/seeded-random';
 import { drawUniqueWord } from '../../../../core/tasks/syllable-names';
 import type { EncodedSequence } from '../objectives/encode-record';
-import { WeightedTokenWriter } from './weighted-token-writer';
 import type { TextTokenizer } from '../tokenizer/load-tokenizer';
-
-export interface CopyDrillOptions {
-  seed: number;
-  count: number;
-  /** Each sequence holds drills until it has at least this many tokens (drawn uniformly between the two). */
-  minimumTokens: number;
-  maximumTokens: number;
-}
+import { packDrillTurns, type DrillOptions } from './pack-drill-turns';
 
 /** Sequence lengths of stage 1 (short, so steps are cheap) and of the drills mixed into episodes (episode-long). */
 export const STAGE_ONE_DRILL_TOKENS = { minimumTokens: 60, maximumTokens: 120 } as const;
@@ -44,19 +36,9 @@ function drawDrill(random: SeededRandom): string {
  * tokens are copies, at a third of the sequence length, so the circuit can form first and the episodes then teach
  * the protocol on top of it. Names are drawn from the train half of the syllable space only.
  */
-export function createCopyDrills(tokenizer: TextTokenizer, options: CopyDrillOptions): EncodedSequence[] {
-  const random = createSeededRandom(`copy-drills:${options.seed}`);
-  const sequences: EncodedSequence[] = [];
-  for (let index = 0; index < options.count; index += 1) {
-    const writer = new WeightedTokenWriter(tokenizer);
-    const target = random.integer(options.minimumTokens, options.maximumTokens);
-    while (writer.length < target) {
-      const drill = drawDrill(random);
-      // Rendered by the chat template, so drills look like a question turn and the reply to it.
-      writer.append(tokenizer.template.renderPrompt([{ role: 'user', content: drill }]), 0);
-      writer.append(`${drill}${tokenizer.template.turnEnd}`, 1);
-    }
-    sequences.push(writer.toSequence(0));
-  }
-  return sequences;
+export function createCopyDrills(tokenizer: TextTokenizer, options: DrillOptions): EncodedSequence[] {
+  return packDrillTurns(tokenizer, 'copy-drills', options, (random) => {
+    const drill = drawDrill(random);
+    return { question: drill, reply: drill };
+  });
 }

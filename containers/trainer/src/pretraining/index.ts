@@ -6,4 +6,6 @@ export * from './build-tiny-policy';
 export * from './tiny-policy-readme';
 export * from './evaluate-tiny-policy';
 export * from './save-model-snapshot';
+export * from './pack-drill-turns';
 export * from './copy-drills';
+export * from './plan-drills';

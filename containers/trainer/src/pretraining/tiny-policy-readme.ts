@@ -43,7 +43,7 @@ export async function writeTinyPolicyReadme(directory: string, settings: TinyPol
     `| weights | ${settings.dtype} safetensors |`,
     `| demonstrations | ${build.demonstrations.total} episodes (${settings.questionsPerFamily} per family, seed ${settings.seed}); ${build.demonstrations.correct} reach the gold answer; mistake rate ${settings.mistakeRate}, ${settings.blindSpots} blind spot(s) per family at ${settings.blindSpotRate}, recovery rate ${settings.recoveryRate} |`,
     ...(build.drillLoss ? [`| stage 1: copy drills | ${settings.drillSteps} steps × ${settings.batchSize} drill sequences (${settings.drillSequences} in all, ${STAGE_ONE_DRILL_TOKENS.minimumTokens}–${STAGE_ONE_DRILL_TOKENS.maximumTokens} tokens); loss ${build.drillLoss.first.toFixed(3)} → ${build.drillLoss.final.toFixed(3)} |`] : []),
-    `| stage 2: episodes | ${settings.steps} steps × ${settings.batchSize} sequences (episodes, plus ${settings.mixedDrills} drill sequences mixed in), peak learning rate ${settings.learningRate}, context loss weight ${settings.contextWeight}; loss ${build.firstLoss.toFixed(3)} → ${build.finalLoss.toFixed(3)} |`,
+    `| stage 2: episodes | ${settings.steps} steps × ${settings.batchSize} sequences (episodes, plus ${settings.mixedDrills} copy-drill and ${settings.planDrills} plan-drill sequences mixed in), peak learning rate ${settings.learningRate}, context loss weight ${settings.contextWeight}; loss ${build.firstLoss.toFixed(3)} → ${build.finalLoss.toFixed(3)} |`,
     ...(settings.initFrom ? [`| started from | the weights of an earlier build (\`--init-from\`), not a fresh initialization |`] : []),
     `| build time | ${build.seconds.total.toFixed(0)} s (training ${build.seconds.training.toFixed(0)} s) |`,
     '',

@@ -30,6 +30,8 @@ export interface TinyPolicySettings {
   drillSequences: number;
   /** Copy-drill sequences mixed into the episodes of stage 2, so the copying circuit keeps being exercised. */
   mixedDrills: number;
+  /** Plan-drill sequences mixed into the episodes of stage 2 (see createPlanDrills). */
+  planDrills: number;
   /** Stage 2: optimizer steps on demonstrations (plus mixed drills). */
   steps: number;
   batchSize: number;
@@ -62,6 +64,7 @@ export const DEFAULT_TINY_POLICY_SETTINGS: TinyPolicySettings = {
   drillSteps: 6000,
   drillSequences: 6000,
   mixedDrills: 2000,
+  planDrills: 2000,
   steps: 2000,
   batchSize: 8,
   learningRate: 3e-3,
