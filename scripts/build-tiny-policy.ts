@@ -30,6 +30,7 @@ const program = new Command()
   .option('--evaluate <count>', 'afterwards, measure accuracy on this many held-out hop and arith questions (0: skip)', toNumber('evaluate'), 0)
   .option('--init-from <directory>', 'continue training from the weights in this model directory (same seed and data settings)')
   .option('--evaluate-only', 'skip building; evaluate the model already in --out')
+  .option('--plan-notes', 'hop demonstrations open with a plan line (relations innermost first) and chain each note to it')
   .option('--temperatures <list>', 'decoding temperatures to evaluate, comma-separated', '0,1');
 const numericOptions: [keyof TinyPolicySettings, string][] = [
   ['seed', 'seed of demonstrations, initialization and data order'],
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
   const settings: TinyPolicySettings = { ...defaults };
   for (const [key] of numericOptions) if (typeof options[key] === 'number') (settings as unknown as Record<string, number>)[key] = options[key] as number;
   if (typeof options.initFrom === 'string') settings.initFrom = path.resolve(options.initFrom);
+  if (options.planNotes === true) settings.planNotes = true;
   const backend = selectBackend(options.backend as 'auto' | 'native' | 'reference');
   console.log(`backend: ${backend.name}`);
   const directory = path.resolve(options.out as string);

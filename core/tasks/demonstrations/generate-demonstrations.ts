@@ -18,6 +18,8 @@ export interface DemonstrationOptions extends MistakeOptions {
   prompts?: { system: string; user: string };
   /** Step cap; default: the run default per task (5 QA, 10 math). */
   maxSteps?: number;
+  /** Hop demonstrations open with a plan line and chain each note to it (see planNote). Default false. */
+  planNotes?: boolean;
 }
 
 export interface Demonstration {
@@ -52,7 +54,7 @@ export async function generateDemonstrations(rows: DatasetRow[], corpus: CorpusD
   for (const row of rows) {
     const random = createSeededRandom(`demonstration:${options.seed}:${row.id}`);
     const plan = row.task === 'qa'
-      ? planHopDemonstration(row, byTitle, profiles.qa, random)
+      ? planHopDemonstration(row, byTitle, profiles.qa, random, { planNotes: options.planNotes })
       : planArithDemonstration(row, profiles.math, random);
     const maxSteps = options.maxSteps ?? resolveMaxSteps({ maxSteps: undefined }, row.task);
     let trajectory = await replayDemonstration(row, plan.outputs, { tools, prompts, maxSteps });

@@ -1,17 +1,21 @@
-// Scripts a hop demonstration: plan the relations, search the named entity, follow one relation per document, answer — with occasional wrong hops and early answers.
+// Scripts a hop demonstration: (optionally plan the relations,) search the named entity, follow one relation per document, answer — with occasional wrong hops and early answers.
 import type { CorpusDocument, DatasetRow } from '../../schemas';
 import type { SeededRandom } from '../seeded-random';
 import { readDocumentFacts, type DocumentFact } from '../hop/hop-documents';
 import { answerOutput, searchOutput, type DemonstrationPlan } from './demonstration-plan';
 import type { MistakeProfile } from './mistake-profile';
 
+/** Writes the note before an action from the relation followed before (null at the first hop) and the fact used now. */
+type NoteWriter = (previous: string | null, fact: DocumentFact) => string;
+
 /**
- * "publisher, founder: Tamo Beril." — the relation followed before (or "plan:" at the first hop), the relation
- * followed now, and where it leads. Opening with the previous relation makes the next one a plain continuation of
- * the plan line ("plan: publisher, founder, …"): find the same words earlier and copy what came after them.
+ * Plain notes name the fact used: "publisher: Mirel Records.". Planned notes open with the relation followed
+ * before (or "plan:" at the first hop): "publisher, founder: Tamo Beril.", which makes the next relation a plain
+ * continuation of the plan line ("plan: publisher, founder, …"): find the same words earlier, copy what followed.
  */
-function noteOf(previous: string | null, fact: DocumentFact): string {
-  return `${previous === null ? 'plan:' : `${previous},`} ${fact.relation}: ${fact.target}.`;
+function createNoteWriter(planned: boolean): NoteWriter {
+  if (!planned) return (_previous, fact) => `${fact.relation}: ${fact.target}.`;
+  return (previous, fact) => `${previous === null ? 'plan:' : `${previous},`} ${fact.relation}: ${fact.target}.`;
 }
 
 /**
@@ -31,7 +35,7 @@ function documentOf(byTitle: Map<string, CorpusDocument>, title: string, row: Da
 }
 
 /** Continues the question's remaining relations from a wrong entity, as a policy that never noticed would. */
-function continueFromWrongEntity(byTitle: Map<string, CorpusDocument>, start: CorpusDocument, previous: string, relations: DocumentFact['relation'][], outputs: string[]): void {
+function continueFromWrongEntity(byTitle: Map<string, CorpusDocument>, start: CorpusDocument, previous: string, relations: DocumentFact['relation'][], outputs: string[], noteOf: NoteWriter): void {
   let facts = readDocumentFacts(start);
   let last = previous;
   for (const [index, relation] of relations.entries()) {
@@ -52,12 +56,19 @@ function continueFromWrongEntity(byTitle: Map<string, CorpusDocument>, start: Co
   }
 }
 
+export interface HopDemonstrationOptions {
+  /** Open with a plan line (see planNote) and chain each note to it. Default false. */
+  planNotes?: boolean;
+}
+
 export function planHopDemonstration(
   row: DatasetRow,
   byTitle: Map<string, CorpusDocument>,
   profile: MistakeProfile,
   random: SeededRandom,
+  options: HopDemonstrationOptions = {},
 ): DemonstrationPlan {
+  const noteOf = createNoteWriter(options.planNotes ?? false);
   const hops = row.supportingFacts;
   if (hops.length === 0) throw new Error(`hop demonstration for ${row.id}: expected supporting facts (the gold chain), received none`);
   const goldFacts = hops.map((hop) => {
@@ -65,7 +76,8 @@ export function planHopDemonstration(
     if (!fact) throw new Error(`hop demonstration for ${row.id}: sentence ${hop.sentence} of ${JSON.stringify(hop.title)} states no relation`);
     return fact;
   });
-  const plan: DemonstrationPlan = { outputs: [searchOutput(planNote(goldFacts.map((fact) => fact.relation)), hops[0].title)], mistakes: [] };
+  const opening = options.planNotes ? planNote(goldFacts.map((fact) => fact.relation)) : null;
+  const plan: DemonstrationPlan = { outputs: [searchOutput(opening, hops[0].title)], mistakes: [] };
   // The relation the last note followed; null before the first hop.
   let previous: string | null = null;
   for (let hop = 0; hop < hops.length; hop++) {
@@ -88,7 +100,7 @@ export function planHopDemonstration(
       }
       plan.outputs.push(searchOutput(noteOf(previous, wrong), wrong.target));
       if (!random.chance(profile.recoveryRate)) {
-        continueFromWrongEntity(byTitle, wrongDocument, wrong.relation, goldFacts.slice(hop + 1).map((fact) => fact.relation), plan.outputs);
+        continueFromWrongEntity(byTitle, wrongDocument, wrong.relation, goldFacts.slice(hop + 1).map((fact) => fact.relation), plan.outputs, noteOf);
         return plan;
       }
       mistake.recovered = true;

@@ -26,6 +26,7 @@ describe('buildTinyPolicy (cut down)', () => {
       drillSteps: 6,
       drillSequences: 12,
       mixedDrills: 4,
+      planNotes: true,
       planDrills: 4,
       steps: 12,
       batchSize: 4,
@@ -47,7 +48,10 @@ describe('buildTinyPolicy (cut down)', () => {
     expect(loaded.model.parameterCount()).toBe(build.parameterCount);
     expect(loaded.tokenizer.template.name).toBe('chatml');
     expect(lines.some((line) => line.startsWith('model: '))).toBe(true);
-    expect(await readFile(path.join(directory, 'README.md'), 'utf8')).toContain('npm run build:policy');
+    const readme = await readFile(path.join(directory, 'README.md'), 'utf8');
+    expect(readme).toContain('npm run build:policy');
+    expect(readme).toContain('hop episodes open with a plan line');
+    expect(readme).toContain('4 plan-drill sequences');
 
     const evaluation = await evaluateTinyPolicy(directory, { family: 'arith', split: 'test', count: 2, seed: 1, temperature: 0, maxTokens: 8 });
     expect(evaluation.questions).toBe(2);

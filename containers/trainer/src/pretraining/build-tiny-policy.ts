@@ -69,6 +69,7 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
       recoveryRate: settings.recoveryRate,
       blindSpots: settings.blindSpots,
       blindSpotRate: settings.blindSpotRate,
+      planNotes: settings.planNotes,
       prompts: TINY_POLICY_PROMPTS,
     })));
   }

@@ -30,7 +30,9 @@ export interface TinyPolicySettings {
   drillSequences: number;
   /** Copy-drill sequences mixed into the episodes of stage 2, so the copying circuit keeps being exercised. */
   mixedDrills: number;
-  /** Plan-drill sequences mixed into the episodes of stage 2 (see createPlanDrills). */
+  /** Hop demonstrations open with a plan line and chain each note to it (see planNote). */
+  planNotes: boolean;
+  /** Plan-drill sequences mixed into the episodes of stage 2 (see createPlanDrills); useful with planNotes. */
   planDrills: number;
   /** Stage 2: optimizer steps on demonstrations (plus mixed drills). */
   steps: number;
@@ -64,7 +66,8 @@ export const DEFAULT_TINY_POLICY_SETTINGS: TinyPolicySettings = {
   drillSteps: 6000,
   drillSequences: 6000,
   mixedDrills: 2000,
-  planDrills: 2000,
+  planNotes: false,
+  planDrills: 0,
   steps: 2000,
   batchSize: 8,
   learningRate: 3e-3,
