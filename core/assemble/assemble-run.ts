@@ -8,6 +8,7 @@ import { RUN_FILES } from '../store/run-keys';
 import { RunStore } from '../store/run-store';
 import { RecordTally, selectRecords, TRAINING_OUTPUTS } from './record-selector';
 import { TrainManifest } from './train-manifest';
+import { summarizeTrajectory } from './training-record';
 import { TrainingSetBuilder } from './training-set-builder';
 import { z } from 'zod';
 
@@ -61,7 +62,7 @@ export async function assembleRun(objects: ObjectStore, event: { runId: string }
   const builder = new TrainingSetBuilder({ runId: event.runId, strategy: config.filter, validationFraction: config.validationFraction, files });
   for (const shard of shards) {
     for await (const trajectory of readPart(objects, store.key(RUN_FILES.trajectories(shard)), TrajectorySchema)) {
-      builder.addTrajectory({ id: trajectory.id, questionId: trajectory.questionId, question: trajectory.question, stepCount: trajectory.turns.length });
+      builder.addTrajectory(summarizeTrajectory(trajectory));
     }
     for await (const judgment of readPart(objects, store.key(RUN_FILES.judged(shard)), JudgmentSchema)) builder.addJudgment(judgment);
   }

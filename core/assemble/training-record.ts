@@ -4,12 +4,18 @@ import { DatasetRow } from '../schemas/dataset-row';
 import { Verdict } from '../schemas/judgment';
 import { Step } from '../schemas/step';
 import { TrainingRecord } from '../schemas/training-record';
+import { Trajectory } from '../schemas/trajectory';
 
-/** What assembly keeps of a trajectory: its question and how many steps it has, not its text. */
+/**
+ * What assembly keeps of a trajectory while it streams the steps: not its text, and of its question only what a
+ * record carries (the task and the reference a rule reward needs), so a run of 50,000 trajectories does not hold
+ * 50,000 copies of the question rows.
+ */
 export interface TrajectorySummary {
   id: string;
   questionId: string;
-  question: DatasetRow;
+  task: DatasetRow['task'];
+  reference: TrainingRecord['reference'];
   stepCount: number;
 }
 
@@ -27,17 +33,27 @@ export function buildReference(question: DatasetRow): TrainingRecord['reference'
   };
 }
 
+export function summarizeTrajectory(trajectory: Pick<Trajectory, 'id' | 'questionId' | 'question' | 'turns'>): TrajectorySummary {
+  return {
+    id: trajectory.id,
+    questionId: trajectory.questionId,
+    task: trajectory.question.task,
+    reference: buildReference(trajectory.question),
+    stepCount: trajectory.turns.length,
+  };
+}
+
 export function buildTrainingRecord(step: Step, summary: TrajectorySummary, verdict: Verdict | undefined): TrainingRecord {
   return {
     id: step.id,
     questionId: step.questionId,
     trajectoryId: step.trajectoryId,
     stepIndex: step.stepIndex,
-    task: summary.question.task,
+    task: summary.task,
     context: step.context,
     action: step.action,
     reward: verdict === 'GOOD' ? 1 : verdict === 'BAD' ? 0 : null,
     behaviourLogProb: null,
-    reference: buildReference(summary.question),
+    reference: summary.reference,
   };
 }

@@ -29,6 +29,8 @@ export interface TrainingSet {
  */
 export class TrainingSetBuilder {
   private readonly trajectories = new Map<string, TrajectorySummary>();
+  /** One reference per question, shared by the summaries of all its samples. */
+  private readonly references = new Map<string, TrajectorySummary['reference']>();
   private readonly verdicts = new Map<string, Verdict>();
   private readonly outcomes = new Map<string, boolean>();
   private readonly judgeIds = new Set<string>();
@@ -40,7 +42,9 @@ export class TrainingSetBuilder {
 
   addTrajectory(summary: TrajectorySummary): void {
     if (this.trajectories.has(summary.id)) throw new Error(`trajectory ${JSON.stringify(summary.id)} appears twice: expected each trajectory in exactly one part`);
-    this.trajectories.set(summary.id, summary);
+    const shared = this.references.get(summary.questionId);
+    if (shared === undefined) this.references.set(summary.questionId, summary.reference);
+    this.trajectories.set(summary.id, shared === undefined ? summary : { ...summary, reference: shared });
   }
 
   addJudgment(judgment: Judgment): void {

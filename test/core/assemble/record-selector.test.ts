@@ -1,5 +1,5 @@
 // Record selection streams: records come out as steps come in, and the streamed files equal the in-memory training set.
-import { RecordSelector, selectRecords, TRAINING_OUTPUTS, TrainingSetBuilder } from '../../../core/assemble';
+import { RecordSelector, selectRecords, summarizeTrajectory, TRAINING_OUTPUTS, TrainingSetBuilder } from '../../../core/assemble';
 import { Step } from '../../../core/schemas';
 import { buildAssembleShards } from '../../support/assemble-fixtures';
 
@@ -9,7 +9,7 @@ function judgedBuilder(): { builder: TrainingSetBuilder; steps: Step[] } {
   const shards = buildAssembleShards(3, 'r');
   const builder = new TrainingSetBuilder({ runId: 'r', strategy: 'none', validationFraction: 0.3, files });
   for (const shard of shards) {
-    for (const trajectory of shard.trajectories) builder.addTrajectory({ id: trajectory.id, questionId: trajectory.questionId, question: trajectory.question, stepCount: trajectory.turns.length });
+    for (const trajectory of shard.trajectories) builder.addTrajectory(summarizeTrajectory(trajectory));
     for (const judgment of shard.judgments) builder.addJudgment(judgment);
   }
   return { builder, steps: shards.flatMap((shard) => shard.steps) };

@@ -1,6 +1,6 @@
 // Assembly of filtered trajectories into SFT records, step-wise states and the validation split.
 import { decomposeTrajectory } from '../../../core/decompose';
-import { isValidationQuestion, TrainingSetBuilder, TrainManifestSchema } from '../../../core/assemble';
+import { isValidationQuestion, summarizeTrajectory, TrainingSetBuilder, TrainManifestSchema } from '../../../core/assemble';
 import { judgeOutcomeByRule, judgeStepByRule } from '../../../core/judges';
 import { FILTER_STRATEGIES, FilterStrategy, Trajectory, TrainingRecordSchema } from '../../../core/schemas';
 import { makeTrajectory, mathQuestion, TurnSpec } from '../../support/trajectory-fixtures';
@@ -25,7 +25,7 @@ function buildTrajectories(): Trajectory[] {
 function assemble(strategy: FilterStrategy, trajectories = buildTrajectories()) {
   const builder = new TrainingSetBuilder({ runId: 'r', strategy, validationFraction: 0.25, files });
   for (const trajectory of trajectories) {
-    builder.addTrajectory({ id: trajectory.id, questionId: trajectory.questionId, question: trajectory.question, stepCount: trajectory.turns.length });
+    builder.addTrajectory(summarizeTrajectory(trajectory));
   }
   const steps = trajectories.flatMap(decomposeTrajectory);
   for (const step of steps) builder.addJudgment(judgeStepByRule(step, trajectories.find((t) => t.id === step.trajectoryId)!.question));
@@ -82,6 +82,25 @@ describe('TrainingSetBuilder', () => {
     expect(good.task).toBe('math');
   });
 
+  it('keeps one reference per question, not a question row per trajectory', () => {
+    // Each trajectory parsed from storage carries its own copy of the question row.
+    const trajectories = buildTrajectories().map((trajectory) => structuredClone(trajectory));
+    const summary = summarizeTrajectory(trajectories[0]);
+    expect(Object.keys(summary).sort()).toEqual(['id', 'questionId', 'reference', 'stepCount', 'task']);
+    const { sft } = assemble('none', trajectories);
+    const byQuestion = new Map<string, unknown>();
+    let shared = 0;
+    for (const record of sft) {
+      const first = byQuestion.get(record.questionId);
+      if (first === undefined) byQuestion.set(record.questionId, record.reference);
+      else {
+        expect(record.reference).toBe(first);
+        shared += 1;
+      }
+    }
+    expect(shared).toBeGreaterThan(byQuestion.size);
+  });
+
   it('is deterministic: the same input gives the same records', () => {
     expect(assemble('process+outcome')).toEqual(assemble('process+outcome'));
   });
@@ -89,7 +108,7 @@ describe('TrainingSetBuilder', () => {
   it('counts unjudged steps and refuses steps of unknown trajectories', () => {
     const trajectories = buildTrajectories().slice(0, 4);
     const builder = new TrainingSetBuilder({ runId: 'r', strategy: 'process', validationFraction: 0, files });
-    for (const trajectory of trajectories) builder.addTrajectory({ id: trajectory.id, questionId: trajectory.questionId, question: trajectory.question, stepCount: trajectory.turns.length });
+    for (const trajectory of trajectories) builder.addTrajectory(summarizeTrajectory(trajectory));
     for (const step of trajectories.flatMap(decomposeTrajectory)) builder.addStep(step);
     const { manifest, sft } = builder.finish();
     expect(manifest.strategies.process.droppedUnjudged).toBe(4);
