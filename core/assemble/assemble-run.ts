@@ -6,7 +6,8 @@ import { TrajectorySchema } from '../schemas/trajectory';
 import { ObjectStore } from '../store/object-store';
 import { RUN_FILES } from '../store/run-keys';
 import { RunStore } from '../store/run-store';
-import { RecordTally, selectRecords, TRAINING_OUTPUTS } from './record-selector';
+import { routeRecords, TRAINING_OUTPUTS } from './record-selector';
+import { splitByKey } from './split-by-key';
 import { TrainManifest } from './train-manifest';
 import { summarizeTrajectory } from './training-record';
 import { TrainingSetBuilder } from './training-set-builder';
@@ -68,18 +69,16 @@ export async function assembleRun(objects: ObjectStore, event: { runId: string }
   }
   // A rerun rewrites the files one by one; without this an old manifest would vouch for a half-rewritten set.
   await objects.delete(store.key(RUN_FILES.trainManifest));
-  // One streaming pass per output file keeps only hashes in memory, never the records (full contexts, at scale gigabytes).
-  let tally: RecordTally | null = null;
-  for (const output of TRAINING_OUTPUTS) {
-    const selector = builder.createSelector();
-    await store.putJsonLines(RUN_FILES[output], selectRecords(selector, readSteps(store, shards), output));
-    const passTally = selector.tally();
-    if (tally !== null && JSON.stringify(passTally) !== JSON.stringify(tally)) {
-      throw new Error(`assemble: expected the steps parts to stay the same between passes, but the ${output} pass counted ${JSON.stringify(passTally)} after ${JSON.stringify(tally)}`);
-    }
-    tally = passTally;
-  }
-  const manifest = builder.buildManifest(tally!);
+  // One streaming pass feeds the three uploads at once, holding only hashes and a few records in memory, never the
+  // whole set (full contexts, at scale gigabytes).
+  const selector = builder.createSelector();
+  const branches = splitByKey(routeRecords(selector, readSteps(store, shards)), TRAINING_OUTPUTS);
+  // Settle all three before failing, so no upload is still writing when the caller retries.
+  const uploads = await Promise.allSettled(TRAINING_OUTPUTS.map((output) => store.putJsonLines(RUN_FILES[output], branches[output])));
+  const failed = uploads.find((upload): upload is PromiseRejectedResult => upload.status === 'rejected');
+  if (failed) throw failed.reason;
+  const tally = selector.tally();
+  const manifest = builder.buildManifest(tally);
   // The manifest goes last: its presence means the three record files are complete.
   await store.putJson(RUN_FILES.trainManifest, manifest);
   await store.updateStatus({

@@ -94,9 +94,15 @@ export class RecordSelector {
   }
 }
 
-/** Yields one output's records as the steps arrive, pulling the next step only when the consumer asks for a record. */
-export async function* selectRecords(selector: RecordSelector, steps: AsyncIterable<Step>, output: TrainingOutput): AsyncGenerator<TrainingRecord> {
+/**
+ * Yields every (output, record) pair of one pass as the steps arrive, pulling the next step only when the consumer
+ * asks; each step is selected and its record built once (splitByKey then feeds one upload per output).
+ */
+export async function* routeRecords(selector: RecordSelector, steps: AsyncIterable<Step>): AsyncGenerator<readonly [TrainingOutput, TrainingRecord]> {
   for await (const step of steps) {
-    if (selector.select(step).includes(output)) yield selector.record(step);
+    const outputs = selector.select(step);
+    if (outputs.length === 0) continue;
+    const record = selector.record(step);
+    for (const output of outputs) yield [output, record] as const;
   }
 }

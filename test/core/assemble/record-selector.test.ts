@@ -1,5 +1,6 @@
-// Record selection streams: records come out as steps come in, and the streamed files equal the in-memory training set.
-import { RecordSelector, selectRecords, summarizeTrajectory, TRAINING_OUTPUTS, TrainingSetBuilder } from '../../../core/assemble';
+// Record selection streams: records come out as steps come in, and one pass split by output equals the in-memory training set.
+import { RecordSelector, routeRecords, splitByKey, summarizeTrajectory, TRAINING_OUTPUTS, TrainingSetBuilder } from '../../../core/assemble';
+import { TrainingRecord } from '../../../core/schemas';
 import { Step } from '../../../core/schemas';
 import { buildAssembleShards } from '../../support/assemble-fixtures';
 
@@ -27,40 +28,42 @@ function countingSource(steps: Step[]): { iterable: AsyncIterable<Step>; pulled:
   return { iterable: generate(), pulled: () => pulled };
 }
 
-async function collect(selector: RecordSelector, steps: Step[], output: (typeof TRAINING_OUTPUTS)[number]) {
-  const records = [];
-  for await (const record of selectRecords(selector, countingSource(steps).iterable, output)) records.push(record);
-  return records;
+/** One pass over the steps, split by output and read concurrently, as assembly uploads them. */
+async function collectAll(selector: RecordSelector, steps: Step[]): Promise<Record<(typeof TRAINING_OUTPUTS)[number], TrainingRecord[]>> {
+  const branches = splitByKey(routeRecords(selector, countingSource(steps).iterable), TRAINING_OUTPUTS, 2);
+  const lists = await Promise.all(TRAINING_OUTPUTS.map(async (output) => {
+    const records: TrainingRecord[] = [];
+    for await (const record of branches[output]) records.push(record);
+    return records;
+  }));
+  return { sft: lists[0], states: lists[1], validation: lists[2] };
 }
 
-describe('selectRecords', () => {
+describe('routeRecords', () => {
   it('pulls a step only when the consumer asks for the next record', async () => {
     const { builder, steps } = judgedBuilder();
     const reference = builder.createSelector();
-    const sftIndices = steps.flatMap((step, index) => (reference.select(step).includes('sft') ? [index] : []));
-    expect(sftIndices.length).toBeGreaterThan(3);
+    const routedIndices = steps.flatMap((step, index) => (reference.select(step).length > 0 ? [index] : []));
+    expect(routedIndices.length).toBeGreaterThan(3);
     const source = countingSource(steps);
-    const records = selectRecords(builder.createSelector(), source.iterable, 'sft');
+    const pairs = routeRecords(builder.createSelector(), source.iterable);
     expect(source.pulled()).toBe(0);
-    for (const index of sftIndices.slice(0, 3)) {
-      const next = await records.next();
-      expect(next.value).toMatchObject({ id: steps[index].id });
-      // Exactly the steps up to this record were read; the rest of the source is untouched.
-      expect(source.pulled()).toBe(index + 1);
-    }
+    const first = await pairs.next();
+    expect(first.value?.[1]).toMatchObject({ id: steps[routedIndices[0]].id });
+    // Exactly the steps up to this record were read; the rest of the source is untouched.
+    expect(source.pulled()).toBe(routedIndices[0] + 1);
     expect(source.pulled()).toBeLessThan(steps.length);
-    await records.return(undefined);
+    await pairs.return(undefined);
   });
 
-  it('streams, per output, exactly the records and funnel counts the in-memory build produces', async () => {
+  it('in one pass split by output, gives exactly the records and funnel counts the in-memory build produces', async () => {
     const { builder, steps } = judgedBuilder();
     for (const step of steps) builder.addStep(step);
     const inMemory = builder.finish();
-    for (const output of TRAINING_OUTPUTS) {
-      const selector = builder.createSelector();
-      expect(await collect(selector, steps, output)).toEqual(inMemory[output]);
-      expect(builder.buildManifest(selector.tally())).toEqual(inMemory.manifest);
-    }
+    const selector = builder.createSelector();
+    const streamed = await collectAll(selector, steps);
+    for (const output of TRAINING_OUTPUTS) expect(streamed[output]).toEqual(inMemory[output]);
+    expect(builder.buildManifest(selector.tally())).toEqual(inMemory.manifest);
     expect(inMemory.sft.length).toBeGreaterThan(0);
     expect(inMemory.validation.length).toBeGreaterThan(0);
     expect(inMemory.manifest.records.duplicatesRemoved).toBeGreaterThan(0);
@@ -69,14 +72,14 @@ describe('selectRecords', () => {
   it('gives every selector its own duplicate sets, so a second pass keeps what the first kept', async () => {
     const { builder, steps } = judgedBuilder();
     const first = builder.createSelector();
-    const firstPass = await collect(first, steps, 'sft');
+    const firstPass = await collectAll(first, steps);
     const second = builder.createSelector();
-    expect(await collect(second, steps, 'sft')).toEqual(firstPass);
+    expect(await collectAll(second, steps)).toEqual(firstPass);
     expect(second.tally()).toEqual(first.tally());
   });
 
   it('refuses a step whose trajectory the run does not have', async () => {
     const { builder, steps } = judgedBuilder();
-    await expect(collect(builder.createSelector(), [{ ...steps[0], trajectoryId: 'nope#0' }], 'sft')).rejects.toThrow('expected its trajectory "nope#0"');
+    await expect(collectAll(builder.createSelector(), [{ ...steps[0], trajectoryId: 'nope#0' }])).rejects.toThrow('expected its trajectory "nope#0"');
   });
 });
