@@ -54,10 +54,8 @@ export function createLocalPipeline(template: CloudFormationTemplate, options: L
     if (resource.kind === 'lambda') functions.set(reference, resource);
     if (resource.kind === 'batch-job-definition') {
       const job = resource as BatchJobDefinitionResource;
-      // The image pins its GPU backend; on this machine the trainer picks its own (the config's backend, else auto).
-      const { SWIRL_TRAINER_BACKEND: _backend, ...environment } = job.environment;
       jobDefinitions[reference] = {
-        command: job.command, environment, parameters: job.parameters,
+        command: job.command, environment: job.environment, parameters: job.parameters,
         attempts: job.attempts, attemptTimeoutSeconds: job.attemptTimeoutSeconds, entry: job.entry,
         retryRules: readRetryRules({ EvaluateOnExit: job.evaluateOnExit }),
       };
