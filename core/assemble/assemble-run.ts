@@ -67,7 +67,7 @@ export async function assembleRun(objects: ObjectStore, event: { runId: string }
     }
     for await (const judgment of readPart(objects, store.key(RUN_FILES.judged(shard)), JudgmentSchema)) builder.addJudgment(judgment);
   }
-  // A rerun rewrites the files one by one; without this an old manifest would vouch for a half-rewritten set.
+  // A rerun rewrites the record files; without this an old manifest would vouch for a half-rewritten set.
   await objects.delete(store.key(RUN_FILES.trainManifest));
   // One streaming pass feeds the three uploads at once, holding only hashes and a few records in memory, never the
   // whole set (full contexts, at scale gigabytes).

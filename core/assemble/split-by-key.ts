@@ -21,7 +21,10 @@ export function splitByKey<K extends string, V>(source: AsyncIterable<readonly [
     for (const resolve of woken) resolve();
   };
   const waitForChange = (): Promise<void> => new Promise((resolve) => waiters.push(resolve));
-  const isFull = (): boolean => [...live].some((key) => queues.get(key)!.length >= highWaterMark);
+  const isFull = (): boolean => {
+    for (const key of live) if (queues.get(key)!.length >= highWaterMark) return true;
+    return false;
+  };
 
   async function produce(): Promise<void> {
     try {

@@ -5,6 +5,9 @@ import { readDocumentFacts, type DocumentFact } from '../hop/hop-documents';
 import { answerOutput, searchOutput, type DemonstrationPlan } from './demonstration-plan';
 import type { MistakeProfile } from './mistake-profile';
 
+/** Opens the plan line and the first planned note, so the note repeats the words it continues. */
+const PLAN_LABEL = 'plan:';
+
 /** Writes the note before an action from the relation followed before (null at the first hop) and the fact used now. */
 type NoteWriter = (previous: string | null, fact: DocumentFact) => string;
 
@@ -15,7 +18,7 @@ type NoteWriter = (previous: string | null, fact: DocumentFact) => string;
  */
 function createNoteWriter(planned: boolean): NoteWriter {
   if (!planned) return (_previous, fact) => `${fact.relation}: ${fact.target}.`;
-  return (previous, fact) => `${previous === null ? 'plan:' : `${previous},`} ${fact.relation}: ${fact.target}.`;
+  return (previous, fact) => `${previous === null ? PLAN_LABEL : `${previous},`} ${fact.relation}: ${fact.target}.`;
 }
 
 /**
@@ -25,7 +28,7 @@ function createNoteWriter(planned: boolean): NoteWriter {
  * question backwards again at every step.
  */
 export function planNote(relations: readonly string[]): string {
-  return `plan: ${relations.join(', ')}.`;
+  return `${PLAN_LABEL} ${relations.join(', ')}.`;
 }
 
 function documentOf(byTitle: Map<string, CorpusDocument>, title: string, row: DatasetRow): CorpusDocument {

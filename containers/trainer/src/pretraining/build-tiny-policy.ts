@@ -1,5 +1,6 @@
 // Builds a small base policy from scratch: demonstrations → byte-level BPE → Llama pretrained on whole episodes → model directory.
 import { buildConversation } from '../../../../core/decompose/decompose-trajectory';
+import { renderTemplate } from '../../../../core/prompts/default-prompts';
 import { generateTaskDataset } from '../../../../core/tasks/generate-task-dataset';
 import { generateDemonstrations, type Demonstration } from '../../../../core/tasks/demonstrations';
 import { initializeModel } from '../model/initialize-model';
@@ -20,7 +21,6 @@ import { createCopyDrills, MIXED_DRILL_TOKENS, STAGE_ONE_DRILL_TOKENS } from './
 import { encodeConversation } from './encode-conversation';
 import { createPlanDrills } from './plan-drills';
 import { saveModelSnapshot } from './save-model-snapshot';
-import { renderTemplate } from '../../../../core/prompts/default-prompts';
 import { TINY_POLICY_PROMPTS, type TinyPolicySettings } from './tiny-policy-settings';
 import { writeTinyPolicyReadme } from './tiny-policy-readme';
 
