@@ -51,6 +51,7 @@ const numericOptions: [keyof TinyPolicySettings, string][] = [
   ['drillSequences', 'copy-drill sequences of stage 1'],
   ['mixedDrills', 'copy-drill sequences mixed into the episodes of stage 2'],
   ['planDrills', 'plan-drill sequences (hop questions answered by their relations, innermost first) mixed into stage 2'],
+  ['decisionDrills', 'decision-drill sequences (hop states answered by the relation the demonstration chose) mixed into stage 2'],
   ['steps', 'stage 2: optimizer steps on demonstrations'],
   ['batchSize', 'episodes per step'],
   ['learningRate', 'peak learning rate'],

@@ -1,5 +1,6 @@
 // One training record from one step: the question split, the reference a rule reward needs, and the record itself.
 import { hashToUnitInterval } from '../judges/content-hash';
+import { readSupportingSentences } from '../judges/qa-rule-judge';
 import { DatasetRow } from '../schemas/dataset-row';
 import { Verdict } from '../schemas/judgment';
 import { Step } from '../schemas/step';
@@ -30,6 +31,9 @@ export function buildReference(question: DatasetRow): TrainingRecord['reference'
     aliases: question.aliases,
     goldValues: question.goldCalculations.map((calculation) => calculation.value),
     supportingTitles: [...new Set(question.supportingFacts.map((fact) => fact.title))],
+    supportingSentences: readSupportingSentences(question) === null
+      ? []
+      : question.supportingFacts.map((fact) => ({ title: fact.title, text: fact.text ?? '' })),
   };
 }
 

@@ -57,6 +57,14 @@ function readSupportingFacts(record: JsonObject): Array<{ title: string; sentenc
   });
 }
 
+/** Each fact with its sentence's text; a fact pointing past its paragraph (it happens in the release) keeps none. */
+function attachSentences(facts: Array<{ title: string; sentence: number }>, paragraphs: readonly Paragraph[]): Array<{ title: string; sentence: number; text?: string }> {
+  return facts.map((fact) => {
+    const text = paragraphs.find((paragraph) => paragraph.title === fact.title)?.sentences[fact.sentence]?.trim();
+    return text ? { ...fact, text } : fact;
+  });
+}
+
 export function paragraphDocument(paragraph: Paragraph): CorpusDocument {
   return { id: corpusIdFromTitle(paragraph.title), title: paragraph.title, text: paragraph.sentences.join('').trim() };
 }
@@ -71,7 +79,7 @@ export function parseHotpotqaRecord(value: unknown, context: ParseContext): Pars
       answer: requireText(record, 'answer'),
       task: 'qa',
       source: 'hotpotqa',
-      supportingFacts: readSupportingFacts(record),
+      supportingFacts: attachSentences(readSupportingFacts(record), paragraphs),
     },
     documents: paragraphs.map(paragraphDocument),
   }];

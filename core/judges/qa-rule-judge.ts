@@ -62,6 +62,13 @@ export function selectSupportingText(text: string, titles: readonly string[]): s
   return paragraphs.filter((paragraph) => wanted.some((prefix) => paragraph.toLowerCase().startsWith(prefix))).join('\n\n');
 }
 
+/** The supporting sentences' text when every supporting fact carries it, else null (the judge then reads whole pages). */
+export function readSupportingSentences(question: Pick<DatasetRow, 'supportingFacts'>): string[] | null {
+  const facts = question.supportingFacts;
+  if (facts.length === 0 || facts.some((fact) => fact.text === undefined)) return null;
+  return facts.map((fact) => fact.text ?? '');
+}
+
 function containsPhrase(text: string, phrase: string): boolean {
   const haystack = ` ${normalizeAnswer(text)} `;
   const needle = normalizeAnswer(phrase);
@@ -75,8 +82,9 @@ function containsPhrase(text: string, phrase: string): boolean {
  * an intermediate entity happens to be in retrieved text), and, unless it is yes/no, the answer must appear
  * in the retrieved supporting paragraphs (not only on a distractor page). Without supporting facts an
  * answer is GOOD when it appears in retrieved text, a yes/no answer is `unknown`, and a search cannot be
- * checked and is `unknown`. A heuristic: it sees grounding and coverage of the evidence, not which relation
- * on a supporting page the answer was read from.
+ * checked and is `unknown`. When every supporting fact carries its sentence, the answer must also appear in
+ * one of those sentences: a supporting page states more than the question asks (a person's birthplace beside
+ * the employer the question wants), and only the sentences say which of its facts is the evidence.
  */
 export function judgeQaStep(step: Step, question: DatasetRow): RuleVerdict {
   const action = step.parsedAction;
@@ -104,7 +112,12 @@ export function judgeQaStep(step: Step, question: DatasetRow): RuleVerdict {
       ? { verdict: 'GOOD', rationale: 'the answer appears in retrieved text' }
       : { verdict: 'BAD', rationale: 'the answer does not appear in retrieved text' };
   }
-  return containsPhrase(selectSupportingText(retrieved, titles), action.answer)
-    ? { verdict: 'GOOD', rationale: 'every supporting paragraph was retrieved and the answer appears in them' }
-    : { verdict: 'BAD', rationale: 'the answer does not appear in the retrieved supporting paragraphs' };
+  if (!containsPhrase(selectSupportingText(retrieved, titles), action.answer)) {
+    return { verdict: 'BAD', rationale: 'the answer does not appear in the retrieved supporting paragraphs' };
+  }
+  const sentences = readSupportingSentences(question);
+  if (sentences !== null && !sentences.some((sentence) => containsPhrase(sentence, action.answer))) {
+    return { verdict: 'BAD', rationale: 'the answer is on a supporting page but in none of its supporting sentences' };
+  }
+  return { verdict: 'GOOD', rationale: 'every supporting paragraph was retrieved and the answer appears in them' };
 }

@@ -9,6 +9,7 @@ export const GoldCalculationSchema = z.strictObject({
 export const SupportingFactSchema = z.strictObject({
   title: z.string(),
   sentence: z.number().int().nonnegative(),
+  text: z.string().optional().describe('The supporting sentence itself, when the source gives it; the QA rule judge then reads answers from it.'),
 });
 
 export const DatasetRowSchema = z.strictObject({

@@ -17,6 +17,8 @@ export const TrainingRecordSchema = z.strictObject({
     aliases: z.array(z.string()).default([]),
     goldValues: z.array(z.number()).default([]),
     supportingTitles: z.array(z.string()).default([]),
+    supportingSentences: z.array(z.strictObject({ title: z.string(), text: z.string() })).default([])
+      .describe('Every supporting fact with its sentence, when each has one (empty otherwise).'),
   }).describe('What a rule-based reward needs to judge fresh actions in this state.'),
 });
 export type TrainingRecord = z.infer<typeof TrainingRecordSchema>;

@@ -2,7 +2,7 @@
 import type { CorpusDocument, DatasetRow } from '../../schemas';
 import { createSeededRandom } from '../seeded-random';
 import type { TaskSplit } from '../syllable-names';
-import { generateKnowledgeBase, resolveRelationTarget, type Entity, type KnowledgeBase } from './knowledge-base';
+import { findRelation, generateKnowledgeBase, resolveRelationTarget, type Entity, type KnowledgeBase } from './knowledge-base';
 import { renderEntityDocument, sentenceOfRelation } from './hop-documents';
 import { listHopTemplates, MAX_HOPS, MIN_HOPS, renderHopQuestion, type HopTemplate } from './hop-templates';
 
@@ -81,7 +81,12 @@ export function generateHopTasks(split: TaskSplit, options: { count: number; see
         task: 'qa',
         source: 'hop',
         goldCalculations: [],
-        supportingFacts: chain.map((link) => ({ title: link.subject.name, sentence: link.sentence })),
+        supportingFacts: chain.map((link) => ({
+          title: link.subject.name,
+          sentence: link.sentence,
+          // The sentence as renderEntityDocument writes it, so the rule judge can tell this fact from its page's other.
+          text: `${link.subject.name} ${findRelation(link.relation).phrase} ${link.targetName}.`,
+        })),
         goldSolution: describeSolution(template, chain),
         answerable: true,
       },

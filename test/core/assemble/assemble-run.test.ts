@@ -36,6 +36,9 @@ function referenceAssembly(shards: SeededShard[], strategy: FilterStrategy, vali
       reference: {
         answer: question.answer, aliases: question.aliases, goldValues: question.goldCalculations.map((calculation) => calculation.value),
         supportingTitles: [...new Set(question.supportingFacts.map((fact) => fact.title))],
+        supportingSentences: question.supportingFacts.length > 0 && question.supportingFacts.every((fact) => fact.text !== undefined)
+          ? question.supportingFacts.map((fact) => ({ title: fact.title, text: fact.text! }))
+          : [],
       },
     };
     const validation = isValidationQuestion(step.questionId, validationFraction);

@@ -28,10 +28,11 @@ describe('hotpotqa', () => {
     const context = [['Alpha Town', ['Alpha is a town.', ' It has a mill.']], ['Beta River', ['Beta flows north.']]];
     const loaded = await loadDataset('hotpotqa', textLineSource(lines(
       { _id: 'a1', question: 'Where?', answer: 'north', supporting_facts: [['Beta River', 0]], context },
-      { _id: 'a2', question: 'What?', answer: 'mill', supporting_facts: [['Alpha Town', 1]], context },
+      { _id: 'a2', question: 'What?', answer: 'mill', supporting_facts: [['Alpha Town', 1], ['Beta River', 4]], context },
     )));
     expect(loaded.errors).toEqual([]);
-    expect(loaded.rows[1].supportingFacts).toEqual([{ title: 'Alpha Town', sentence: 1 }]);
+    // Each fact carries its sentence; one pointing past its paragraph keeps none.
+    expect(loaded.rows[1].supportingFacts).toEqual([{ title: 'Alpha Town', sentence: 1, text: 'It has a mill.' }, { title: 'Beta River', sentence: 4 }]);
     expect(loaded.corpus).toEqual([
       { id: corpusIdFromTitle('Alpha Town'), title: 'Alpha Town', text: 'Alpha is a town. It has a mill.' },
       { id: corpusIdFromTitle('Beta River'), title: 'Beta River', text: 'Beta flows north.' },

@@ -2,6 +2,7 @@
 import { decomposeTrajectory } from '../../../core/decompose';
 import { judgeStepByRule } from '../../../core/judges';
 import { generateTaskDataset } from '../../../core/tasks';
+import { readDocumentFacts } from '../../../core/tasks/hop/hop-documents';
 import { Bm25Index } from '../../../core/tools/bm25-index';
 import { formatNumber } from '../../../core/tools/calculator';
 import { formatSearchResult } from '../../../core/tools/search-tool';
@@ -35,6 +36,25 @@ describe('rule judge on the built-in task families', () => {
       offTrack.push(judgeStepByRule(step, row).verdict);
     });
     expect(goodRate(gold)).toBeGreaterThanOrEqual(0.99);
+    expect(offTrack.length).toBeGreaterThan(150);
     expect(offTrack.filter((verdict) => verdict === 'BAD').length / offTrack.length).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('marks a last-hop answer read from the supporting page\'s other relation BAD', () => {
+    const { rows, corpus } = generateTaskDataset('hop', 'train', { count: 200, seed: 13 });
+    const index = Bm25Index.build(corpus, { key: 'generated', etag: null });
+    const byTitle = new Map(corpus.map((document) => [document.title, document]));
+    const verdicts: string[] = [];
+    for (const row of rows) {
+      const last = row.supportingFacts[row.supportingFacts.length - 1];
+      const other = readDocumentFacts(byTitle.get(last.title)!).find((fact) => fact.sentence !== last.sentence);
+      // A city states only its region: no other relation to confuse it with.
+      if (!other || other.target === row.answer) continue;
+      const specs: TurnSpec[] = row.supportingFacts.map((fact) => ({ search: fact.title, result: formatSearchResult(index, fact.title, 1) }));
+      const steps = decomposeTrajectory(makeTrajectory(row, 0, [...specs, { answer: other.target }]));
+      verdicts.push(judgeStepByRule(steps[steps.length - 1], row).verdict);
+    }
+    expect(verdicts.length).toBeGreaterThan(100);
+    expect(verdicts.every((verdict) => verdict === 'BAD')).toBe(true);
   });
 });

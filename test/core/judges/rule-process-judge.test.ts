@@ -58,6 +58,24 @@ describe('rule process judge (heuristic), QA', () => {
     expect(verdicts(question, [{ search: 'Tinted Windows (band)', result: 'Ants Marching: a song by Dave Matthews Band.' }, { answer: 'Tulsa' }])).toEqual(['BAD', 'BAD']);
   });
 
+  it('reads answers from the supporting sentences when every fact carries one', () => {
+    const withSentences = DatasetRowSchema.parse({
+      ...question,
+      supportingFacts: [
+        { title: 'Tinted Windows (album)', sentence: 0, text: 'The album was recorded by Tinted Windows (band).' },
+        { title: 'Tinted Windows (band)', sentence: 1, text: 'The band played its first show in Tulsa.' },
+      ],
+    });
+    const album = { search: 'Tinted Windows album', result: 'Tinted Windows (album): The album was recorded by Tinted Windows (band).' };
+    const band = { search: 'Tinted Windows band', result: 'Tinted Windows (band): The band formed in Austin. The band played its first show in Tulsa.' };
+    expect(verdicts(withSentences, [album, band, { answer: 'Tulsa' }])).toEqual(['GOOD', 'GOOD', 'GOOD']);
+    // Austin is on a supporting page, but no supporting sentence says it: the page's other fact.
+    expect(verdicts(withSentences, [album, band, { answer: 'Austin' }])).toEqual(['GOOD', 'GOOD', 'BAD']);
+    // Without sentences on every fact the judge cannot tell, and reads the whole page as before.
+    const partly = DatasetRowSchema.parse({ ...withSentences, supportingFacts: [withSentences.supportingFacts[0], { title: 'Tinted Windows (band)', sentence: 1 }] });
+    expect(verdicts(partly, [album, band, { answer: 'Austin' }])).toEqual(['GOOD', 'GOOD', 'GOOD']);
+  });
+
   it('needs every supporting paragraph for yes/no answers, and supporting facts to judge retrieval at all', () => {
     const comparison = qaQuestion('h2', 'Are both bands from Tulsa?', 'yes', ['A', 'B']);
     expect(verdicts(comparison, [{ search: 'A', result: 'A: a band from Tulsa.' }, { answer: 'yes' }])).toEqual(['GOOD', 'BAD']);

@@ -25,6 +25,7 @@ describe('hop gold chains', () => {
             const sentence = document!.text.split(/(?<=\.)\s+/)[row.supportingFacts[index].sentence];
             const next = index + 1 < titles.length ? titles[index + 1] : row.answer;
             expect(sentence).toContain(next);
+            expect(row.supportingFacts[index].text).toBe(sentence);
           });
         }
       }),

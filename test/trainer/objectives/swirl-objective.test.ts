@@ -13,7 +13,7 @@ beforeAll(() => selectTestBackend());
 const record: TrainingRecord = {
   id: 't1@0', questionId: 'q1', trajectoryId: 't1', stepIndex: 0, task: 'math',
   context: [{ role: 'user', content: 'What is 2+3?' }], action: '<answer>5</answer>', reward: 1, behaviourLogProb: null,
-  reference: { answer: '5', aliases: [], goldValues: [5], supportingTitles: [] },
+  reference: { answer: '5', aliases: [], goldValues: [5], supportingTitles: [], supportingSentences: [] },
 };
 
 describe('SwirlObjective', () => {

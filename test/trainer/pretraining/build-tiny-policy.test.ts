@@ -28,6 +28,7 @@ describe('buildTinyPolicy (cut down)', () => {
       mixedDrills: 4,
       planNotes: true,
       planDrills: 4,
+      decisionDrills: 4,
       steps: 12,
       batchSize: 4,
       learningRate: 1e-2,
@@ -51,7 +52,7 @@ describe('buildTinyPolicy (cut down)', () => {
     const readme = await readFile(path.join(directory, 'README.md'), 'utf8');
     expect(readme).toContain('npm run build:policy');
     expect(readme).toContain('hop episodes open with a plan line');
-    expect(readme).toContain('4 plan-drill sequences');
+    expect(readme).toContain('4 plan-drill and 4 decision-drill sequences');
 
     const evaluation = await evaluateTinyPolicy(directory, { family: 'arith', split: 'test', count: 2, seed: 1, temperature: 0, maxTokens: 8 });
     expect(evaluation.questions).toBe(2);

@@ -17,7 +17,7 @@ function createRecord(index: number): TrainingRecord {
     id: `t${index}@0`, questionId: `q${index}`, trajectoryId: `t${index}`, stepIndex: 0, task: 'math',
     context: [{ role: 'system', content: 'Use <math_exp> or <answer>.' }, { role: 'user', content: `What is ${a} plus ${b}?` }],
     action: `<math_exp>${a}+${b}</math_exp>`, reward: 1, behaviourLogProb: null,
-    reference: { answer: String(a + b), aliases: [], goldValues: [a + b], supportingTitles: [] },
+    reference: { answer: String(a + b), aliases: [], goldValues: [a + b], supportingTitles: [], supportingSentences: [] },
   };
 }
 

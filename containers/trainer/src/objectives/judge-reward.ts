@@ -26,7 +26,10 @@ export function questionOfRecord(record: TrainingRecord): DatasetRow {
     task: record.task,
     source: 'training-record',
     goldCalculations: record.reference.goldValues.map((value) => ({ expression: String(value), value })),
-    supportingFacts: record.reference.supportingTitles.map((title) => ({ title, sentence: 0 })),
+    // The sentence index only matters to readers of the original document; the judge reads titles and text.
+    supportingFacts: record.reference.supportingSentences.length > 0
+      ? record.reference.supportingSentences.map(({ title, text }) => ({ title, sentence: 0, text }))
+      : record.reference.supportingTitles.map((title) => ({ title, sentence: 0 })),
     answerable: true,
   };
 }

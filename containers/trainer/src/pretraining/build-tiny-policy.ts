@@ -19,6 +19,7 @@ import { runTrainLoop } from '../train/train-loop';
 import { ConversationObjective, groupByLength, type SequenceGroup } from './conversation-objective';
 import { createCopyDrills, MIXED_DRILL_TOKENS, STAGE_ONE_DRILL_TOKENS } from './copy-drills';
 import { encodeConversation } from './encode-conversation';
+import { createDecisionDrills, DECISION_DRILL_TOKENS, listDecisionStates } from './decision-drills';
 import { createPlanDrills } from './plan-drills';
 import { saveModelSnapshot } from './save-model-snapshot';
 import { TINY_POLICY_PROMPTS, type TinyPolicySettings } from './tiny-policy-settings';
@@ -61,6 +62,8 @@ function meanLoss(losses: readonly number[]): number {
 export async function buildTinyPolicy(directory: string, settings: TinyPolicySettings, log: (line: string) => void = () => {}): Promise<TinyPolicyBuild> {
   const started = Date.now();
   const demonstrations: Demonstration[] = [];
+  // Hop demonstrations come first; decision drills are cut from them alone.
+  let hopCount = 0;
   for (const family of ['hop', 'arith'] as const) {
     const { rows, corpus } = generateTaskDataset(family, 'train', { count: settings.questionsPerFamily, seed: settings.seed });
     demonstrations.push(...(await generateDemonstrations(rows, corpus, {
@@ -72,6 +75,7 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
       planNotes: settings.planNotes,
       prompts: TINY_POLICY_PROMPTS,
     })));
+    if (family === 'hop') hopCount = demonstrations.length;
   }
   const summary = summarize(demonstrations);
   log(`demonstrations: ${summary.total} episodes, ${summary.correct} reach the gold answer, ${summary.withMistakes} contain a mistake`);
@@ -139,7 +143,11 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
   const mixed = createCopyDrills(tokenizer, { seed: settings.seed + 1, count: settings.mixedDrills, ...MIXED_DRILL_TOKENS });
   const userPrompt = (question: string) => renderTemplate(TINY_POLICY_PROMPTS.user, { question });
   const plans = createPlanDrills(tokenizer, userPrompt, { seed: settings.seed, count: settings.planDrills, ...MIXED_DRILL_TOKENS });
-  const result = await trainStage('episodes', groupByLength([...sequences, ...mixed, ...plans], settings.batchSize), settings.steps, 1);
+  const hopConversations = conversations.slice(0, hopCount);
+  const decisions = settings.decisionDrills === 0
+    ? []
+    : createDecisionDrills(tokenizer, listDecisionStates(tokenizer, hopConversations), { seed: settings.seed, count: settings.decisionDrills, ...DECISION_DRILL_TOKENS });
+  const result = await trainStage('episodes', groupByLength([...sequences, ...mixed, ...plans, ...decisions], settings.batchSize), settings.steps, 1);
   const trainingDone = Date.now();
   model.setBaseTrainable(false);
   await saveModel(model, createLocalSource(directory), tokenizerFiles, settings.dtype);

@@ -9,3 +9,4 @@ export * from './save-model-snapshot';
 export * from './pack-drill-turns';
 export * from './copy-drills';
 export * from './plan-drills';
+export * from './decision-drills';

@@ -34,6 +34,8 @@ export interface TinyPolicySettings {
   planNotes: boolean;
   /** Plan-drill sequences mixed into the episodes of stage 2 (see createPlanDrills); useful with planNotes. */
   planDrills: number;
+  /** Decision-drill sequences (hop states answered by the relation chosen; see createDecisionDrills) mixed into stage 2. */
+  decisionDrills: number;
   /** Stage 2: optimizer steps on demonstrations (plus mixed drills). */
   steps: number;
   batchSize: number;
@@ -68,6 +70,7 @@ export const DEFAULT_TINY_POLICY_SETTINGS: TinyPolicySettings = {
   mixedDrills: 2000,
   planNotes: false,
   planDrills: 0,
+  decisionDrills: 0,
   steps: 2000,
   batchSize: 8,
   learningRate: 3e-3,
