@@ -32,7 +32,7 @@ export async function writeTinyPolicyReadme(directory: string, settings: TinyPol
     'follow the action protocol of the rollout loop and contain deliberate mistakes (wrong hops, arithmetic slips,',
     'premature answers, some corrected), so the policy starts imperfect and step-wise training has room to help.',
     '',
-    'Rebuild: `npm run build:policy` (same data, tokenizer and initialization for the same settings; the trained weights depend on the floating-point order of the machine\'s kernels).',
+    'Rebuild: `npm run build:policy` (deterministic on one machine; on another, the trained weights can differ with the floating-point order of its kernels).',
     '',
     '| | |',
     '|---|---|',
