@@ -31,9 +31,7 @@ export function buildReference(question: DatasetRow): TrainingRecord['reference'
     aliases: question.aliases,
     goldValues: question.goldCalculations.map((calculation) => calculation.value),
     supportingTitles: [...new Set(question.supportingFacts.map((fact) => fact.title))],
-    supportingSentences: readSupportingSentences(question) === null
-      ? []
-      : question.supportingFacts.map((fact) => ({ title: fact.title, text: fact.text ?? '' })),
+    supportingSentences: readSupportingSentences(question) ?? [],
   };
 }
 

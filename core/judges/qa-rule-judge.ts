@@ -62,11 +62,14 @@ export function selectSupportingText(text: string, titles: readonly string[]): s
   return paragraphs.filter((paragraph) => wanted.some((prefix) => paragraph.toLowerCase().startsWith(prefix))).join('\n\n');
 }
 
-/** The supporting sentences' text when every supporting fact carries it, else null (the judge then reads whole pages). */
-export function readSupportingSentences(question: Pick<DatasetRow, 'supportingFacts'>): string[] | null {
-  const facts = question.supportingFacts;
-  if (facts.length === 0 || facts.some((fact) => fact.text === undefined)) return null;
-  return facts.map((fact) => fact.text ?? '');
+/** The supporting facts with their sentences when every fact carries one, else null (the judge then reads whole pages). */
+export function readSupportingSentences(question: Pick<DatasetRow, 'supportingFacts'>): { title: string; text: string }[] | null {
+  const sentences: { title: string; text: string }[] = [];
+  for (const fact of question.supportingFacts) {
+    if (fact.text === undefined) return null;
+    sentences.push({ title: fact.title, text: fact.text });
+  }
+  return sentences.length > 0 ? sentences : null;
 }
 
 function containsPhrase(text: string, phrase: string): boolean {
@@ -116,7 +119,7 @@ export function judgeQaStep(step: Step, question: DatasetRow): RuleVerdict {
     return { verdict: 'BAD', rationale: 'the answer does not appear in the retrieved supporting paragraphs' };
   }
   const sentences = readSupportingSentences(question);
-  if (sentences !== null && !sentences.some((sentence) => containsPhrase(sentence, action.answer))) {
+  if (sentences !== null && !sentences.some((sentence) => containsPhrase(sentence.text, action.answer))) {
     return { verdict: 'BAD', rationale: 'the answer is on a supporting page but in none of its supporting sentences' };
   }
   return { verdict: 'GOOD', rationale: 'every supporting paragraph was retrieved and the answer appears in them' };

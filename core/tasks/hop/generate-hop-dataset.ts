@@ -2,8 +2,8 @@
 import type { CorpusDocument, DatasetRow } from '../../schemas';
 import { createSeededRandom } from '../seeded-random';
 import type { TaskSplit } from '../syllable-names';
-import { findRelation, generateKnowledgeBase, resolveRelationTarget, type Entity, type KnowledgeBase } from './knowledge-base';
-import { renderEntityDocument, sentenceOfRelation } from './hop-documents';
+import { generateKnowledgeBase, resolveRelationTarget, type Entity, type KnowledgeBase } from './knowledge-base';
+import { renderEntityDocument, renderFactSentence, sentenceOfRelation } from './hop-documents';
 import { listHopTemplates, MAX_HOPS, MIN_HOPS, renderHopQuestion, type HopTemplate } from './hop-templates';
 
 export interface HopChainLink {
@@ -84,8 +84,8 @@ export function generateHopTasks(split: TaskSplit, options: { count: number; see
         supportingFacts: chain.map((link) => ({
           title: link.subject.name,
           sentence: link.sentence,
-          // The sentence as renderEntityDocument writes it, so the rule judge can tell this fact from its page's other.
-          text: `${link.subject.name} ${findRelation(link.relation).phrase} ${link.targetName}.`,
+          // The rule judge reads answers from it, so it can tell this fact from its page's other.
+          text: renderFactSentence(link.subject.name, link.relation, link.targetName),
         })),
         goldSolution: describeSolution(template, chain),
         answerable: true,

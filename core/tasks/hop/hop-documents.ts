@@ -1,6 +1,6 @@
 // Renders an entity as a short encyclopedia document and reads the relations back out of such a document.
 import type { CorpusDocument } from '../../schemas';
-import { RELATIONS, relationsFrom, resolveRelationTarget, type Entity, type KnowledgeBase, type RelationName } from './knowledge-base';
+import { findRelation, RELATIONS, relationsFrom, resolveRelationTarget, type Entity, type KnowledgeBase, type RelationName } from './knowledge-base';
 
 export interface DocumentFact {
   relation: RelationName;
@@ -16,13 +16,18 @@ export function sentenceOfRelation(entity: Entity, relation: RelationName): numb
   return index + 1;
 }
 
+/** "Mirel Records was founded by Dora Velkin.": the sentence that states one fact, as documents write it. */
+export function renderFactSentence(subjectName: string, relation: RelationName, targetName: string): string {
+  return `${subjectName} ${findRelation(relation).phrase} ${targetName}.`;
+}
+
 /** "Mirel Records is a record label. Mirel Records was founded by Dora Velkin. Mirel Records is based in Tarvo." */
 export function renderEntityDocument(knowledgeBase: KnowledgeBase, entity: Entity): CorpusDocument {
   // The name opens every sentence: its repetition makes the entity's own page the top search match for its name.
   const sentences = [`${entity.name} is ${entity.noun}.`];
   for (const relation of relationsFrom(entity.kind)) {
     const target = resolveRelationTarget(knowledgeBase, entity, relation.name);
-    sentences.push(`${entity.name} ${relation.phrase} ${target.name}.`);
+    sentences.push(renderFactSentence(entity.name, relation.name, target.name));
   }
   return {
     id: `hop-${knowledgeBase.split}-${knowledgeBase.seed}-${entity.id}`,
