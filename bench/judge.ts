@@ -1,6 +1,5 @@
 // Benchmark of stages 3–5 on GSM8K gold trajectories: decompose + rule judge + assemble on 100,000 steps, plus the rule judge's gold and corrupted-step rates.
 import { TrainingSetBuilder } from '../core/assemble/training-set-builder';
-import { summarizeTrajectory } from '../core/assemble/training-record';
 import { decomposeTrajectory } from '../core/decompose/decompose-trajectory';
 import { judgeOutcomeByRule } from '../core/judges/outcome-judge';
 import { judgeStepByRule } from '../core/judges/rule-process-judge';
@@ -94,7 +93,7 @@ function main(): void {
     runId: 'bench', strategy: 'process', validationFraction: 0.1, files: { sft: 'sft.jsonl', states: 'states.jsonl', validation: 'validation.jsonl' },
   });
   shards.forEach((shard, index) => {
-    for (const trajectory of shard) builder.addTrajectory(summarizeTrajectory(trajectory));
+    for (const trajectory of shard) builder.addTrajectory(trajectory);
     for (const judgment of judgedShards[index]) builder.addJudgment(judgment);
   });
   for (const shard of shards) for (const step of roundTrip(shard.flatMap(decomposeTrajectory))) builder.addStep(step);

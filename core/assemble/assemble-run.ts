@@ -9,7 +9,6 @@ import { RunStore } from '../store/run-store';
 import { routeRecords, TRAINING_OUTPUTS } from './record-selector';
 import { splitByKey } from './split-by-key';
 import { TrainManifest } from './train-manifest';
-import { summarizeTrajectory } from './training-record';
 import { TrainingSetBuilder } from './training-set-builder';
 import { z } from 'zod';
 
@@ -63,7 +62,7 @@ export async function assembleRun(objects: ObjectStore, event: { runId: string }
   const builder = new TrainingSetBuilder({ runId: event.runId, strategy: config.filter, validationFraction: config.validationFraction, files });
   for (const shard of shards) {
     for await (const trajectory of readPart(objects, store.key(RUN_FILES.trajectories(shard)), TrajectorySchema)) {
-      builder.addTrajectory(summarizeTrajectory(trajectory));
+      builder.addTrajectory(trajectory);
     }
     for await (const judgment of readPart(objects, store.key(RUN_FILES.judged(shard)), JudgmentSchema)) builder.addJudgment(judgment);
   }

@@ -35,12 +35,16 @@ export function buildReference(question: DatasetRow): TrainingRecord['reference'
   };
 }
 
-export function summarizeTrajectory(trajectory: Pick<Trajectory, 'id' | 'questionId' | 'question' | 'turns'>): TrajectorySummary {
+/** The part of a trajectory assembly reads. */
+export type SummarizedTrajectory = Pick<Trajectory, 'id' | 'questionId' | 'question' | 'turns'>;
+
+/** `reference` lets a caller that has already built the question's reference share it instead of building another. */
+export function summarizeTrajectory(trajectory: SummarizedTrajectory, reference = buildReference(trajectory.question)): TrajectorySummary {
   return {
     id: trajectory.id,
     questionId: trajectory.questionId,
     task: trajectory.question.task,
-    reference: buildReference(trajectory.question),
+    reference,
     stepCount: trajectory.turns.length,
   };
 }

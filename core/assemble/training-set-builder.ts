@@ -6,7 +6,7 @@ import { Step } from '../schemas/step';
 import { TrainingRecord } from '../schemas/training-record';
 import { RecordSelector, RecordTally, SelectionSource } from './record-selector';
 import { TrainManifest } from './train-manifest';
-import { TrajectorySummary } from './training-record';
+import { buildReference, summarizeTrajectory, type SummarizedTrajectory, type TrajectorySummary } from './training-record';
 
 export interface TrainingSetOptions {
   runId: string;
@@ -40,11 +40,15 @@ export class TrainingSetBuilder {
 
   constructor(private readonly options: TrainingSetOptions) {}
 
-  addTrajectory(summary: TrajectorySummary): void {
-    if (this.trajectories.has(summary.id)) throw new Error(`trajectory ${JSON.stringify(summary.id)} appears twice: expected each trajectory in exactly one part`);
-    const shared = this.references.get(summary.questionId);
-    if (shared === undefined) this.references.set(summary.questionId, summary.reference);
-    this.trajectories.set(summary.id, shared === undefined ? summary : { ...summary, reference: shared });
+  /** Keeps the trajectory's summary; its question's reference is built on the question's first trajectory only. */
+  addTrajectory(trajectory: SummarizedTrajectory): void {
+    if (this.trajectories.has(trajectory.id)) throw new Error(`trajectory ${JSON.stringify(trajectory.id)} appears twice: expected each trajectory in exactly one part`);
+    let reference = this.references.get(trajectory.questionId);
+    if (reference === undefined) {
+      reference = buildReference(trajectory.question);
+      this.references.set(trajectory.questionId, reference);
+    }
+    this.trajectories.set(trajectory.id, summarizeTrajectory(trajectory, reference));
   }
 
   addJudgment(judgment: Judgment): void {

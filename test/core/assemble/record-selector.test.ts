@@ -1,5 +1,5 @@
 // Record selection streams: records come out as steps come in, and one pass split by output equals the in-memory training set.
-import { RecordSelector, routeRecords, splitByKey, summarizeTrajectory, TRAINING_OUTPUTS, TrainingSetBuilder } from '../../../core/assemble';
+import { RecordSelector, routeRecords, splitByKey, TRAINING_OUTPUTS, TrainingSetBuilder } from '../../../core/assemble';
 import { TrainingRecord } from '../../../core/schemas';
 import { Step } from '../../../core/schemas';
 import { buildAssembleShards } from '../../support/assemble-fixtures';
@@ -10,7 +10,7 @@ function judgedBuilder(): { builder: TrainingSetBuilder; steps: Step[] } {
   const shards = buildAssembleShards(3, 'r');
   const builder = new TrainingSetBuilder({ runId: 'r', strategy: 'none', validationFraction: 0.3, files });
   for (const shard of shards) {
-    for (const trajectory of shard.trajectories) builder.addTrajectory(summarizeTrajectory(trajectory));
+    for (const trajectory of shard.trajectories) builder.addTrajectory(trajectory);
     for (const judgment of shard.judgments) builder.addJudgment(judgment);
   }
   return { builder, steps: shards.flatMap((shard) => shard.steps) };

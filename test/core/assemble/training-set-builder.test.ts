@@ -25,7 +25,7 @@ function buildTrajectories(): Trajectory[] {
 function assemble(strategy: FilterStrategy, trajectories = buildTrajectories()) {
   const builder = new TrainingSetBuilder({ runId: 'r', strategy, validationFraction: 0.25, files });
   for (const trajectory of trajectories) {
-    builder.addTrajectory(summarizeTrajectory(trajectory));
+    builder.addTrajectory(trajectory);
   }
   const steps = trajectories.flatMap(decomposeTrajectory);
   for (const step of steps) builder.addJudgment(judgeStepByRule(step, trajectories.find((t) => t.id === step.trajectoryId)!.question));
@@ -108,7 +108,7 @@ describe('TrainingSetBuilder', () => {
   it('counts unjudged steps and refuses steps of unknown trajectories', () => {
     const trajectories = buildTrajectories().slice(0, 4);
     const builder = new TrainingSetBuilder({ runId: 'r', strategy: 'process', validationFraction: 0, files });
-    for (const trajectory of trajectories) builder.addTrajectory(summarizeTrajectory(trajectory));
+    for (const trajectory of trajectories) builder.addTrajectory(trajectory);
     for (const step of trajectories.flatMap(decomposeTrajectory)) builder.addStep(step);
     const { manifest, sft } = builder.finish();
     expect(manifest.strategies.process.droppedUnjudged).toBe(4);
