@@ -2,7 +2,7 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { appendEvaluationToReadme, buildTinyPolicy, DEFAULT_TINY_POLICY_SETTINGS, evaluateTinyPolicy } from '../../../containers/trainer/src/pretraining';
+import { appendEvaluationToReadme, buildTinyPolicy, DEFAULT_TINY_POLICY_SETTINGS, evaluateTinyPolicy, LOSS_TARGET_WINDOW } from '../../../containers/trainer/src/pretraining';
 import { loadModel } from '../../../containers/trainer/src/model/load-model';
 
 describe('buildTinyPolicy (cut down)', () => {
@@ -23,7 +23,9 @@ describe('buildTinyPolicy (cut down)', () => {
       layers: 1,
       heads: 2,
       keyValueHeads: 1,
-      drillSteps: 6,
+      // Any loss meets this target, so stage 1 must stop at its first full window, short of its 110-step budget.
+      drillSteps: 110,
+      drillTargetLoss: 1000,
       drillSequences: 12,
       mixedDrills: 4,
       planNotes: true,
@@ -38,8 +40,9 @@ describe('buildTinyPolicy (cut down)', () => {
     }, (line) => lines.push(line));
     expect(build.demonstrations.total).toBe(24);
     expect(build.finalLoss).toBeLessThan(build.firstLoss);
-    expect(build.drillLoss).not.toBeNull();
-    expect(lines.some((line) => line.startsWith('drills step 6/6'))).toBe(true);
+    expect(build.drillLoss?.steps).toBe(LOSS_TARGET_WINDOW);
+    expect(lines.some((line) => line.startsWith(`drills step ${LOSS_TARGET_WINDOW}/110 `))).toBe(true);
+    expect(lines.some((line) => line.startsWith(`drills step ${LOSS_TARGET_WINDOW + 1}/`))).toBe(false);
     for (const file of ['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json', 'README.md']) {
       expect((await stat(path.join(directory, file))).size).toBeGreaterThan(0);
     }
@@ -53,6 +56,7 @@ describe('buildTinyPolicy (cut down)', () => {
     expect(readme).toContain('npm run build:policy');
     expect(readme).toContain('hop episodes open with a plan line');
     expect(readme).toContain('4 plan-drill and 4 decision-drill sequences');
+    expect(readme).toContain(`| stage 1: copy drills | ${LOSS_TARGET_WINDOW} steps (until the mean loss of ${LOSS_TARGET_WINDOW} steps reached 1000, at most 110)`);
 
     const evaluation = await evaluateTinyPolicy(directory, { family: 'arith', split: 'test', count: 2, seed: 1, temperature: 0, maxTokens: 8 });
     expect(evaluation.questions).toBe(2);

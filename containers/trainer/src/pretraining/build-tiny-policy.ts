@@ -19,6 +19,7 @@ import { runTrainLoop } from '../train/train-loop';
 import { ConversationObjective, groupByLength, type SequenceGroup } from './conversation-objective';
 import { createCopyDrills, MIXED_DRILL_TOKENS, STAGE_ONE_DRILL_TOKENS } from './copy-drills';
 import { encodeConversation } from './encode-conversation';
+import { createLossTarget, LOSS_TARGET_WINDOW, type LossTarget } from './loss-target';
 import { createDecisionDrills, DECISION_DRILL_TOKENS, listDecisionStates } from './decision-drills';
 import { createPlanDrills } from './plan-drills';
 import { saveModelSnapshot } from './save-model-snapshot';
@@ -30,8 +31,8 @@ export interface TinyPolicyBuild {
   parameterCount: number;
   demonstrations: { total: number; correct: number; withMistakes: number };
   trainingTokens: number;
-  /** Copy-drill loss at the start and end of stage 1 (null when it was skipped). */
-  drillLoss: { first: number; final: number } | null;
+  /** Copy-drill loss at the start and end of stage 1, and the steps it ran (null when it was skipped). */
+  drillLoss: { first: number; final: number; steps: number } | null;
   firstLoss: number;
   finalLoss: number;
   seconds: { demonstrations: number; tokenizer: number; training: number; total: number };
@@ -113,7 +114,7 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
   model.setBaseTrainable(true);
   log(`model: ${model.parameterCount()} parameters (${settings.layers} layers, hidden ${settings.hiddenSize})`);
   const objective = new ConversationObjective(model, encoding.vocabulary.get(END_OF_TEXT_TOKEN)!);
-  const trainStage = (label: string, records: SequenceGroup[], steps: number, seedOffset: number) => runTrainLoop({
+  const trainStage = (label: string, records: SequenceGroup[], steps: number, seedOffset: number, target: LossTarget = createLossTarget(null)) => runTrainLoop({
     records,
     objective,
     parameters: model.weights,
@@ -130,15 +131,20 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
     },
     output: null,
     label,
+    shouldStop: target.reached,
     onStep: (metrics) => {
-      if (metrics.step % 50 === 0 || metrics.step === steps) log(`${label} step ${metrics.step}/${steps} loss ${metrics.loss.toFixed(4)} ${metrics.tokensPerSecond.toFixed(0)} tok/s`);
+      target.observe(metrics.loss);
+      const windowMean = target.windowMean();
+      if (metrics.step % 50 === 0 || metrics.step === steps || target.reached()) {
+        log(`${label} step ${metrics.step}/${steps} loss ${metrics.loss.toFixed(4)}${windowMean === null ? '' : ` (mean of last ${LOSS_TARGET_WINDOW} ${windowMean.toFixed(4)})`} ${metrics.tokensPerSecond.toFixed(0)} tok/s`);
+      }
       // Snapshots keep a usable model directory while a long CPU run is still going; each replaces the last whole.
       if (settings.snapshotEvery > 0 && metrics.step % settings.snapshotEvery === 0) saveModelSnapshot(model, directory, tokenizerFiles, settings.dtype);
     },
   });
   const drills = settings.initFrom || settings.drillSteps === 0
     ? null
-    : await trainStage('drills', groupByLength(createCopyDrills(tokenizer, { seed: settings.seed, count: settings.drillSequences, ...STAGE_ONE_DRILL_TOKENS }), settings.batchSize), settings.drillSteps, 0);
+    : await trainStage('drills', groupByLength(createCopyDrills(tokenizer, { seed: settings.seed, count: settings.drillSequences, ...STAGE_ONE_DRILL_TOKENS }), settings.batchSize), settings.drillSteps, 0, createLossTarget(settings.drillTargetLoss));
   // Mixed drills are as long as episodes, so length grouping puts them in their own batches between episode batches.
   const mixed = createCopyDrills(tokenizer, { seed: settings.seed + 1, count: settings.mixedDrills, ...MIXED_DRILL_TOKENS });
   const userPrompt = (question: string) => renderTemplate(TINY_POLICY_PROMPTS.user, { question });
@@ -158,7 +164,7 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
     parameterCount: model.parameterCount(),
     demonstrations: summary,
     trainingTokens,
-    drillLoss: drills ? { first: meanLoss(drillLosses.slice(0, 10)), final: meanLoss(drillLosses.slice(-10)) } : null,
+    drillLoss: drills ? { first: meanLoss(drillLosses.slice(0, 10)), final: meanLoss(drillLosses.slice(-10)), steps: drills.completedSteps } : null,
     firstLoss: meanLoss(losses.slice(0, 10)),
     finalLoss: meanLoss(losses.slice(-10)),
     seconds: {

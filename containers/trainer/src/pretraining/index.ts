@@ -10,3 +10,4 @@ export * from './pack-drill-turns';
 export * from './copy-drills';
 export * from './plan-drills';
 export * from './decision-drills';
+export * from './loss-target';

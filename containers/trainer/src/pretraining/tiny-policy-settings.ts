@@ -24,8 +24,13 @@ export interface TinyPolicySettings {
   maxPositions: number;
   /** Loss weight of the question and tool-result tokens (0: replies only); teaches copying names and numbers from context. */
   contextWeight: number;
-  /** Stage 1: optimizer steps on copy drills alone, before any episode (see createCopyDrills). */
+  /** Stage 1: optimizer steps on copy drills alone, before any episode (see createCopyDrills); the most it runs when drillTargetLoss is set. */
   drillSteps: number;
+  /**
+   * Stage 1 ends early once the mean drill loss of the last DRILL_LOSS_WINDOW steps falls to this (null: always drillSteps).
+   * The copy circuit forms abruptly and at a step that varies with the kernels' rounding, so a fixed step count can stop before it has.
+   */
+  drillTargetLoss: number | null;
   /** Copy-drill sequences of stage 1. */
   drillSequences: number;
   /** Copy-drill sequences mixed into the episodes of stage 2, so the copying circuit keeps being exercised. */
@@ -66,6 +71,7 @@ export const DEFAULT_TINY_POLICY_SETTINGS: TinyPolicySettings = {
   maxPositions: 1024,
   contextWeight: 0.5,
   drillSteps: 6000,
+  drillTargetLoss: null,
   drillSequences: 6000,
   mixedDrills: 2000,
   planNotes: false,
