@@ -4,6 +4,7 @@
       "target_name": "swirl_tensor",
       "sources": [
         "src/addon.cc",
+        "src/host-kernels.cc",
         "src/attention-binding.cc",
         "src/gemm.cc",
         "src/elementwise.cc",
@@ -16,10 +17,10 @@
         "/usr/include/x86_64-linux-gnu",
         "/usr/include/openblas"
       ],
-      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
+      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "<!@(node cuda-library.cjs defines)"],
       "cflags_cc": ["-O3", "-std=c++17", "-fopenmp", "-ffp-contract=fast", "-fno-trapping-math", "-fno-math-errno", "<!@(node arch-flags.cjs)"],
       "cflags_cc!": ["-fno-exceptions"],
-      "libraries": ["-lopenblas", "-fopenmp"]
+      "libraries": ["-lopenblas", "-fopenmp", "<!@(node cuda-library.cjs libraries)"]
     }
   ]
 }

@@ -3,6 +3,7 @@
 const { spawnSync } = require('node:child_process');
 const { existsSync } = require('node:fs');
 const path = require('node:path');
+const { buildCudaLibrary, removeCudaLibrary } = require('./cuda-library.cjs');
 
 const nativeDirectory = __dirname;
 
@@ -20,6 +21,18 @@ function findNodeGyp() {
   }
 }
 
+function failureLines(result) {
+  return `${result.stdout ?? ''}${result.stderr ?? ''}`.split('\n').filter((line) => /error|not found|No such/i.test(line)).slice(0, 8).join('\n');
+}
+
+/** Loads the built addon in a separate process, so a library missing at run time shows up now rather than in the trainer. */
+function loads() {
+  const addon = path.join(nativeDirectory, 'build', 'Release', 'swirl_tensor.node');
+  const result = spawnSync(process.execPath, ['-e', 'require(process.argv[1])', addon], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  if (result.status !== 0) warn(`${addon} does not load: ${(result.stderr ?? '').split('\n')[0]}`);
+  return result.status === 0;
+}
+
 function main() {
   if (process.env.SWIRL_SKIP_NATIVE === '1') {
     warn('SWIRL_SKIP_NATIVE=1: native tensor addon not built; the trainer will use reference kernels');
@@ -35,10 +48,17 @@ function main() {
   const prefix = path.resolve(path.dirname(process.execPath), '..');
   if (!process.env.npm_config_nodedir && existsSync(path.join(prefix, 'include', 'node', 'node_api.h'))) args.push(`--nodedir=${prefix}`);
   const started = Date.now();
-  const result = spawnSync(process.execPath, args, { cwd: nativeDirectory, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  const cuda = buildCudaLibrary((line) => process.stdout.write(`${line}\n`));
+  if (!cuda.built) process.stdout.write(`native tensor addon: CPU kernels only (${cuda.reason})\n`);
+  let result = spawnSync(process.execPath, args, { cwd: nativeDirectory, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  if (cuda.built && (result.status !== 0 || !loads())) {
+    // A toolkit that compiles but does not link or load (a missing shared cuBLAS, say) must not cost the CPU kernels.
+    warn(`native tensor addon did not build or load with CUDA; rebuilding with CPU kernels only\n${failureLines(result)}`);
+    removeCudaLibrary();
+    result = spawnSync(process.execPath, args, { cwd: nativeDirectory, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  }
   if (result.status !== 0) {
-    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.split('\n').filter((line) => /error|not found|No such/i.test(line)).slice(0, 8).join('\n');
-    warn(`native tensor addon build failed (needs a C++17 compiler and OpenBLAS: apt-get install libopenblas-dev); the trainer will use reference kernels\n${output}`);
+    warn(`native tensor addon build failed (needs a C++17 compiler and OpenBLAS: apt-get install libopenblas-dev); the trainer will use reference kernels\n${failureLines(result)}`);
     return;
   }
   process.stdout.write(`native tensor addon built in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

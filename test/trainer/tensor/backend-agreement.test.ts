@@ -1,9 +1,10 @@
-// Native kernels agree with the reference kernels, forward and backward, on randomly drawn shapes.
+// Native (and, on a GPU, CUDA) kernels agree with the reference kernels, forward and backward, on randomly drawn shapes.
 import { Tensor, Rng, backward, fromArray, withBackend, getReferenceBackend, type KernelBackend } from '../../../containers/trainer/src/tensor';
 import * as ops from '../../../containers/trainer/src/tensor/ops';
-import { nativeBackendOrNull } from './backends';
+import { cudaBackendOrNull, nativeBackendOrNull } from './backends';
 
-const TOLERANCE = 2e-4;
+// CUDA GEMMs round their operands to bf16 (8 significant bits) before accumulating in fp32.
+const TOLERANCE = { native: 2e-4, cuda: 3e-2 } as const;
 const TRIALS = 6;
 
 interface Drawn {
@@ -79,22 +80,25 @@ function maxScaledDifference(a: Float32Array, b: Float32Array): number {
 }
 
 const native = nativeBackendOrNull();
+const cuda = cudaBackendOrNull();
 
 describe('native agrees with reference', () => {
   if (!native) {
     it('is skipped: the native addon is not built here', () => expect(native).toBeNull());
     return;
   }
-  it.each(Object.keys(GENERATORS))('%s on random shapes', (name) => {
+  const compiled = [native, ...(cuda ? [cuda] : [])];
+  it.each(compiled.flatMap((backend) => Object.keys(GENERATORS).map((name) => [backend.name, name, backend] as const)))('%s: %s on random shapes', (_backendName, name, backend) => {
+    const tolerance = TOLERANCE[backend.name as keyof typeof TOLERANCE];
     for (let trial = 0; trial < TRIALS; trial++) {
       const rng = new Rng(trial * 7919 + name.length);
       const drawn = GENERATORS[name](rng);
       const data = drawn.shapes.map((shape) => Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.nextNormal()));
       const expected = runOn(getReferenceBackend(), drawn, data, trial);
-      const actual = runOn(native, drawn, data, trial);
+      const actual = runOn(backend, drawn, data, trial);
       const context = `${name} trial ${trial} shapes ${JSON.stringify(drawn.shapes)}`;
-      expect({ context, output: maxScaledDifference(actual.output, expected.output) <= TOLERANCE }).toEqual({ context, output: true });
-      actual.grads.forEach((grad, i) => expect({ context, input: i, close: maxScaledDifference(grad, expected.grads[i]) <= TOLERANCE }).toEqual({ context, input: i, close: true }));
+      expect({ context, output: maxScaledDifference(actual.output, expected.output) <= tolerance }).toEqual({ context, output: true });
+      actual.grads.forEach((grad, i) => expect({ context, input: i, close: maxScaledDifference(grad, expected.grads[i]) <= tolerance }).toEqual({ context, input: i, close: true }));
     }
   });
 
@@ -106,15 +110,15 @@ describe('native agrees with reference', () => {
     expect(() => native.axpy(1, new Float32Array(4), new Float32Array(3))).toThrow('axpy: y shorter than x');
   });
 
-  it('adamw and the reductions agree', () => {
+  it.each(compiled.map((backend) => [backend.name, backend] as const))('%s: adamw and the reductions agree', (_backendName, backend) => {
     const rng = new Rng(3);
     const size = 100003;
     const make = () => Float32Array.from({ length: size }, () => rng.nextNormal());
     const [param, grad, m, v] = [make(), make(), make(), make().map(Math.abs)];
-    const results = [getReferenceBackend(), native].map((backend) => {
+    const results = [getReferenceBackend(), backend].map((each) => {
       const state = [param.slice(), m.slice(), v.slice()];
-      backend.adamw(state[0], grad, state[1], state[2], { lr: 1e-2, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, biasCorrection1: 0.19, biasCorrection2: 0.0975 });
-      return { state, sum: backend.sum(grad), squares: backend.sumSquares(grad) };
+      each.adamw(state[0], grad, state[1], state[2], { lr: 1e-2, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, biasCorrection1: 0.19, biasCorrection2: 0.0975 });
+      return { state, sum: each.sum(grad), squares: each.sumSquares(grad) };
     });
     results[1].state.forEach((values, i) => expect(maxScaledDifference(values, results[0].state[i])).toBeLessThan(1e-5));
     expect(results[1].sum).toBeCloseTo(results[0].sum, 2);

@@ -1,6 +1,6 @@
 // Backend selection: a missing or broken addon falls back to the reference kernels with one warning line.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -39,5 +39,33 @@ describe('selectBackend', () => {
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the addon built here', () => {
+  const addonPath = resolve(ROOT, 'containers/trainer/native/build/Release/swirl_tensor.node');
+  const builtWithCuda = existsSync(resolve(ROOT, 'containers/trainer/native/build-cuda/manifest.json'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- native addons load only through require
+  const addon = existsSync(addonPath) ? (require(addonPath) as Record<string, unknown> & { cudaAvailable(): boolean; cudaStatus(): string }) : null;
+
+  it('carries a CUDA kernel table exactly where nvcc and the CUDA runtime were found at install time', () => {
+    if (!addon) return console.warn('native addon not built; nothing to inspect');
+    if (!builtWithCuda) {
+      expect(addon.cuda).toBeUndefined();
+      expect(addon.cudaAvailable()).toBe(false);
+      expect(addon.cudaStatus()).toContain('built without CUDA');
+      return;
+    }
+    const cuda = addon.cuda as Record<string, (...args: unknown[]) => unknown>;
+    const hostKernels = Object.keys(addon).filter((name) => !name.startsWith('cuda')).sort();
+    expect(Object.keys(cuda).sort()).toEqual(hostKernels);
+    // Arguments are checked before any device work, so bad calls fail the same way with or without a GPU.
+    expect(() => cuda.axpy(1, new Float32Array(4), new Float32Array(3))).toThrow('axpy: y shorter than x');
+    if (addon.cudaAvailable()) return;
+    expect(addon.cudaStatus()).not.toBe('');
+    expect(() => cuda.axpy(1, new Float32Array(3), new Float32Array(3))).toThrow(`CUDA backend unavailable: ${addon.cudaStatus()}`);
+    const { stdout, stderr } = selectIn(addonPath, ['cuda', 'auto']);
+    expect(stdout.trim().split('\n')).toEqual(['cuda=native', 'auto=native']);
+    expect(stderr.trim()).toBe(`warning: cuda backend unavailable (${addon.cudaStatus()}); using native CPU kernels`);
   });
 });

@@ -1,4 +1,4 @@
-// The backends under test: reference always; native where the addon is built (required on CI, where its absence is a failure).
+// The backends under test: reference always; native where the addon is built (required on CI, where its absence is a failure); CUDA where a GPU is.
 import { getReferenceBackend, loadNativeBackend, type KernelBackend } from '../../../containers/trainer/src/tensor';
 
 export function backendsUnderTest(): KernelBackend[] {
@@ -12,4 +12,11 @@ export function backendsUnderTest(): KernelBackend[] {
 export function nativeBackendOrNull(): KernelBackend | null {
   const backends = backendsUnderTest();
   return backends.find((backend) => backend.name === 'native') ?? null;
+}
+
+/** The addon's CUDA kernels where it was built with them and a GPU can be used; null elsewhere (the reason is printed). */
+export function cudaBackendOrNull(): KernelBackend | null {
+  const loaded = loadNativeBackend();
+  if (!loaded.cudaBackend) console.warn(`CUDA kernel checks skipped: ${loaded.cudaError}`);
+  return loaded.cudaBackend;
 }

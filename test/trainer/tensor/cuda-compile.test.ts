@@ -42,7 +42,7 @@ describe('CUDA kernels', () => {
   const sources = readdirSync(CUDA_DIRECTORY).filter((file) => file.endsWith('.cu')).sort();
 
   it('lists the kernel sources the addon interface needs', () => {
-    expect(sources).toEqual(['attention.cu', 'cross-entropy.cu', 'elementwise.cu', 'gemm.cu', 'normalization.cu']);
+    expect(sources).toEqual(['attention.cu', 'cross-entropy.cu', 'device-kernels.cu', 'elementwise.cu', 'gemm.cu', 'normalization.cu']);
   });
 
   it(`compile with ${nvcc} (gemm.cu only where the toolkit has cuBLAS headers)`, async () => {
@@ -53,7 +53,7 @@ describe('CUDA kernels', () => {
       const compiled = sources.filter((file) => withCublas || file !== 'gemm.cu');
       await Promise.all(
         compiled.map((file) =>
-          run(nvcc, ['-std=c++17', '-arch=sm_80', '-Werror', 'all-warnings', '-c', join(CUDA_DIRECTORY, file), '-o', join(output, `${file}.o`)], { cwd: CUDA_DIRECTORY }).catch((error: Error & { stderr?: string }) => {
+          run(nvcc, ['-std=c++17', '-arch=sm_80', '-Werror', 'all-warnings', '-DSWIRL_WITH_CUDA', ...(withCublas ? ['-DSWIRL_WITH_CUBLAS'] : []), '-c', join(CUDA_DIRECTORY, file), '-o', join(output, `${file}.o`)], { cwd: CUDA_DIRECTORY }).catch((error: Error & { stderr?: string }) => {
             throw new Error(`nvcc failed on ${file}:\n${error.stderr ?? error.message}`);
           }),
         ),

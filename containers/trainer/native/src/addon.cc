@@ -1,8 +1,8 @@
-// N-API bindings: unwraps typed arrays, checks sizes so bad calls throw instead of corrupting memory, calls the kernels.
+// N-API bindings: unwraps typed arrays, checks sizes so bad calls throw instead of corrupting memory, calls a device's kernels.
 #include <napi.h>
 #include <string>
 #include "arguments.h"
-#include "kernels.h"
+#include "kernel-table.h"
 
 namespace {
 
@@ -18,6 +18,7 @@ bool fits(const Napi::Env& env, const char* name, const FloatView& view, int64_t
 }
 
 Napi::Value Gemm(const Napi::CallbackInfo& info) {
+  const swirl::KernelTable& kernels = kernelsOf(info);
   Napi::Env env = info.Env();
   FloatView a, b, c;
   if (!readFloats(info, 6, a) || !readFloats(info, 9, b) || !readFloats(info, 13, c)) return env.Undefined();
@@ -30,86 +31,100 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
       !fits(env, "B", b, bOffset, transposeB ? n : k, ldb, transposeB ? k : n, batch, strideB) ||
       !fits(env, "C", c, cOffset, m, ldc, n, batch, strideC))
     return env.Undefined();
-  swirl::gemm(transposeA, transposeB, m, n, k, (float)number(info, 5), a.data + aOffset, lda, b.data + bOffset, ldb,
-              (float)number(info, 12), c.data + cOffset, ldc, batch, strideA, strideB, strideC);
-  return env.Undefined();
+  kernels.gemm(transposeA, transposeB, m, n, k, (float)number(info, 5), a.data + aOffset, lda, b.data + bOffset, ldb,
+               (float)number(info, 12), c.data + cOffset, ldc, batch, strideA, strideB, strideC);
+  return finish(info, kernels);
 }
 
 // Binary broadcast kernels share one argument shape: (a, b, out) with b.length dividing a.length.
-template <void (*Kernel)(const float*, size_t, const float*, size_t, float*)>
+template <decltype(&swirl::addBroadcast) swirl::KernelTable::*Kernel>
 Napi::Value Broadcast(const Napi::CallbackInfo& info) {
+  const swirl::KernelTable& kernels = kernelsOf(info);
   FloatView a, b, out;
   if (!readFloats(info, 0, a) || !readFloats(info, 1, b) || !readFloats(info, 2, out)) return info.Env().Undefined();
   if (b.length == 0 || a.length % b.length != 0 || out.length < a.length) {
     fail(info.Env(), "broadcast: second operand length must divide the first, output at least as long");
     return info.Env().Undefined();
   }
-  Kernel(a.data, a.length, b.data, b.length, out.data);
-  return info.Env().Undefined();
+  (kernels.*Kernel)(a.data, a.length, b.data, b.length, out.data);
+  return finish(info, kernels);
 }
 
 Napi::Value Axpy(const Napi::CallbackInfo& info) {
+  const swirl::KernelTable& kernels = kernelsOf(info);
   FloatView x, y;
   if (!readFloats(info, 1, x) || !readFloats(info, 2, y)) return info.Env().Undefined();
   if (y.length < x.length) return fail(info.Env(), "axpy: y shorter than x"), info.Env().Undefined();
-  swirl::axpy((float)number(info, 0), x.data, x.length, y.data);
-  return info.Env().Undefined();
+  kernels.axpy((float)number(info, 0), x.data, x.length, y.data);
+  return finish(info, kernels);
 }
 
 Napi::Value SumRowsInto(const Napi::CallbackInfo& info) {
+  const swirl::KernelTable& kernels = kernelsOf(info);
   FloatView x, out;
   if (!readFloats(info, 1, x) || !readFloats(info, 2, out)) return info.Env().Undefined();
   if (out.length == 0 || x.length % out.length != 0) return fail(info.Env(), "sumRowsInto: output length must divide input length"), info.Env().Undefined();
-  swirl::sumRowsInto((float)number(info, 0), x.data, x.length, out.data, out.length);
-  return info.Env().Undefined();
+  kernels.sumRowsInto((float)number(info, 0), x.data, x.length, out.data, out.length);
+  return finish(info, kernels);
 }
 
 Napi::Value MulAccumulate(const Napi::CallbackInfo& info) {
+  const swirl::KernelTable& kernels = kernelsOf(info);
   FloatView x, y, out;
   if (!readFloats(info, 0, x) || !readFloats(info, 1, y) || !readFloats(info, 2, out)) return info.Env().Undefined();
   if (y.length == 0 || x.length % y.length != 0 || out.length < x.length) return fail(info.Env(), "mulAccumulate: bad lengths"), info.Env().Undefined();
-  swirl::mulAccumulate(x.data, x.length, y.data, y.length, out.data);
-  return info.Env().Undefined();
+  kernels.mulAccumulate(x.data, x.length, y.data, y.length, out.data);
+  return finish(info, kernels);
 }
 
 Napi::Value MulSumRowsInto(const Napi::CallbackInfo& info) {
+  const swirl::KernelTable& kernels = kernelsOf(info);
   FloatView x, y, out;
   if (!readFloats(info, 0, x) || !readFloats(info, 1, y) || !readFloats(info, 2, out)) return info.Env().Undefined();
   if (out.length == 0 || x.length % out.length != 0 || y.length < x.length) return fail(info.Env(), "mulSumRowsInto: bad lengths"), info.Env().Undefined();
-  swirl::mulSumRowsInto(x.data, y.data, x.length, out.data, out.length);
-  return info.Env().Undefined();
+  kernels.mulSumRowsInto(x.data, y.data, x.length, out.data, out.length);
+  return finish(info, kernels);
 }
 
 // Unary kernels (x, out) of equal length.
-template <void (*Kernel)(const float*, size_t, float*)>
+template <decltype(&swirl::expForward) swirl::KernelTable::*Kernel>
 Napi::Value Unary(const Napi::CallbackInfo& info) {
+  const swirl::KernelTable& kernels = kernelsOf(info);
   FloatView x, out;
   if (!readFloats(info, 0, x) || !readFloats(info, 1, out)) return info.Env().Undefined();
   if (out.length < x.length) return fail(info.Env(), "unary kernel: output shorter than input"), info.Env().Undefined();
-  Kernel(x.data, x.length, out.data);
-  return info.Env().Undefined();
+  (kernels.*Kernel)(x.data, x.length, out.data);
+  return finish(info, kernels);
 }
 
 Napi::Value Sum(const Napi::CallbackInfo& info) {
   FloatView x;
   if (!readFloats(info, 0, x)) return info.Env().Undefined();
-  return Napi::Number::New(info.Env(), swirl::sum(x.data, x.length));
+  const swirl::KernelTable& kernels = kernelsOf(info);
+  const double total = kernels.sum(x.data, x.length);
+  if (const char* error = kernels.takeError()) return fail(info.Env(), error), info.Env().Undefined();
+  return Napi::Number::New(info.Env(), total);
 }
 
 Napi::Value SumSquares(const Napi::CallbackInfo& info) {
   FloatView x;
   if (!readFloats(info, 0, x)) return info.Env().Undefined();
-  return Napi::Number::New(info.Env(), swirl::sumSquares(x.data, x.length));
+  const swirl::KernelTable& kernels = kernelsOf(info);
+  const double total = kernels.sumSquares(x.data, x.length);
+  if (const char* error = kernels.takeError()) return fail(info.Env(), error), info.Env().Undefined();
+  return Napi::Number::New(info.Env(), total);
 }
 
 Napi::Value ScaleInPlace(const Napi::CallbackInfo& info) {
+  const swirl::KernelTable& kernels = kernelsOf(info);
   FloatView x;
   if (!readFloats(info, 0, x)) return info.Env().Undefined();
-  swirl::scaleInPlace(x.data, x.length, (float)number(info, 1));
-  return info.Env().Undefined();
+  kernels.scaleInPlace(x.data, x.length, (float)number(info, 1));
+  return finish(info, kernels);
 }
 
 Napi::Value EmbeddingForward(const Napi::CallbackInfo& info) {
+  const swirl::KernelTable& kernels = kernelsOf(info);
   FloatView weight, out;
   const int32_t* ids;
   size_t count;
@@ -119,11 +134,12 @@ Napi::Value EmbeddingForward(const Napi::CallbackInfo& info) {
   for (size_t t = 0; t < count; ++t)
     if (ids[t] < 0 || (size_t)ids[t] >= rows) return fail(info.Env(), "embedding: token id outside the vocabulary"), info.Env().Undefined();
   if (out.length < count * dim) return fail(info.Env(), "embedding: output too short"), info.Env().Undefined();
-  swirl::embeddingForward(weight.data, ids, count, dim, out.data);
-  return info.Env().Undefined();
+  kernels.embeddingForward(weight.data, ids, count, dim, out.data);
+  return finish(info, kernels);
 }
 
 Napi::Value EmbeddingBackward(const Napi::CallbackInfo& info) {
+  const swirl::KernelTable& kernels = kernelsOf(info);
   FloatView gradOut, gradWeight;
   const int32_t* ids;
   size_t count;
@@ -133,27 +149,30 @@ Napi::Value EmbeddingBackward(const Napi::CallbackInfo& info) {
   for (size_t t = 0; t < count; ++t)
     if (ids[t] < 0 || (size_t)ids[t] >= rows) return fail(info.Env(), "embedding: token id outside the vocabulary"), info.Env().Undefined();
   if (gradOut.length < count * dim) return fail(info.Env(), "embedding: gradient too short"), info.Env().Undefined();
-  swirl::embeddingBackward(ids, count, gradOut.data, dim, gradWeight.data);
-  return info.Env().Undefined();
+  kernels.embeddingBackward(ids, count, gradOut.data, dim, gradWeight.data);
+  return finish(info, kernels);
 }
 
 Napi::Value SiluBackward(const Napi::CallbackInfo& info) {
+  const swirl::KernelTable& kernels = kernelsOf(info);
   FloatView x, gradOut, gradX;
   if (!readFloats(info, 0, x) || !readFloats(info, 1, gradOut) || !readFloats(info, 2, gradX)) return info.Env().Undefined();
   if (gradOut.length < x.length || gradX.length < x.length) return fail(info.Env(), "siluBackward: bad lengths"), info.Env().Undefined();
-  swirl::siluBackward(x.data, gradOut.data, x.length, gradX.data);
-  return info.Env().Undefined();
+  kernels.siluBackward(x.data, gradOut.data, x.length, gradX.data);
+  return finish(info, kernels);
 }
 
 Napi::Value SwigluForward(const Napi::CallbackInfo& info) {
+  const swirl::KernelTable& kernels = kernelsOf(info);
   FloatView gate, up, out;
   if (!readFloats(info, 0, gate) || !readFloats(info, 1, up) || !readFloats(info, 2, out)) return info.Env().Undefined();
   if (up.length < gate.length || out.length < gate.length) return fail(info.Env(), "swigluForward: bad lengths"), info.Env().Undefined();
-  swirl::swigluForward(gate.data, up.data, gate.length, out.data);
-  return info.Env().Undefined();
+  kernels.swigluForward(gate.data, up.data, gate.length, out.data);
+  return finish(info, kernels);
 }
 
 Napi::Value SwigluBackward(const Napi::CallbackInfo& info) {
+  const swirl::KernelTable& kernels = kernelsOf(info);
   FloatView gate, up, gradOut, gradGate, gradUp;
   if (!readFloats(info, 0, gate) || !readFloats(info, 1, up) || !readFloats(info, 2, gradOut) || !readFloats(info, 3, gradGate, true) ||
       !readFloats(info, 4, gradUp, true))
@@ -161,31 +180,34 @@ Napi::Value SwigluBackward(const Napi::CallbackInfo& info) {
   const size_t n = gate.length;
   if (up.length < n || gradOut.length < n || (gradGate.data && gradGate.length < n) || (gradUp.data && gradUp.length < n))
     return fail(info.Env(), "swigluBackward: bad lengths"), info.Env().Undefined();
-  swirl::swigluBackward(gate.data, up.data, gradOut.data, n, gradGate.data, gradUp.data);
-  return info.Env().Undefined();
+  kernels.swigluBackward(gate.data, up.data, gradOut.data, n, gradGate.data, gradUp.data);
+  return finish(info, kernels);
 }
 
 Napi::Value Adamw(const Napi::CallbackInfo& info) {
+  const swirl::KernelTable& kernels = kernelsOf(info);
   FloatView param, grad, m, v;
   if (!readFloats(info, 0, param) || !readFloats(info, 1, grad) || !readFloats(info, 2, m) || !readFloats(info, 3, v)) return info.Env().Undefined();
   const size_t n = param.length;
   if (grad.length < n || m.length < n || v.length < n) return fail(info.Env(), "adamw: state shorter than parameter"), info.Env().Undefined();
-  swirl::adamw(param.data, grad.data, m.data, v.data, n, (float)number(info, 4), (float)number(info, 5), (float)number(info, 6),
+  kernels.adamw(param.data, grad.data, m.data, v.data, n, (float)number(info, 4), (float)number(info, 5), (float)number(info, 6),
                (float)number(info, 7), (float)number(info, 8), (float)number(info, 9), (float)number(info, 10));
-  return info.Env().Undefined();
+  return finish(info, kernels);
 }
 
 Napi::Value RmsNormForward(const Napi::CallbackInfo& info) {
+  const swirl::KernelTable& kernels = kernelsOf(info);
   FloatView x, weight, out, inverseRms;
   if (!readFloats(info, 0, x) || !readFloats(info, 1, weight) || !readFloats(info, 4, out) || !readFloats(info, 5, inverseRms)) return info.Env().Undefined();
   const size_t dim = (size_t)integer(info, 2);
   const size_t rows = dim ? x.length / dim : 0;
   if (dim == 0 || weight.length < dim || out.length < x.length || inverseRms.length < rows) return fail(info.Env(), "rmsNormForward: bad lengths"), info.Env().Undefined();
-  swirl::rmsNormForward(x.data, weight.data, rows, dim, (float)number(info, 3), out.data, inverseRms.data);
-  return info.Env().Undefined();
+  kernels.rmsNormForward(x.data, weight.data, rows, dim, (float)number(info, 3), out.data, inverseRms.data);
+  return finish(info, kernels);
 }
 
 Napi::Value RmsNormBackward(const Napi::CallbackInfo& info) {
+  const swirl::KernelTable& kernels = kernelsOf(info);
   FloatView x, weight, inverseRms, gradOut, gradX, gradWeight;
   if (!readFloats(info, 0, x) || !readFloats(info, 1, weight) || !readFloats(info, 2, inverseRms) || !readFloats(info, 3, gradOut) ||
       !readFloats(info, 5, gradX) || !readFloats(info, 6, gradWeight, true))
@@ -195,11 +217,12 @@ Napi::Value RmsNormBackward(const Napi::CallbackInfo& info) {
   if (dim == 0 || weight.length < dim || inverseRms.length < rows || gradOut.length < x.length || gradX.length < x.length ||
       (gradWeight.data && gradWeight.length < dim))
     return fail(info.Env(), "rmsNormBackward: bad lengths"), info.Env().Undefined();
-  swirl::rmsNormBackward(x.data, weight.data, inverseRms.data, gradOut.data, rows, dim, gradX.data, gradWeight.data);
-  return info.Env().Undefined();
+  kernels.rmsNormBackward(x.data, weight.data, inverseRms.data, gradOut.data, rows, dim, gradX.data, gradWeight.data);
+  return finish(info, kernels);
 }
 
 Napi::Value Rope(const Napi::CallbackInfo& info) {
+  const swirl::KernelTable& kernels = kernelsOf(info);
   FloatView x, out;
   const int32_t* positions;
   size_t positionCount;
@@ -208,12 +231,13 @@ Napi::Value Rope(const Napi::CallbackInfo& info) {
   if ((size_t)(batch * sequenceLength * heads * headDim) != x.length || out.length < x.length ||
       (positionCount != (size_t)sequenceLength && positionCount != (size_t)(batch * sequenceLength)))
     return fail(info.Env(), "rope: bad lengths"), info.Env().Undefined();
-  swirl::rope(x.data, out.data, batch, sequenceLength, heads, headDim, number(info, 6), positions, positionCount, (int)integer(info, 8),
+  kernels.rope(x.data, out.data, batch, sequenceLength, heads, headDim, number(info, 6), positions, positionCount, (int)integer(info, 8),
               boolean(info, 9));
-  return info.Env().Undefined();
+  return finish(info, kernels);
 }
 
 Napi::Value LogSoftmaxGatherForward(const Napi::CallbackInfo& info) {
+  const swirl::KernelTable& kernels = kernelsOf(info);
   FloatView logits, logProbs, logSumExp;
   const int32_t* targets;
   size_t rows;
@@ -223,11 +247,12 @@ Napi::Value LogSoftmaxGatherForward(const Napi::CallbackInfo& info) {
   if (vocab == 0 || logits.length < rows * vocab || logProbs.length < rows || logSumExp.length < rows) return fail(info.Env(), "logSoftmaxGather: bad lengths"), info.Env().Undefined();
   for (size_t r = 0; r < rows; ++r)
     if (targets[r] >= (int32_t)vocab) return fail(info.Env(), "logSoftmaxGather: target outside the vocabulary"), info.Env().Undefined();
-  swirl::logSoftmaxGatherForward(logits.data, targets, rows, vocab, logProbs.data, logSumExp.data);
-  return info.Env().Undefined();
+  kernels.logSoftmaxGatherForward(logits.data, targets, rows, vocab, logProbs.data, logSumExp.data);
+  return finish(info, kernels);
 }
 
 Napi::Value LogSoftmaxGatherBackward(const Napi::CallbackInfo& info) {
+  const swirl::KernelTable& kernels = kernelsOf(info);
   FloatView logits, logSumExp, gradLogProbs, gradLogits;
   const int32_t* targets;
   size_t rows;
@@ -239,39 +264,63 @@ Napi::Value LogSoftmaxGatherBackward(const Napi::CallbackInfo& info) {
     return fail(info.Env(), "logSoftmaxGather backward: bad lengths"), info.Env().Undefined();
   for (size_t r = 0; r < rows; ++r)
     if (targets[r] >= (int32_t)vocab) return fail(info.Env(), "logSoftmaxGather: target outside the vocabulary"), info.Env().Undefined();
-  swirl::logSoftmaxGatherBackward(logits.data, targets, logSumExp.data, gradLogProbs.data, rows, vocab, gradLogits.data);
-  return info.Env().Undefined();
+  kernels.logSoftmaxGatherBackward(logits.data, targets, logSumExp.data, gradLogProbs.data, rows, vocab, gradLogits.data);
+  return finish(info, kernels);
 }
 
-Napi::Value CudaAvailable(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), false); }
+// Every kernel binding, each carrying the table it dispatches to as its function data.
+void registerKernels(Napi::Env env, Napi::Object target, const swirl::KernelTable& table) {
+  void* data = const_cast<swirl::KernelTable*>(&table);
+  const auto add = [&](const char* name, Napi::Function::Callback callback) { target.Set(name, Napi::Function::New(env, callback, name, data)); };
+  add("gemm", Gemm);
+  add("addBroadcast", Broadcast<&swirl::KernelTable::addBroadcast>);
+  add("mulBroadcast", Broadcast<&swirl::KernelTable::mulBroadcast>);
+  add("axpy", Axpy);
+  add("sumRowsInto", SumRowsInto);
+  add("mulAccumulate", MulAccumulate);
+  add("mulSumRowsInto", MulSumRowsInto);
+  add("exp", Unary<&swirl::KernelTable::expForward>);
+  add("sum", Sum);
+  add("sumSquares", SumSquares);
+  add("scaleInPlace", ScaleInPlace);
+  add("embeddingForward", EmbeddingForward);
+  add("embeddingBackward", EmbeddingBackward);
+  add("siluForward", Unary<&swirl::KernelTable::siluForward>);
+  add("siluBackward", SiluBackward);
+  add("swigluForward", SwigluForward);
+  add("swigluBackward", SwigluBackward);
+  add("adamw", Adamw);
+  add("rmsNormForward", RmsNormForward);
+  add("rmsNormBackward", RmsNormBackward);
+  add("rope", Rope);
+  add("attentionForward", AttentionForward);
+  add("attentionBackward", AttentionBackward);
+  add("logSoftmaxGatherForward", LogSoftmaxGatherForward);
+  add("logSoftmaxGatherBackward", LogSoftmaxGatherBackward);
+}
+
+// Why the CUDA kernels cannot be used here, or "" when they can.
+std::string cudaUnavailableReason() {
+#ifdef SWIRL_WITH_CUDA
+  return swirl::device::unavailableReason();
+#else
+  return "the addon was built without CUDA (no nvcc and CUDA runtime at install time)";
+#endif
+}
+
+Napi::Value CudaStatus(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), cudaUnavailableReason()); }
+Napi::Value CudaAvailable(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), cudaUnavailableReason().empty()); }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("gemm", Napi::Function::New(env, Gemm));
-  exports.Set("addBroadcast", Napi::Function::New(env, Broadcast<swirl::addBroadcast>));
-  exports.Set("mulBroadcast", Napi::Function::New(env, Broadcast<swirl::mulBroadcast>));
-  exports.Set("axpy", Napi::Function::New(env, Axpy));
-  exports.Set("sumRowsInto", Napi::Function::New(env, SumRowsInto));
-  exports.Set("mulAccumulate", Napi::Function::New(env, MulAccumulate));
-  exports.Set("mulSumRowsInto", Napi::Function::New(env, MulSumRowsInto));
-  exports.Set("exp", Napi::Function::New(env, Unary<swirl::expForward>));
-  exports.Set("sum", Napi::Function::New(env, Sum));
-  exports.Set("sumSquares", Napi::Function::New(env, SumSquares));
-  exports.Set("scaleInPlace", Napi::Function::New(env, ScaleInPlace));
-  exports.Set("embeddingForward", Napi::Function::New(env, EmbeddingForward));
-  exports.Set("embeddingBackward", Napi::Function::New(env, EmbeddingBackward));
-  exports.Set("siluForward", Napi::Function::New(env, Unary<swirl::siluForward>));
-  exports.Set("siluBackward", Napi::Function::New(env, SiluBackward));
-  exports.Set("swigluForward", Napi::Function::New(env, SwigluForward));
-  exports.Set("swigluBackward", Napi::Function::New(env, SwigluBackward));
-  exports.Set("adamw", Napi::Function::New(env, Adamw));
-  exports.Set("rmsNormForward", Napi::Function::New(env, RmsNormForward));
-  exports.Set("rmsNormBackward", Napi::Function::New(env, RmsNormBackward));
-  exports.Set("rope", Napi::Function::New(env, Rope));
-  exports.Set("attentionForward", Napi::Function::New(env, AttentionForward));
-  exports.Set("attentionBackward", Napi::Function::New(env, AttentionBackward));
-  exports.Set("logSoftmaxGatherForward", Napi::Function::New(env, LogSoftmaxGatherForward));
-  exports.Set("logSoftmaxGatherBackward", Napi::Function::New(env, LogSoftmaxGatherBackward));
+  registerKernels(env, exports, swirl::hostKernels());
+#ifdef SWIRL_WITH_CUDA
+  // The same bindings over the CUDA table; its calls fail with the probe's reason where no device can be used.
+  Napi::Object cuda = Napi::Object::New(env);
+  registerKernels(env, cuda, swirl::device::deviceKernels());
+  exports.Set("cuda", cuda);
+#endif
   exports.Set("cudaAvailable", Napi::Function::New(env, CudaAvailable));
+  exports.Set("cudaStatus", Napi::Function::New(env, CudaStatus));
   return exports;
 }
 

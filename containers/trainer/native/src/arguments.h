@@ -3,6 +3,7 @@
 #include <napi.h>
 #include <cstdint>
 #include <string>
+#include "kernel-table.h"
 
 namespace swirl::binding {
 
@@ -35,6 +36,15 @@ inline bool readInts(const Napi::CallbackInfo& info, size_t index, const int32_t
   data = array.Data();
   length = array.ElementLength();
   return true;
+}
+
+/** The kernel table a binding was registered with (host or CUDA). */
+inline const swirl::KernelTable& kernelsOf(const Napi::CallbackInfo& info) { return *static_cast<const swirl::KernelTable*>(info.Data()); }
+
+/** Ends a binding after its kernel ran: a device error becomes a thrown Error, otherwise undefined. */
+inline Napi::Value finish(const Napi::CallbackInfo& info, const swirl::KernelTable& kernels) {
+  if (const char* error = kernels.takeError()) Napi::Error::New(info.Env(), error).ThrowAsJavaScriptException();
+  return info.Env().Undefined();
 }
 
 inline int64_t integer(const Napi::CallbackInfo& info, size_t index) { return info[index].As<Napi::Number>().Int64Value(); }

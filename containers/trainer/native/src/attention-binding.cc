@@ -1,6 +1,5 @@
 // N-API bindings of the attention kernels: shape arguments are read and every buffer is checked against them.
 #include "arguments.h"
-#include "kernels.h"
 
 namespace swirl::binding {
 
@@ -46,8 +45,9 @@ Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
       !readFloats(info, 4, probabilities) || !readAttentionShape(info, 5, s) || !attentionFits(info, s, q, k, v, probabilities))
     return info.Env().Undefined();
   if (out.length < q.length) return fail(info.Env(), "attention: output too short"), info.Env().Undefined();
-  swirl::attentionForward(q.data, k.data, v.data, s, out.data, probabilities.data);
-  return info.Env().Undefined();
+  const swirl::KernelTable& kernels = kernelsOf(info);
+  kernels.attentionForward(q.data, k.data, v.data, s, out.data, probabilities.data);
+  return finish(info, kernels);
 }
 
 Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
@@ -60,8 +60,9 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
   if (gradOut.length < q.length || (gradQ.data && gradQ.length < q.length) || (gradK.data && gradK.length < k.length) ||
       (gradV.data && gradV.length < v.length))
     return fail(info.Env(), "attention: gradient buffers too short"), info.Env().Undefined();
-  swirl::attentionBackward(q.data, k.data, v.data, probabilities.data, gradOut.data, s, gradQ.data, gradK.data, gradV.data);
-  return info.Env().Undefined();
+  const swirl::KernelTable& kernels = kernelsOf(info);
+  kernels.attentionBackward(q.data, k.data, v.data, probabilities.data, gradOut.data, s, gradQ.data, gradK.data, gradV.data);
+  return finish(info, kernels);
 }
 
 }  // namespace swirl::binding

@@ -30,12 +30,11 @@ function warn(message: string): void {
 export function resolveBackend(choice: BackendChoice, options: { quiet?: boolean } = {}): KernelBackend {
   if (choice === 'reference') return getReferenceBackend();
   const loaded = loadNativeBackend();
-  // The CUDA kernels are compiled into the addon only where a CUDA toolkit was present at install time.
-  if ((choice === 'cuda' || choice === 'auto') && loaded.backend && loaded.cudaAvailable) return loaded.backend;
+  if ((choice === 'cuda' || choice === 'auto') && loaded.cudaBackend) return loaded.cudaBackend;
   const chosen = loaded.backend ?? getReferenceBackend();
   if (!options.quiet) {
     const fallback = loaded.backend ? 'native CPU' : 'reference';
-    if (choice === 'cuda') warn(`cuda backend unavailable (${loaded.backend ? 'addon built without CUDA' : loaded.error}); using ${fallback} kernels`);
+    if (choice === 'cuda') warn(`cuda backend unavailable (${loaded.cudaError}); using ${fallback} kernels`);
     else if (!loaded.backend) warn(`native tensor addon unavailable (${loaded.error}); using reference kernels`);
   }
   return chosen;

@@ -1,4 +1,4 @@
-// Loads the N-API addon (OpenBLAS GEMMs, threaded C++ loops) and adapts it to the kernel interface.
+// Loads the N-API addon (OpenBLAS GEMMs, threaded C++ loops; CUDA kernels where built with them) and adapts it to the kernel interface.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { KernelBackend, GemmArgs, AttentionShape, RopeShape, AdamwArgs } from '../kernels';
@@ -8,7 +8,10 @@ type Addon = Record<string, (...args: any[]) => any>;
 
 export interface NativeLoadResult {
   backend: KernelBackend | null;
-  cudaAvailable: boolean;
+  /** The addon's CUDA kernel table, where it was built with CUDA and a device can be used. */
+  cudaBackend: KernelBackend | null;
+  /** Why cudaBackend is null ('' when it is not). */
+  cudaError: string;
   error: string;
   path: string;
 }
@@ -25,7 +28,7 @@ export function loadNativeBackend(): NativeLoadResult {
   if (cached) return cached;
   const path = nativeAddonPath();
   if (!existsSync(path)) {
-    cached = { backend: null, cudaAvailable: false, error: `${path} not built (run npm run build:native)`, path };
+    cached = { backend: null, cudaBackend: null, cudaError: 'native addon not built', error: `${path} not built (run npm run build:native)`, path };
     return cached;
   }
   // Idle OpenMP workers must sleep rather than spin: OpenBLAS's threads share the same cores between GEMMs.
@@ -33,16 +36,18 @@ export function loadNativeBackend(): NativeLoadResult {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- native addons load only through require
     const addon = require(path) as Addon;
-    cached = { backend: adaptAddon(addon), cudaAvailable: Boolean(addon.cudaAvailable?.()), error: '', path };
+    const cudaError = addon.cuda && addon.cudaAvailable() ? '' : String(addon.cudaStatus?.() || 'the addon has no CUDA kernels');
+    cached = { backend: adaptAddon(addon, 'native'), cudaBackend: cudaError ? null : adaptAddon(addon.cuda as unknown as Addon, 'cuda'), cudaError, error: '', path };
   } catch (error) {
-    cached = { backend: null, cudaAvailable: false, error: `${path} failed to load: ${(error as Error).message.split('\n')[0]}`, path };
+    const message = `${path} failed to load: ${(error as Error).message.split('\n')[0]}`;
+    cached = { backend: null, cudaBackend: null, cudaError: message, error: message, path };
   }
   return cached;
 }
 
-function adaptAddon(addon: Addon): KernelBackend {
+function adaptAddon(addon: Addon, name: 'native' | 'cuda'): KernelBackend {
   return {
-    name: 'native',
+    name,
     gemm: (g: GemmArgs) => addon.gemm(g.transposeA, g.transposeB, g.m, g.n, g.k, g.alpha, g.a, g.aOffset, g.lda, g.b, g.bOffset, g.ldb, g.beta, g.c, g.cOffset, g.ldc, g.batch, g.strideA, g.strideB, g.strideC),
     addBroadcast: (a, b, out) => addon.addBroadcast(a, b, out),
     mulBroadcast: (a, b, out) => addon.mulBroadcast(a, b, out),

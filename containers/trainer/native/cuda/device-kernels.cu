@@ -1,0 +1,452 @@
+// The CUDA kernel table: each call stages its host buffers into device memory, runs the kernel on one stream, copies results back.
+// Tensors live in host memory (TypeScript owns them), so every call pays its transfers; the table exists so that the CUDA
+// kernels run behind the very checks and signatures of the CPU addon and can be compared against it op by op.
+#include <cuda_runtime.h>
+#include <string>
+#include <vector>
+#include "../src/kernel-table.h"
+#include "cuda-kernels.h"
+#ifdef SWIRL_WITH_CUBLAS
+#include "cuda-gemm.h"
+#endif
+
+namespace swirl::device {
+
+namespace {
+
+struct Context {
+  bool probed = false;
+  std::string unavailable;
+  std::string error;
+  cudaStream_t stream = nullptr;
+#ifdef SWIRL_WITH_CUBLAS
+  cublasHandle_t blas = nullptr;
+#endif
+  std::vector<void*> buffers = std::vector<void*>(12, nullptr);
+  std::vector<size_t> capacities = std::vector<size_t>(12, 0);
+};
+
+Context& context() {
+  static Context state;
+  return state;
+}
+
+void probe() {
+  Context& c = context();
+  if (c.probed) return;
+  c.probed = true;
+  int count = 0;
+  cudaError_t status = cudaGetDeviceCount(&count);
+  if (status != cudaSuccess) c.unavailable = std::string("no usable CUDA driver or device (") + cudaGetErrorString(status) + ")";
+  else if (count == 0) c.unavailable = "no CUDA device";
+  else if ((status = cudaStreamCreateWithFlags(&c.stream, cudaStreamNonBlocking)) != cudaSuccess)
+    c.unavailable = std::string("CUDA stream creation failed (") + cudaGetErrorString(status) + ")";
+#ifdef SWIRL_WITH_CUBLAS
+  else if (cublasCreate(&c.blas) != CUBLAS_STATUS_SUCCESS) c.unavailable = "cuBLAS failed to initialize";
+#endif
+}
+
+void record(const std::string& message) {
+  if (context().error.empty()) context().error = message;
+}
+
+bool check(cudaError_t status, const char* what) {
+  if (status == cudaSuccess) return true;
+  record(std::string("CUDA ") + what + ": " + cudaGetErrorString(status));
+  return false;
+}
+
+/** True when a call may run; otherwise the reason becomes this call's error. */
+bool ready() {
+  probe();
+  if (!context().unavailable.empty()) record("CUDA backend unavailable: " + context().unavailable);
+  return context().error.empty();
+}
+
+/** A device buffer of at least `bytes` in slot `slot`, grown (never shrunk) as calls need more. */
+void* slotOf(int slot, size_t bytes) {
+  Context& c = context();
+  if (bytes > c.capacities[slot]) {
+    if (c.buffers[slot]) cudaFree(c.buffers[slot]);
+    c.buffers[slot] = nullptr;
+    c.capacities[slot] = 0;
+    if (!check(cudaMalloc(&c.buffers[slot], bytes), "allocation")) return nullptr;
+    c.capacities[slot] = bytes;
+  }
+  return c.buffers[slot];
+}
+
+/** Copies `count` values to the device (outputs too: several kernels accumulate into them); null stays null. */
+template <typename T>
+T* put(int slot, const T* host, size_t count) {
+  if (!host || !context().error.empty()) return nullptr;
+  T* device = static_cast<T*>(slotOf(slot, (count == 0 ? 1 : count) * sizeof(T)));
+  if (device && count > 0) check(cudaMemcpyAsync(device, host, count * sizeof(T), cudaMemcpyHostToDevice, context().stream), "upload");
+  return device;
+}
+
+template <typename T>
+void get(T* host, const T* device, size_t count) {
+  if (!host || !device || count == 0 || !context().error.empty()) return;
+  check(cudaMemcpyAsync(host, device, count * sizeof(T), cudaMemcpyDeviceToHost, context().stream), "download");
+}
+
+bool failed() { return !context().error.empty(); }
+
+/** Waits for the stream so results are in host memory when the binding returns, and surfaces launch errors. */
+void complete() {
+  if (failed()) return;
+  check(cudaGetLastError(), "kernel launch");
+  check(cudaStreamSynchronize(context().stream), "execution");
+}
+
+cudaStream_t stream() { return context().stream; }
+
+/** Rows of an embedding table a call touches: one past the largest id (ids were checked against the table). */
+size_t rowsTouched(const int32_t* ids, size_t count) {
+  int32_t largest = -1;
+  for (size_t t = 0; t < count; ++t) largest = ids[t] > largest ? ids[t] : largest;
+  return (size_t)(largest + 1);
+}
+
+#ifdef SWIRL_WITH_CUBLAS
+size_t extentOf(int64_t rows, int64_t columns, int64_t leading, int64_t batch, int64_t stride) {
+  if (rows == 0 || columns == 0 || batch == 0) return 0;
+  return (size_t)((batch - 1) * stride + (rows - 1) * leading + columns);
+}
+#endif
+
+void gemm(bool transposeA, bool transposeB, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda, const float* b,
+          int64_t ldb, float beta, float* c, int64_t ldc, int64_t batch, int64_t strideA, int64_t strideB, int64_t strideC) {
+#ifdef SWIRL_WITH_CUBLAS
+  if (m == 0 || n == 0 || k == 0 || batch == 0) return swirl::gemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, batch, strideA, strideB, strideC);
+  if (!ready()) return;
+  const int64_t aRows = transposeA ? k : m, aColumns = transposeA ? m : k, bRows = transposeB ? n : k, bColumns = transposeB ? k : n;
+  const int64_t aBatch = strideA == 0 ? 1 : batch, bBatch = strideB == 0 ? 1 : batch, cBatch = strideC == 0 ? 1 : batch;
+  const size_t aCount = extentOf(aRows, aColumns, lda, aBatch, strideA), bCount = extentOf(bRows, bColumns, ldb, bBatch, strideB);
+  const size_t cCount = extentOf(m, n, ldc, cBatch, strideC);
+  const float* deviceA = put(0, a, aCount);
+  const float* deviceB = put(1, b, bCount);
+  float* deviceC = put(2, c, cCount);
+  const size_t scratchBytes = 2 * (size_t)(aRows * aColumns * aBatch + bRows * bColumns * bBatch);
+  void* scratch = slotOf(3, scratchBytes);
+  if (failed()) return;
+  const cublasStatus_t status = cuda::gemm(context().blas, stream(), transposeA, transposeB, m, n, k, alpha, deviceA, lda, deviceB, ldb, beta,
+                                           deviceC, ldc, batch, strideA, strideB, strideC, scratch, scratchBytes);
+  if (status != CUBLAS_STATUS_SUCCESS) return record("cuBLAS GEMM failed with status " + std::to_string((int)status));
+  get(c, deviceC, cCount);
+  complete();
+#else
+  // Without cuBLAS at build time the GEMMs stay on OpenBLAS; every other kernel runs on the device.
+  swirl::gemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, batch, strideA, strideB, strideC);
+#endif
+}
+
+template <void (*Kernel)(cudaStream_t, const float*, size_t, const float*, size_t, float*)>
+void broadcast(const float* a, size_t n, const float* b, size_t period, float* out) {
+  if (!ready()) return;
+  const float* deviceA = put(0, a, n);
+  const float* deviceB = put(1, b, period);
+  float* deviceOut = put(2, out, n);
+  if (failed()) return;
+  Kernel(stream(), deviceA, n, deviceB, period, deviceOut);
+  get(out, deviceOut, n);
+  complete();
+}
+
+template <void (*Kernel)(cudaStream_t, const float*, size_t, float*)>
+void unary(const float* x, size_t n, float* out) {
+  if (!ready()) return;
+  const float* deviceX = put(0, x, n);
+  float* deviceOut = put(1, out, n);
+  if (failed()) return;
+  Kernel(stream(), deviceX, n, deviceOut);
+  get(out, deviceOut, n);
+  complete();
+}
+
+void axpy(float alpha, const float* x, size_t n, float* y) {
+  if (!ready()) return;
+  const float* deviceX = put(0, x, n);
+  float* deviceY = put(1, y, n);
+  if (failed()) return;
+  cuda::axpy(stream(), alpha, deviceX, n, deviceY);
+  get(y, deviceY, n);
+  complete();
+}
+
+void sumRowsInto(float alpha, const float* x, size_t n, float* out, size_t period) {
+  if (!ready()) return;
+  const float* deviceX = put(0, x, n);
+  float* deviceOut = put(1, out, period);
+  if (failed()) return;
+  cuda::sumRowsInto(stream(), alpha, deviceX, n, deviceOut, period);
+  get(out, deviceOut, period);
+  complete();
+}
+
+void mulAccumulate(const float* x, size_t n, const float* y, size_t period, float* out) {
+  if (!ready()) return;
+  const float* deviceX = put(0, x, n);
+  const float* deviceY = put(1, y, period);
+  float* deviceOut = put(2, out, n);
+  if (failed()) return;
+  cuda::mulAccumulate(stream(), deviceX, n, deviceY, period, deviceOut);
+  get(out, deviceOut, n);
+  complete();
+}
+
+void mulSumRowsInto(const float* x, const float* y, size_t n, float* out, size_t period) {
+  if (!ready()) return;
+  const float* deviceX = put(0, x, n);
+  const float* deviceY = put(1, y, n);
+  float* deviceOut = put(2, out, period);
+  if (failed()) return;
+  cuda::mulSumRowsInto(stream(), deviceX, deviceY, n, deviceOut, period);
+  get(out, deviceOut, period);
+  complete();
+}
+
+template <void (*Kernel)(cudaStream_t, const float*, size_t, double*)>
+double reduce(const float* x, size_t n) {
+  double total = 0;
+  if (!ready()) return total;
+  const float* deviceX = put(0, x, n);
+  double* deviceTotal = static_cast<double*>(slotOf(1, sizeof(double)));
+  if (failed()) return total;
+  Kernel(stream(), deviceX, n, deviceTotal);
+  get(&total, deviceTotal, 1);
+  complete();
+  return total;
+}
+
+void scaleInPlace(float* x, size_t n, float alpha) {
+  if (!ready()) return;
+  float* deviceX = put(0, x, n);
+  if (failed()) return;
+  cuda::scaleInPlace(stream(), deviceX, n, alpha);
+  get(x, deviceX, n);
+  complete();
+}
+
+void embeddingForward(const float* weight, const int32_t* ids, size_t count, size_t dim, float* out) {
+  if (!ready()) return;
+  const float* deviceWeight = put(0, weight, rowsTouched(ids, count) * dim);
+  const int32_t* deviceIds = put(1, ids, count);
+  float* deviceOut = put(2, out, count * dim);
+  if (failed()) return;
+  cuda::embeddingForward(stream(), deviceWeight, deviceIds, count, dim, deviceOut);
+  get(out, deviceOut, count * dim);
+  complete();
+}
+
+void embeddingBackward(const int32_t* ids, size_t count, const float* gradOut, size_t dim, float* gradWeight) {
+  if (!ready()) return;
+  const size_t touched = rowsTouched(ids, count) * dim;
+  const int32_t* deviceIds = put(0, ids, count);
+  const float* deviceGradOut = put(1, gradOut, count * dim);
+  float* deviceGradWeight = put(2, gradWeight, touched);
+  if (failed()) return;
+  cuda::embeddingBackward(stream(), deviceIds, count, deviceGradOut, dim, deviceGradWeight);
+  get(gradWeight, deviceGradWeight, touched);
+  complete();
+}
+
+void siluBackward(const float* x, const float* gradOut, size_t n, float* gradX) {
+  if (!ready()) return;
+  const float* deviceX = put(0, x, n);
+  const float* deviceGradOut = put(1, gradOut, n);
+  float* deviceGradX = put(2, gradX, n);
+  if (failed()) return;
+  cuda::siluBackward(stream(), deviceX, deviceGradOut, n, deviceGradX);
+  get(gradX, deviceGradX, n);
+  complete();
+}
+
+void swigluForward(const float* gate, const float* up, size_t n, float* out) {
+  if (!ready()) return;
+  const float* deviceGate = put(0, gate, n);
+  const float* deviceUp = put(1, up, n);
+  float* deviceOut = put(2, out, n);
+  if (failed()) return;
+  cuda::swigluForward(stream(), deviceGate, deviceUp, n, deviceOut);
+  get(out, deviceOut, n);
+  complete();
+}
+
+void swigluBackward(const float* gate, const float* up, const float* gradOut, size_t n, float* gradGate, float* gradUp) {
+  if (!ready()) return;
+  const float* deviceGate = put(0, gate, n);
+  const float* deviceUp = put(1, up, n);
+  const float* deviceGradOut = put(2, gradOut, n);
+  float* deviceGradGate = put(3, gradGate, n);
+  float* deviceGradUp = put(4, gradUp, n);
+  if (failed()) return;
+  cuda::swigluBackward(stream(), deviceGate, deviceUp, deviceGradOut, n, deviceGradGate, deviceGradUp);
+  get(gradGate, deviceGradGate, n);
+  get(gradUp, deviceGradUp, n);
+  complete();
+}
+
+void adamw(float* param, const float* grad, float* m, float* v, size_t n, float lr, float beta1, float beta2, float eps, float weightDecay,
+           float biasCorrection1, float biasCorrection2) {
+  if (!ready()) return;
+  float* deviceParam = put(0, param, n);
+  const float* deviceGrad = put(1, grad, n);
+  float* deviceM = put(2, m, n);
+  float* deviceV = put(3, v, n);
+  if (failed()) return;
+  cuda::adamw(stream(), deviceParam, deviceGrad, deviceM, deviceV, n, lr, beta1, beta2, eps, weightDecay, biasCorrection1, biasCorrection2);
+  get(param, deviceParam, n);
+  get(m, deviceM, n);
+  get(v, deviceV, n);
+  complete();
+}
+
+void rmsNormForward(const float* x, const float* weight, size_t rows, size_t dim, float eps, float* out, float* inverseRms) {
+  if (!ready()) return;
+  const float* deviceX = put(0, x, rows * dim);
+  const float* deviceWeight = put(1, weight, dim);
+  float* deviceOut = put(2, out, rows * dim);
+  float* deviceInverseRms = put(3, inverseRms, rows);
+  if (failed()) return;
+  cuda::rmsNormForward(stream(), deviceX, deviceWeight, rows, dim, eps, deviceOut, deviceInverseRms);
+  get(out, deviceOut, rows * dim);
+  get(inverseRms, deviceInverseRms, rows);
+  complete();
+}
+
+void rmsNormBackward(const float* x, const float* weight, const float* inverseRms, const float* gradOut, size_t rows, size_t dim, float* gradX,
+                     float* gradWeight) {
+  if (!ready()) return;
+  const float* deviceX = put(0, x, rows * dim);
+  const float* deviceWeight = put(1, weight, dim);
+  const float* deviceInverseRms = put(2, inverseRms, rows);
+  const float* deviceGradOut = put(3, gradOut, rows * dim);
+  float* deviceGradX = put(4, gradX, rows * dim);
+  float* deviceGradWeight = put(5, gradWeight, dim);
+  if (failed()) return;
+  cuda::rmsNormBackward(stream(), deviceX, deviceWeight, deviceInverseRms, deviceGradOut, rows, dim, deviceGradX, deviceGradWeight);
+  get(gradX, deviceGradX, rows * dim);
+  get(gradWeight, deviceGradWeight, dim);
+  complete();
+}
+
+void rope(const float* x, float* out, int64_t batch, int64_t sequenceLength, int64_t heads, int64_t headDim, double theta,
+          const int32_t* positions, size_t positionCount, int direction, bool accumulate) {
+  if (!ready()) return;
+  const size_t n = (size_t)(batch * sequenceLength * heads * headDim);
+  const float* deviceX = put(0, x, n);
+  float* deviceOut = put(1, out, n);
+  const int32_t* devicePositions = put(2, positions, positionCount);
+  if (failed()) return;
+  cuda::rope(stream(), deviceX, deviceOut, batch, sequenceLength, heads, headDim, theta, devicePositions, positionCount, direction, accumulate);
+  get(out, deviceOut, n);
+  complete();
+}
+
+struct AttentionSizes {
+  size_t query, key, probabilities;
+};
+
+AttentionSizes sizesOf(const AttentionShape& s) {
+  return {(size_t)(s.batch * s.queryLength * s.heads * s.headDim), (size_t)(s.batch * s.keyLength * s.kvHeads * s.headDim),
+          (size_t)(s.batch * s.heads * s.queryLength * s.keyLength)};
+}
+
+cuda::AttentionShape deviceShapeOf(const AttentionShape& s, int maskSlot) {
+  const uint8_t* mask = put(maskSlot, s.keyMask, (size_t)(s.batch * s.keyLength));
+  return {s.batch, s.queryLength, s.keyLength, s.heads, s.kvHeads, s.headDim, s.queryOffset, s.scale, mask};
+}
+
+void attentionForward(const float* q, const float* k, const float* v, const AttentionShape& shape, float* out, float* probabilities) {
+  if (!ready()) return;
+  const AttentionSizes size = sizesOf(shape);
+  const float* deviceQ = put(0, q, size.query);
+  const float* deviceK = put(1, k, size.key);
+  const float* deviceV = put(2, v, size.key);
+  float* deviceOut = put(3, out, size.query);
+  float* deviceProbabilities = put(4, probabilities, size.probabilities);
+  const cuda::AttentionShape deviceShape = deviceShapeOf(shape, 5);
+  if (failed()) return;
+  cuda::attentionForward(stream(), deviceQ, deviceK, deviceV, deviceShape, deviceOut, deviceProbabilities);
+  get(out, deviceOut, size.query);
+  get(probabilities, deviceProbabilities, size.probabilities);
+  complete();
+}
+
+void attentionBackward(const float* q, const float* k, const float* v, const float* probabilities, const float* gradOut, const AttentionShape& shape,
+                       float* gradQ, float* gradK, float* gradV) {
+  if (!ready()) return;
+  const AttentionSizes size = sizesOf(shape);
+  const float* deviceQ = put(0, q, size.query);
+  const float* deviceK = put(1, k, size.key);
+  const float* deviceV = put(2, v, size.key);
+  const float* deviceProbabilities = put(3, probabilities, size.probabilities);
+  const float* deviceGradOut = put(4, gradOut, size.query);
+  float* deviceGradQ = put(5, gradQ, size.query);
+  float* deviceGradK = put(6, gradK, size.key);
+  float* deviceGradV = put(7, gradV, size.key);
+  const cuda::AttentionShape deviceShape = deviceShapeOf(shape, 8);
+  if (failed()) return;
+  cuda::attentionBackward(stream(), deviceQ, deviceK, deviceV, deviceProbabilities, deviceGradOut, deviceShape, deviceGradQ, deviceGradK, deviceGradV);
+  get(gradQ, deviceGradQ, size.query);
+  get(gradK, deviceGradK, size.key);
+  get(gradV, deviceGradV, size.key);
+  complete();
+}
+
+void logSoftmaxGatherForward(const float* logits, const int32_t* targets, size_t rows, size_t vocab, float* logProbs, float* logSumExp) {
+  if (!ready()) return;
+  const float* deviceLogits = put(0, logits, rows * vocab);
+  const int32_t* deviceTargets = put(1, targets, rows);
+  float* deviceLogProbs = put(2, logProbs, rows);
+  float* deviceLogSumExp = put(3, logSumExp, rows);
+  if (failed()) return;
+  cuda::logSoftmaxGatherForward(stream(), deviceLogits, deviceTargets, rows, vocab, deviceLogProbs, deviceLogSumExp);
+  get(logProbs, deviceLogProbs, rows);
+  get(logSumExp, deviceLogSumExp, rows);
+  complete();
+}
+
+void logSoftmaxGatherBackward(const float* logits, const int32_t* targets, const float* logSumExp, const float* gradLogProbs, size_t rows,
+                              size_t vocab, float* gradLogits) {
+  if (!ready()) return;
+  const float* deviceLogits = put(0, logits, rows * vocab);
+  const int32_t* deviceTargets = put(1, targets, rows);
+  const float* deviceLogSumExp = put(2, logSumExp, rows);
+  const float* deviceGradLogProbs = put(3, gradLogProbs, rows);
+  float* deviceGradLogits = put(4, gradLogits, rows * vocab);
+  if (failed()) return;
+  cuda::logSoftmaxGatherBackward(stream(), deviceLogits, deviceTargets, deviceLogSumExp, deviceGradLogProbs, rows, vocab, deviceGradLogits);
+  get(gradLogits, deviceGradLogits, rows * vocab);
+  complete();
+}
+
+const char* takeError() {
+  static std::string last;
+  Context& c = context();
+  if (c.error.empty()) return nullptr;
+  last.swap(c.error);
+  c.error.clear();
+  return last.c_str();
+}
+
+}  // namespace
+
+const KernelTable& deviceKernels() {
+  static const KernelTable table{
+      gemm, broadcast<cuda::addBroadcast>, broadcast<cuda::mulBroadcast>, axpy, sumRowsInto, mulAccumulate, mulSumRowsInto,
+      unary<cuda::expForward>, reduce<cuda::sum>, reduce<cuda::sumSquares>, scaleInPlace, embeddingForward, embeddingBackward,
+      unary<cuda::siluForward>, siluBackward, swigluForward, swigluBackward, adamw, rmsNormForward, rmsNormBackward, rope,
+      attentionForward, attentionBackward, logSoftmaxGatherForward, logSoftmaxGatherBackward, takeError,
+  };
+  return table;
+}
+
+const char* unavailableReason() {
+  probe();
+  return context().unavailable.c_str();
+}
+
+}  // namespace swirl::device
