@@ -124,20 +124,46 @@ function benchmarkTraining(spec: ModelSpec, backend: KernelBackend, minimumSecon
   return { tokensPerSec: tokens / stepSeconds, gflops, stepSeconds, parameters: model.parameterCount() };
 }
 
+// Dense bf16 tensor-core peaks (TFLOP/s) of GPUs the trainer's image targets; SWIRL_GPU_PEAK_TFLOPS overrides or adds.
+const GPU_PEAK_TFLOPS: [RegExp, number][] = [[/H200|H100.*(SXM|HBM3)/, 989], [/H100/, 756], [/A100/, 312]];
+
+function peakTflopsOf(device: string): number | null {
+  const override = Number(process.env.SWIRL_GPU_PEAK_TFLOPS);
+  if (override > 0) return override;
+  return GPU_PEAK_TFLOPS.find(([pattern]) => pattern.test(device))?.[1] ?? null;
+}
+
+interface BenchResult {
+  model: string;
+  backend: string;
+  parameters: number;
+  tokensPerSec: number;
+  gflops: number;
+  fractionOfSgemm: number;
+  /** GPU runs: achieved model FLOP/s over the device's dense bf16 peak (null when the peak is unknown). */
+  mfu?: number | null;
+}
+
 function main(): void {
   const native = loadNativeBackend();
   if (!native.backend) console.log(`native backend unavailable: ${native.error}`);
+  if (!native.cudaBackend) console.log(`cuda backend not measured: ${native.cudaError}`);
+  const peakTflops = native.cudaBackend ? peakTflopsOf(native.cudaDevice) : null;
+  if (native.cudaBackend) console.log(`cuda device: ${native.cudaDevice}, dense bf16 peak ${peakTflops ?? 'unknown (set SWIRL_GPU_PEAK_TFLOPS)'} TFLOP/s`);
   const sgemmBackend = native.backend ?? getReferenceBackend();
   const sgemmBefore = measureSgemm(sgemmBackend);
-  const results: { model: string; backend: string; parameters: number; tokensPerSec: number; gflops: number; fractionOfSgemm: number }[] = [];
+  const results: BenchResult[] = [];
   for (const spec of MODELS) {
     const runs: { backend: KernelBackend; seconds: number; minimumSteps: number; steps: number; batch: number }[] = [];
     if (native.backend) runs.push({ backend: native.backend, seconds: 6, minimumSteps: 3, steps: 20, batch: spec.batch });
+    if (native.cudaBackend) runs.push({ backend: native.cudaBackend, seconds: 6, minimumSteps: 3, steps: 20, batch: spec.batch });
     // The reference kernels are ~100× slower: one step on a smaller batch, and only on the small model unless --all.
     if (!skipReference && (spec.label === '1M' || includeSlowReference)) runs.push({ backend: getReferenceBackend(), seconds: 0, minimumSteps: 1, steps: 1, batch: 2 });
     for (const run of runs) {
       const result = benchmarkTraining(spec, run.backend, run.seconds, run.minimumSteps, run.steps, run.batch);
-      results.push({ model: spec.label, backend: run.backend.name, parameters: result.parameters, tokensPerSec: Math.round(result.tokensPerSec), gflops: Number(result.gflops.toFixed(2)), fractionOfSgemm: 0 });
+      const entry: BenchResult = { model: spec.label, backend: run.backend.name, parameters: result.parameters, tokensPerSec: Math.round(result.tokensPerSec), gflops: Number(result.gflops.toFixed(2)), fractionOfSgemm: 0 };
+      if (run.backend.name === 'cuda') entry.mfu = peakTflops ? Number((result.gflops / (peakTflops * 1000)).toFixed(5)) : null;
+      results.push(entry);
     }
   }
   // Measured again after the training runs: on a shared machine the higher of the two is the fairer reference.

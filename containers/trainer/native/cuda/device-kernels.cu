@@ -449,4 +449,11 @@ const char* unavailableReason() {
   return context().unavailable.c_str();
 }
 
+std::string deviceName() {
+  probe();
+  cudaDeviceProp properties;
+  if (!context().unavailable.empty() || cudaGetDeviceProperties(&properties, 0) != cudaSuccess) return "";
+  return properties.name;
+}
+
 }  // namespace swirl::device

@@ -308,6 +308,14 @@ std::string cudaUnavailableReason() {
 #endif
 }
 
+Napi::Value CudaDevice(const Napi::CallbackInfo& info) {
+#ifdef SWIRL_WITH_CUDA
+  return Napi::String::New(info.Env(), swirl::device::deviceName());
+#else
+  return Napi::String::New(info.Env(), "");
+#endif
+}
+
 Napi::Value CudaStatus(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), cudaUnavailableReason()); }
 Napi::Value CudaAvailable(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), cudaUnavailableReason().empty()); }
 
@@ -321,6 +329,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 #endif
   exports.Set("cudaAvailable", Napi::Function::New(env, CudaAvailable));
   exports.Set("cudaStatus", Napi::Function::New(env, CudaStatus));
+  exports.Set("cudaDevice", Napi::Function::New(env, CudaDevice));
   return exports;
 }
 

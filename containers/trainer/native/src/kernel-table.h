@@ -2,6 +2,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include "kernels.h"
 
 namespace swirl {
@@ -45,6 +46,8 @@ namespace device {
 const KernelTable& deviceKernels();
 /** Empty when a CUDA device can be used; otherwise why not (no driver, no device). Probes once. */
 const char* unavailableReason();
+/** The device's name ("NVIDIA H200"), empty where none can be used. */
+std::string deviceName();
 }  // namespace device
 #endif
 

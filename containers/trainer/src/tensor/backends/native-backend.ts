@@ -12,6 +12,8 @@ export interface NativeLoadResult {
   cudaBackend: KernelBackend | null;
   /** Why cudaBackend is null ('' when it is not). */
   cudaError: string;
+  /** The GPU's name where cudaBackend is set ('' otherwise). */
+  cudaDevice: string;
   error: string;
   path: string;
 }
@@ -28,7 +30,7 @@ export function loadNativeBackend(): NativeLoadResult {
   if (cached) return cached;
   const path = nativeAddonPath();
   if (!existsSync(path)) {
-    cached = { backend: null, cudaBackend: null, cudaError: 'native addon not built', error: `${path} not built (run npm run build:native)`, path };
+    cached = { backend: null, cudaBackend: null, cudaError: 'native addon not built', cudaDevice: '', error: `${path} not built (run npm run build:native)`, path };
     return cached;
   }
   // Idle OpenMP workers must sleep rather than spin: OpenBLAS's threads share the same cores between GEMMs.
@@ -37,10 +39,10 @@ export function loadNativeBackend(): NativeLoadResult {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- native addons load only through require
     const addon = require(path) as Addon;
     const cudaError = addon.cuda && addon.cudaAvailable() ? '' : String(addon.cudaStatus?.() || 'the addon has no CUDA kernels');
-    cached = { backend: adaptAddon(addon, 'native'), cudaBackend: cudaError ? null : adaptAddon(addon.cuda as unknown as Addon, 'cuda'), cudaError, error: '', path };
+    cached = { backend: adaptAddon(addon, 'native'), cudaBackend: cudaError ? null : adaptAddon(addon.cuda as unknown as Addon, 'cuda'), cudaError, cudaDevice: cudaError ? '' : String(addon.cudaDevice()), error: '', path };
   } catch (error) {
     const message = `${path} failed to load: ${(error as Error).message.split('\n')[0]}`;
-    cached = { backend: null, cudaBackend: null, cudaError: message, error: message, path };
+    cached = { backend: null, cudaBackend: null, cudaError: message, cudaDevice: '', error: message, path };
   }
   return cached;
 }
