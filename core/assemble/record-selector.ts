@@ -4,7 +4,7 @@ import { Verdict } from '../schemas/judgment';
 import { Step } from '../schemas/step';
 import { TrainingRecord } from '../schemas/training-record';
 import { TrainManifest, VerdictCounts } from './train-manifest';
-import { buildTrainingRecord, isValidationQuestion, TrajectorySummary } from './training-record';
+import { buildTrainingRecord, isValidationQuestion, type TrajectorySummary } from './training-record';
 
 export const TRAINING_OUTPUTS = ['sft', 'states', 'validation'] as const;
 export type TrainingOutput = (typeof TRAINING_OUTPUTS)[number];
@@ -29,6 +29,14 @@ export interface RecordTally {
   questions: TrainManifest['questions'];
 }
 
+/** Where a step's record goes; record is null exactly when outputs is empty. */
+export interface Selection {
+  outputs: readonly TrainingOutput[];
+  record: TrainingRecord | null;
+}
+
+const NOTHING_SELECTED: Selection = { outputs: [], record: null };
+
 function emptyVerdictCounts(): VerdictCounts {
   return { GOOD: 0, BAD: 0, unknown: 0, missing: 0 };
 }
@@ -48,18 +56,17 @@ export class RecordSelector {
 
   constructor(private readonly source: SelectionSource) {}
 
-  private summaryOf(step: Step): TrajectorySummary {
+  /**
+   * Counts the step and returns the outputs its record belongs to (none when its trajectory was filtered out or it
+   * repeats) with that record, built from the one lookup of its trajectory and verdict.
+   */
+  select(step: Step): Selection {
     const summary = this.source.trajectory(step.trajectoryId);
     if (!summary) throw new Error(`step ${step.id}: expected its trajectory ${JSON.stringify(step.trajectoryId)} among the run's trajectories, received none with that id`);
-    return summary;
-  }
-
-  /** Counts the step and returns the outputs its record belongs to (none when its trajectory was filtered out or it repeats). */
-  select(step: Step): TrainingOutput[] {
-    this.summaryOf(step);
+    const verdict = this.source.verdict(step.id);
     this.counts.steps += 1;
-    this.verdicts[step.parsedAction.type][this.source.verdict(step.id) ?? 'missing'] += 1;
-    if (!this.source.isKept(step.trajectoryId)) return [];
+    this.verdicts[step.parsedAction.type][verdict ?? 'missing'] += 1;
+    if (!this.source.isKept(step.trajectoryId)) return NOTHING_SELECTED;
     this.counts.candidateSteps += 1;
     const validation = isValidationQuestion(step.questionId, this.source.validationFraction);
     (validation ? this.validationQuestions : this.trainQuestions).add(step.questionId);
@@ -78,11 +85,7 @@ export class RecordSelector {
       outputs.push('states');
     }
     for (const output of outputs) this.counts[output] += 1;
-    return outputs;
-  }
-
-  record(step: Step): TrainingRecord {
-    return buildTrainingRecord(step, this.summaryOf(step), this.source.verdict(step.id));
+    return outputs.length === 0 ? NOTHING_SELECTED : { outputs, record: buildTrainingRecord(step, summary, verdict) };
   }
 
   tally(): RecordTally {
@@ -100,9 +103,7 @@ export class RecordSelector {
  */
 export async function* routeRecords(selector: RecordSelector, steps: AsyncIterable<Step>): AsyncGenerator<readonly [TrainingOutput, TrainingRecord]> {
   for await (const step of steps) {
-    const outputs = selector.select(step);
-    if (outputs.length === 0) continue;
-    const record = selector.record(step);
-    for (const output of outputs) yield [output, record] as const;
+    const { outputs, record } = selector.select(step);
+    for (const output of outputs) yield [output, record!] as const;
   }
 }

@@ -92,10 +92,8 @@ export class TrainingSetBuilder {
   /** Keeps every record in memory: for tests and benchmarks; assembly over S3 streams through createSelector instead. */
   addStep(step: Step): void {
     this.inMemory ??= { selector: this.createSelector(), records: { sft: [], states: [], validation: [] } };
-    const outputs = this.inMemory.selector.select(step);
-    if (outputs.length === 0) return;
-    const record = this.inMemory.selector.record(step);
-    for (const output of outputs) this.inMemory.records[output].push(record);
+    const { outputs, record } = this.inMemory.selector.select(step);
+    for (const output of outputs) this.inMemory.records[output].push(record!);
   }
 
   finish(): TrainingSet {

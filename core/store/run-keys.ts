@@ -1,10 +1,10 @@
 // Deterministic S3 keys of a run; any key that would escape runs/<run>/ is rejected.
 import { RUN_ID_PATTERN } from '../schemas/run-config';
 
-export class KeyError extends Error {
+export class InvalidStoreKeyError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'KeyError';
+    this.name = 'InvalidStoreKeyError';
   }
 }
 
@@ -12,12 +12,12 @@ const SEGMENT = /^[A-Za-z0-9._=+-][A-Za-z0-9._=+@#-]*$/;
 
 function checkSegment(segment: string): void {
   if (segment === '.' || segment === '..' || !SEGMENT.test(segment)) {
-    throw new KeyError(`key segment ${JSON.stringify(segment)} is not allowed: expected letters, digits and ._=+-@#, no "..", no "/"`);
+    throw new InvalidStoreKeyError(`key segment ${JSON.stringify(segment)} is not allowed: expected letters, digits and ._=+-@#, no "..", no "/"`);
   }
 }
 
 export function runPrefix(runId: string): string {
-  if (!RUN_ID_PATTERN.test(runId)) throw new KeyError(`run id ${JSON.stringify(runId)} is invalid: expected [a-z0-9][a-z0-9-]{0,62}`);
+  if (!RUN_ID_PATTERN.test(runId)) throw new InvalidStoreKeyError(`run id ${JSON.stringify(runId)} is invalid: expected [a-z0-9][a-z0-9-]{0,62}`);
   return `runs/${runId}/`;
 }
 
@@ -31,7 +31,7 @@ export function runKey(runId: string, ...segments: string[]): string {
 /** Throws unless `key` lies inside runs/<run>/ after normalization. */
 export function assertInsideRun(runId: string, key: string): string {
   const prefix = runPrefix(runId);
-  if (!key.startsWith(prefix)) throw new KeyError(`key ${JSON.stringify(key)} is outside ${prefix}`);
+  if (!key.startsWith(prefix)) throw new InvalidStoreKeyError(`key ${JSON.stringify(key)} is outside ${prefix}`);
   key.slice(prefix.length).split('/').forEach(checkSegment);
   return key;
 }

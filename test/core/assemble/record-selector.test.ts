@@ -43,7 +43,7 @@ describe('routeRecords', () => {
   it('pulls a step only when the consumer asks for the next record', async () => {
     const { builder, steps } = judgedBuilder();
     const reference = builder.createSelector();
-    const routedIndices = steps.flatMap((step, index) => (reference.select(step).length > 0 ? [index] : []));
+    const routedIndices = steps.flatMap((step, index) => (reference.select(step).outputs.length > 0 ? [index] : []));
     expect(routedIndices.length).toBeGreaterThan(3);
     const source = countingSource(steps);
     const pairs = routeRecords(builder.createSelector(), source.iterable);

@@ -1,6 +1,6 @@
 // The object and run stores over the embedded S3 server.
 import { z } from 'zod';
-import { RunStore, runKey, KeyError } from '../../../core/store';
+import { RunStore, runKey, InvalidStoreKeyError } from '../../../core/store';
 import { useEmbeddedObjectStore } from '../../support/embedded-object-store';
 
 describe('run store over the embedded S3 server', () => {
@@ -36,10 +36,10 @@ describe('run store over the embedded S3 server', () => {
 
   it('rejects keys that escape the run prefix', () => {
     const store = new RunStore(s3.objects, 'r3');
-    expect(() => store.key('..', 'other', 'x')).toThrow(KeyError);
-    expect(() => store.checkKey('runs/r4/steps/a.jsonl')).toThrow(KeyError);
-    expect(() => store.checkKey('runs/r3/../r4/a.jsonl')).toThrow(KeyError);
-    expect(() => runKey('../x', 'a')).toThrow(KeyError);
+    expect(() => store.key('..', 'other', 'x')).toThrow(InvalidStoreKeyError);
+    expect(() => store.checkKey('runs/r4/steps/a.jsonl')).toThrow(InvalidStoreKeyError);
+    expect(() => store.checkKey('runs/r3/../r4/a.jsonl')).toThrow(InvalidStoreKeyError);
+    expect(() => runKey('../x', 'a')).toThrow(InvalidStoreKeyError);
     expect(store.checkKey('runs/r3/steps/a.jsonl')).toBe('runs/r3/steps/a.jsonl');
   });
 
