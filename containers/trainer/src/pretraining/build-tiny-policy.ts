@@ -62,12 +62,9 @@ function meanLoss(losses: readonly number[]): number {
 
 export async function buildTinyPolicy(directory: string, settings: TinyPolicySettings, log: (line: string) => void = () => {}): Promise<TinyPolicyBuild> {
   const started = Date.now();
-  const demonstrations: Demonstration[] = [];
-  // Hop demonstrations come first; decision drills are cut from them alone.
-  let hopCount = 0;
-  for (const family of ['hop', 'arith'] as const) {
+  const demonstrationsOf = async (family: 'hop' | 'arith'): Promise<Demonstration[]> => {
     const { rows, corpus } = generateTaskDataset(family, 'train', { count: settings.questionsPerFamily, seed: settings.seed });
-    demonstrations.push(...(await generateDemonstrations(rows, corpus, {
+    return generateDemonstrations(rows, corpus, {
       seed: settings.seed,
       mistakeRate: settings.mistakeRate,
       recoveryRate: settings.recoveryRate,
@@ -75,9 +72,10 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
       blindSpotRate: settings.blindSpotRate,
       planNotes: settings.planNotes,
       prompts: TINY_POLICY_PROMPTS,
-    })));
-    if (family === 'hop') hopCount = demonstrations.length;
-  }
+    });
+  };
+  const hopDemonstrations = await demonstrationsOf('hop');
+  const demonstrations = [...hopDemonstrations, ...(await demonstrationsOf('arith'))];
   const summary = summarize(demonstrations);
   log(`demonstrations: ${summary.total} episodes, ${summary.correct} reach the gold answer, ${summary.withMistakes} contain a mistake`);
   const demonstrationsDone = Date.now();
@@ -149,7 +147,8 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
   const mixed = createCopyDrills(tokenizer, { seed: settings.seed + 1, count: settings.mixedDrills, ...MIXED_DRILL_TOKENS });
   const userPrompt = (question: string) => renderTemplate(TINY_POLICY_PROMPTS.user, { question });
   const plans = createPlanDrills(tokenizer, userPrompt, { seed: settings.seed, count: settings.planDrills, ...MIXED_DRILL_TOKENS });
-  const hopConversations = conversations.slice(0, hopCount);
+  // Decision drills are cut from hop episodes alone: arith has no relation to choose.
+  const hopConversations = conversations.slice(0, hopDemonstrations.length);
   const decisions = settings.decisionDrills === 0
     ? []
     : createDecisionDrills(tokenizer, listDecisionStates(tokenizer, hopConversations), { seed: settings.seed, count: settings.decisionDrills, ...DECISION_DRILL_TOKENS });
