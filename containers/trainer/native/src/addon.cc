@@ -304,7 +304,7 @@ std::string cudaUnavailableReason() {
 #ifdef SWIRL_WITH_CUDA
   return swirl::device::unavailableReason();
 #else
-  return "the addon was built without CUDA (no nvcc and CUDA runtime at install time)";
+  return "the addon was built without CUDA kernels (no CUDA toolkit at install time, or SWIRL_SKIP_CUDA=1)";
 #endif
 }
 
