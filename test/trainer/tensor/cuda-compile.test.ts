@@ -42,7 +42,7 @@ describe('CUDA kernels', () => {
   const sources = readdirSync(CUDA_DIRECTORY).filter((file) => file.endsWith('.cu')).sort();
 
   it('lists the kernel sources the addon interface needs', () => {
-    expect(sources).toEqual(['attention.cu', 'cross-entropy.cu', 'device-kernels.cu', 'elementwise.cu', 'gemm.cu', 'normalization.cu']);
+    expect(sources).toEqual(['attention.cu', 'cross-entropy.cu', 'device-kernels.cu', 'device-layers.cu', 'elementwise.cu', 'gemm.cu', 'normalization.cu']);
   });
 
   it(`compile with ${nvcc} (gemm.cu only where the toolkit has cuBLAS headers)`, async () => {

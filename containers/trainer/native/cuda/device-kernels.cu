@@ -1,106 +1,21 @@
 // The CUDA kernel table: each call stages its host buffers into device memory, runs the kernel on one stream, copies results back.
 // Tensors live in host memory (TypeScript owns them), so every call pays its transfers; the table exists so that the CUDA
 // kernels run behind the very checks and signatures of the CPU addon and can be compared against it op by op.
-#include <cuda_runtime.h>
+// This file holds the elementwise, GEMM, reduction, embedding and optimizer kernels; device-layers.cu the rest.
 #include <string>
-#include <vector>
 #include "../src/kernel-table.h"
 #include "cuda-kernels.h"
+#include "device-layers.h"
+#include "device-staging.cuh"
 #ifdef SWIRL_WITH_CUBLAS
 #include "cuda-gemm.h"
 #endif
 
 namespace swirl::device {
 
+using namespace staging;
+
 namespace {
-
-struct Context {
-  bool probed = false;
-  std::string unavailable;
-  std::string error;
-  cudaStream_t stream = nullptr;
-#ifdef SWIRL_WITH_CUBLAS
-  cublasHandle_t blas = nullptr;
-#endif
-  std::vector<void*> buffers = std::vector<void*>(12, nullptr);
-  std::vector<size_t> capacities = std::vector<size_t>(12, 0);
-};
-
-Context& context() {
-  static Context state;
-  return state;
-}
-
-void probe() {
-  Context& c = context();
-  if (c.probed) return;
-  c.probed = true;
-  int count = 0;
-  cudaError_t status = cudaGetDeviceCount(&count);
-  if (status != cudaSuccess) c.unavailable = std::string("no usable CUDA driver or device (") + cudaGetErrorString(status) + ")";
-  else if (count == 0) c.unavailable = "no CUDA device";
-  else if ((status = cudaStreamCreateWithFlags(&c.stream, cudaStreamNonBlocking)) != cudaSuccess)
-    c.unavailable = std::string("CUDA stream creation failed (") + cudaGetErrorString(status) + ")";
-#ifdef SWIRL_WITH_CUBLAS
-  else if (cublasCreate(&c.blas) != CUBLAS_STATUS_SUCCESS) c.unavailable = "cuBLAS failed to initialize";
-#endif
-}
-
-void record(const std::string& message) {
-  if (context().error.empty()) context().error = message;
-}
-
-bool check(cudaError_t status, const char* what) {
-  if (status == cudaSuccess) return true;
-  record(std::string("CUDA ") + what + ": " + cudaGetErrorString(status));
-  return false;
-}
-
-/** True when a call may run; otherwise the reason becomes this call's error. */
-bool ready() {
-  probe();
-  if (!context().unavailable.empty()) record("CUDA backend unavailable: " + context().unavailable);
-  return context().error.empty();
-}
-
-/** A device buffer of at least `bytes` in slot `slot`, grown (never shrunk) as calls need more. */
-void* slotOf(int slot, size_t bytes) {
-  Context& c = context();
-  if (bytes > c.capacities[slot]) {
-    if (c.buffers[slot]) cudaFree(c.buffers[slot]);
-    c.buffers[slot] = nullptr;
-    c.capacities[slot] = 0;
-    if (!check(cudaMalloc(&c.buffers[slot], bytes), "allocation")) return nullptr;
-    c.capacities[slot] = bytes;
-  }
-  return c.buffers[slot];
-}
-
-/** Copies `count` values to the device (outputs too: several kernels accumulate into them); null stays null. */
-template <typename T>
-T* put(int slot, const T* host, size_t count) {
-  if (!host || !context().error.empty()) return nullptr;
-  T* device = static_cast<T*>(slotOf(slot, (count == 0 ? 1 : count) * sizeof(T)));
-  if (device && count > 0) check(cudaMemcpyAsync(device, host, count * sizeof(T), cudaMemcpyHostToDevice, context().stream), "upload");
-  return device;
-}
-
-template <typename T>
-void get(T* host, const T* device, size_t count) {
-  if (!host || !device || count == 0 || !context().error.empty()) return;
-  check(cudaMemcpyAsync(host, device, count * sizeof(T), cudaMemcpyDeviceToHost, context().stream), "download");
-}
-
-bool failed() { return !context().error.empty(); }
-
-/** Waits for the stream so results are in host memory when the binding returns, and surfaces launch errors. */
-void complete() {
-  if (failed()) return;
-  check(cudaGetLastError(), "kernel launch");
-  check(cudaStreamSynchronize(context().stream), "execution");
-}
-
-cudaStream_t stream() { return context().stream; }
 
 /** Rows of an embedding table a call touches: one past the largest id (ids were checked against the table). */
 size_t rowsTouched(const int32_t* ids, size_t count) {
@@ -301,135 +216,6 @@ void adamw(float* param, const float* grad, float* m, float* v, size_t n, float 
   get(m, deviceM, n);
   get(v, deviceV, n);
   complete();
-}
-
-void rmsNormForward(const float* x, const float* weight, size_t rows, size_t dim, float eps, float* out, float* inverseRms) {
-  if (!ready()) return;
-  const float* deviceX = put(0, x, rows * dim);
-  const float* deviceWeight = put(1, weight, dim);
-  float* deviceOut = put(2, out, rows * dim);
-  float* deviceInverseRms = put(3, inverseRms, rows);
-  if (failed()) return;
-  cuda::rmsNormForward(stream(), deviceX, deviceWeight, rows, dim, eps, deviceOut, deviceInverseRms);
-  get(out, deviceOut, rows * dim);
-  get(inverseRms, deviceInverseRms, rows);
-  complete();
-}
-
-void rmsNormBackward(const float* x, const float* weight, const float* inverseRms, const float* gradOut, size_t rows, size_t dim, float* gradX,
-                     float* gradWeight) {
-  if (!ready()) return;
-  const float* deviceX = put(0, x, rows * dim);
-  const float* deviceWeight = put(1, weight, dim);
-  const float* deviceInverseRms = put(2, inverseRms, rows);
-  const float* deviceGradOut = put(3, gradOut, rows * dim);
-  float* deviceGradX = put(4, gradX, rows * dim);
-  float* deviceGradWeight = put(5, gradWeight, dim);
-  if (failed()) return;
-  cuda::rmsNormBackward(stream(), deviceX, deviceWeight, deviceInverseRms, deviceGradOut, rows, dim, deviceGradX, deviceGradWeight);
-  get(gradX, deviceGradX, rows * dim);
-  get(gradWeight, deviceGradWeight, dim);
-  complete();
-}
-
-void rope(const float* x, float* out, int64_t batch, int64_t sequenceLength, int64_t heads, int64_t headDim, double theta,
-          const int32_t* positions, size_t positionCount, int direction, bool accumulate) {
-  if (!ready()) return;
-  const size_t n = (size_t)(batch * sequenceLength * heads * headDim);
-  const float* deviceX = put(0, x, n);
-  float* deviceOut = put(1, out, n);
-  const int32_t* devicePositions = put(2, positions, positionCount);
-  if (failed()) return;
-  cuda::rope(stream(), deviceX, deviceOut, batch, sequenceLength, heads, headDim, theta, devicePositions, positionCount, direction, accumulate);
-  get(out, deviceOut, n);
-  complete();
-}
-
-struct AttentionSizes {
-  size_t query, key, probabilities;
-};
-
-AttentionSizes sizesOf(const AttentionShape& s) {
-  return {(size_t)(s.batch * s.queryLength * s.heads * s.headDim), (size_t)(s.batch * s.keyLength * s.kvHeads * s.headDim),
-          (size_t)(s.batch * s.heads * s.queryLength * s.keyLength)};
-}
-
-cuda::AttentionShape deviceShapeOf(const AttentionShape& s, int maskSlot) {
-  const uint8_t* mask = put(maskSlot, s.keyMask, (size_t)(s.batch * s.keyLength));
-  return {s.batch, s.queryLength, s.keyLength, s.heads, s.kvHeads, s.headDim, s.queryOffset, s.scale, mask};
-}
-
-void attentionForward(const float* q, const float* k, const float* v, const AttentionShape& shape, float* out, float* probabilities) {
-  if (!ready()) return;
-  const AttentionSizes size = sizesOf(shape);
-  const float* deviceQ = put(0, q, size.query);
-  const float* deviceK = put(1, k, size.key);
-  const float* deviceV = put(2, v, size.key);
-  float* deviceOut = put(3, out, size.query);
-  float* deviceProbabilities = put(4, probabilities, size.probabilities);
-  const cuda::AttentionShape deviceShape = deviceShapeOf(shape, 5);
-  if (failed()) return;
-  cuda::attentionForward(stream(), deviceQ, deviceK, deviceV, deviceShape, deviceOut, deviceProbabilities);
-  get(out, deviceOut, size.query);
-  get(probabilities, deviceProbabilities, size.probabilities);
-  complete();
-}
-
-void attentionBackward(const float* q, const float* k, const float* v, const float* probabilities, const float* gradOut, const AttentionShape& shape,
-                       float* gradQ, float* gradK, float* gradV) {
-  if (!ready()) return;
-  const AttentionSizes size = sizesOf(shape);
-  const float* deviceQ = put(0, q, size.query);
-  const float* deviceK = put(1, k, size.key);
-  const float* deviceV = put(2, v, size.key);
-  const float* deviceProbabilities = put(3, probabilities, size.probabilities);
-  const float* deviceGradOut = put(4, gradOut, size.query);
-  float* deviceGradQ = put(5, gradQ, size.query);
-  float* deviceGradK = put(6, gradK, size.key);
-  float* deviceGradV = put(7, gradV, size.key);
-  const cuda::AttentionShape deviceShape = deviceShapeOf(shape, 8);
-  if (failed()) return;
-  cuda::attentionBackward(stream(), deviceQ, deviceK, deviceV, deviceProbabilities, deviceGradOut, deviceShape, deviceGradQ, deviceGradK, deviceGradV);
-  get(gradQ, deviceGradQ, size.query);
-  get(gradK, deviceGradK, size.key);
-  get(gradV, deviceGradV, size.key);
-  complete();
-}
-
-void logSoftmaxGatherForward(const float* logits, const int32_t* targets, size_t rows, size_t vocab, float* logProbs, float* logSumExp) {
-  if (!ready()) return;
-  const float* deviceLogits = put(0, logits, rows * vocab);
-  const int32_t* deviceTargets = put(1, targets, rows);
-  float* deviceLogProbs = put(2, logProbs, rows);
-  float* deviceLogSumExp = put(3, logSumExp, rows);
-  if (failed()) return;
-  cuda::logSoftmaxGatherForward(stream(), deviceLogits, deviceTargets, rows, vocab, deviceLogProbs, deviceLogSumExp);
-  get(logProbs, deviceLogProbs, rows);
-  get(logSumExp, deviceLogSumExp, rows);
-  complete();
-}
-
-void logSoftmaxGatherBackward(const float* logits, const int32_t* targets, const float* logSumExp, const float* gradLogProbs, size_t rows,
-                              size_t vocab, float* gradLogits) {
-  if (!ready()) return;
-  const float* deviceLogits = put(0, logits, rows * vocab);
-  const int32_t* deviceTargets = put(1, targets, rows);
-  const float* deviceLogSumExp = put(2, logSumExp, rows);
-  const float* deviceGradLogProbs = put(3, gradLogProbs, rows);
-  float* deviceGradLogits = put(4, gradLogits, rows * vocab);
-  if (failed()) return;
-  cuda::logSoftmaxGatherBackward(stream(), deviceLogits, deviceTargets, deviceLogSumExp, deviceGradLogProbs, rows, vocab, deviceGradLogits);
-  get(gradLogits, deviceGradLogits, rows * vocab);
-  complete();
-}
-
-const char* takeError() {
-  static std::string last;
-  Context& c = context();
-  if (c.error.empty()) return nullptr;
-  last.swap(c.error);
-  c.error.clear();
-  return last.c_str();
 }
 
 }  // namespace
