@@ -30,7 +30,7 @@ function findCudaHome(nvcc) {
  * it did not. GEMMs need cuBLAS; a toolkit without it still gets every other kernel on the device.
  */
 function buildCudaLibrary(log) {
-  rmSync(outputDirectory, { recursive: true, force: true });
+  removeCudaLibrary();
   if (process.env.SWIRL_SKIP_CUDA === '1') return { built: false, reason: 'SWIRL_SKIP_CUDA=1' };
   const nvcc = findNvcc();
   if (!nvcc) return { built: false, reason: 'no nvcc on CUDA_HOME, PATH or /usr/local/cuda' };
@@ -47,14 +47,14 @@ function buildCudaLibrary(log) {
     const args = ['-std=c++17', '-O3', '-Xcompiler', '-fPIC', '-gencode', ARCHITECTURE, ...defines.map((name) => `-D${name}`), '-c', path.join(cudaDirectory, source), '-o', object];
     const result = spawnSync(nvcc, args, { cwd: cudaDirectory, encoding: 'utf8' });
     if (result.status !== 0) {
-      rmSync(outputDirectory, { recursive: true, force: true });
+      removeCudaLibrary();
       return { built: false, reason: `nvcc failed on ${source}: ${`${result.stderr ?? ''}${result.error ?? ''}`.trim().split('\n').slice(0, 4).join(' | ')}` };
     }
     objects.push(object);
   }
   const archive = spawnSync('ar', ['rcs', path.join(outputDirectory, 'libswirl_cuda.a'), ...objects], { encoding: 'utf8' });
   if (archive.status !== 0) {
-    rmSync(outputDirectory, { recursive: true, force: true });
+    removeCudaLibrary();
     return { built: false, reason: `ar failed: ${archive.stderr}` };
   }
   const libraries = [`-L${outputDirectory}`, '-lswirl_cuda', `-L${path.join(home, 'lib64')}`, ...(withCublas ? ['-lcublas'] : []), '-lcudart_static', '-ldl', '-lrt', '-lpthread'];
@@ -76,4 +76,4 @@ function printFlags(kind) {
 
 if (require.main === module) printFlags(process.argv[2]);
 
-module.exports = { buildCudaLibrary, removeCudaLibrary };
+module.exports = { buildCudaLibrary, removeCudaLibrary, findNvcc };

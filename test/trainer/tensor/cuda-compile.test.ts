@@ -1,21 +1,14 @@
 // The CUDA kernels compile with nvcc wherever a CUDA toolkit is installed (no GPU needed); elsewhere the check is skipped visibly.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const CUDA_DIRECTORY = resolve(__dirname, '../../../containers/trainer/native/cuda');
-
-function findNvcc(): string | null {
-  const candidates = [
-    ...(process.env.PATH ?? '').split(delimiter).map((directory) => join(directory, 'nvcc')),
-    ...(process.env.CUDA_HOME ? [join(process.env.CUDA_HOME, 'bin', 'nvcc')] : []),
-    '/usr/local/cuda/bin/nvcc',
-  ];
-  return candidates.find((candidate) => existsSync(candidate)) ?? null;
-}
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the install script is CommonJS
+const { findNvcc } = require('../../../containers/trainer/native/cuda-library.cjs') as { findNvcc(): string | null };
 
 /** Asks nvcc itself whether a header resolves, which follows wrapper scripts and toolkit layouts alike. */
 async function hasHeader(nvcc: string, header: string, scratch: string): Promise<boolean> {
@@ -29,6 +22,7 @@ async function hasHeader(nvcc: string, header: string, scratch: string): Promise
   }
 }
 
+// The same search the install script uses, so the test compiles with the nvcc the addon is built with.
 const nvcc = findNvcc();
 
 describe('CUDA kernels', () => {

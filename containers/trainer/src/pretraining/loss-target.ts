@@ -16,16 +16,17 @@ export function createLossTarget(target: number | null, window = LOSS_TARGET_WIN
   if (!Number.isInteger(window) || window < 1) throw new Error(`loss target window: expected a positive integer, received ${window}`);
   const recent: number[] = [];
   let sum = 0;
+  const windowMean = (): number | null => (recent.length === window ? sum / window : null);
   return {
     observe(loss) {
       recent.push(loss);
       sum += loss;
       if (recent.length > window) sum -= recent.shift()!;
     },
-    windowMean: () => (recent.length === window ? sum / window : null),
+    windowMean,
     reached() {
-      if (target === null || recent.length < window) return false;
-      return sum / window <= target;
+      const mean = windowMean();
+      return target !== null && mean !== null && mean <= target;
     },
   };
 }

@@ -27,7 +27,7 @@ export interface TinyPolicySettings {
   /** Stage 1: optimizer steps on copy drills alone, before any episode (see createCopyDrills); the most it runs when drillTargetLoss is set. */
   drillSteps: number;
   /**
-   * Stage 1 ends early once the mean drill loss of the last DRILL_LOSS_WINDOW steps falls to this (null: always drillSteps).
+   * Stage 1 ends early once the mean drill loss of the last LOSS_TARGET_WINDOW steps falls to this (null: always drillSteps).
    * The copy circuit forms abruptly and at a step that varies with the kernels' rounding, so a fixed step count can stop before it has.
    */
   drillTargetLoss: number | null;

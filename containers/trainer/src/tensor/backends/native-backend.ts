@@ -30,7 +30,8 @@ export function loadNativeBackend(): NativeLoadResult {
   if (cached) return cached;
   const path = nativeAddonPath();
   if (!existsSync(path)) {
-    cached = { backend: null, cudaBackend: null, cudaError: 'native addon not built', cudaDevice: '', error: `${path} not built (run npm run build:native)`, path };
+    const error = `${path} not built (run npm run build:native)`;
+    cached = { backend: null, cudaBackend: null, cudaError: error, cudaDevice: '', error, path };
     return cached;
   }
   // Idle OpenMP workers must sleep rather than spin: OpenBLAS's threads share the same cores between GEMMs.
