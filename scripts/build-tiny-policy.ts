@@ -28,7 +28,7 @@ const program = new Command()
   .option('--out <directory>', 'output model directory', path.join(BUILTIN_MODELS_DIRECTORY, TINY_POLICY_MODEL))
   .option('--backend <backend>', 'kernel backend: auto | native | reference', 'auto')
   .option('--evaluate <count>', 'afterwards, measure accuracy on this many held-out hop and arith questions (0: skip)', toNumber('evaluate'), 0)
-  .option('--init-from <directory>', 'continue training from the weights in this model directory (same seed and data settings)')
+  .option('--init-from <directory>', 'continue training from this model directory: its weights, shape and tokenizer (stage 1 is skipped)')
   .option('--evaluate-only', 'skip building; evaluate the model already in --out')
   .option('--plan-notes', 'hop demonstrations open with a plan line (relations innermost first) and chain each note to it')
   .option('--temperatures <list>', 'decoding temperatures to evaluate, comma-separated', '0,1');

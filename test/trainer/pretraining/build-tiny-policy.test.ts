@@ -65,4 +65,30 @@ describe('buildTinyPolicy (cut down)', () => {
     await appendEvaluationToReadme(directory, [evaluation], 'npm run build:policy -- --evaluate 2');
     expect(await readFile(path.join(directory, 'README.md'), 'utf8')).toMatch(/\| arith test \| greedy \| 2 \| \d\.\d{3} \|/);
   });
+
+  it('continues from that build with its tokenizer, even when the demonstrations are written differently', async () => {
+    const continued = await mkdtemp(path.join(os.tmpdir(), 'swirl-tiny-policy-continued-'));
+    try {
+      const build = await buildTinyPolicy(continued, {
+        ...DEFAULT_TINY_POLICY_SETTINGS,
+        questionsPerFamily: 12,
+        // Plain notes and another vocabulary size would train another tokenizer; the continuation must keep the first.
+        planNotes: false,
+        vocabularySize: 400,
+        mixedDrills: 4,
+        steps: 3,
+        batchSize: 4,
+        maxPositions: 2048,
+        snapshotEvery: 0,
+        initFrom: directory,
+      });
+      expect(build.drillLoss).toBeNull();
+      expect(Number.isFinite(build.finalLoss)).toBe(true);
+      expect(await readFile(path.join(continued, 'tokenizer.json'), 'utf8')).toBe(await readFile(path.join(directory, 'tokenizer.json'), 'utf8'));
+      const config = JSON.parse(await readFile(path.join(continued, 'config.json'), 'utf8')) as Record<string, unknown>;
+      expect(config).toMatchObject({ vocab_size: 320, hidden_size: 32 });
+    } finally {
+      await rm(continued, { recursive: true, force: true });
+    }
+  });
 });

@@ -4,9 +4,8 @@ import { renderTemplate } from '../../../../core/prompts/default-prompts';
 import { generateTaskDataset } from '../../../../core/tasks/generate-task-dataset';
 import { generateDemonstrations, type Demonstration } from '../../../../core/tasks/demonstrations';
 import { initializeModel } from '../model/initialize-model';
-import type { LlamaModel } from '../model/llama-model';
 import { loadModelFromSource } from '../model/load-model';
-import { parseModelConfig } from '../model/model-config';
+import { parseModelConfig, type DecoderConfig } from '../model/model-config';
 import { createLocalSource } from '../model/model-source';
 import { saveModel } from '../model/save-model';
 import type { EncodedSequence } from '../objectives/encode-record';
@@ -29,6 +28,8 @@ import { writeTinyPolicyReadme } from './tiny-policy-readme';
 export interface TinyPolicyBuild {
   directory: string;
   parameterCount: number;
+  /** The trained model's shape: the settings' for a fresh build, the starting model's for a continuation. */
+  config: DecoderConfig;
   demonstrations: { total: number; correct: number; withMistakes: number };
   trainingTokens: number;
   /** Copy-drill loss at the start and end of stage 1, and the steps it ran (null when it was skipped). */
@@ -46,14 +47,28 @@ function summarize(demonstrations: readonly Demonstration[]): TinyPolicyBuild['d
   };
 }
 
-/** Continues from an earlier build; its tokenizer must be the one these demonstrations give, or ids would mean other text. */
-async function loadStartingModel(directory: string, tokenizerJson: object): Promise<LlamaModel> {
+interface TokenizerFiles {
+  tokenizerJson: Record<string, unknown>;
+  tokenizerConfig: Record<string, unknown>;
+}
+
+/** The token ids a build needs by name, read from a tokenizer.json the way createTokenizerJson writes it. */
+function readVocabulary(tokenizerJson: Record<string, unknown>, directory: string): Map<string, number> {
+  const model = tokenizerJson.model as { vocab?: Record<string, number> } | undefined;
+  if (!model?.vocab) throw new Error(`${directory}/tokenizer.json: expected a BPE model with a vocab, received none`);
+  return new Map(Object.entries(model.vocab));
+}
+
+/**
+ * A continuation keeps its starting model's tokenizer: ids must keep meaning the text they were trained on. Byte-level
+ * BPE encodes any text, so demonstrations in another format (plan notes, say) still encode, only less compactly.
+ */
+async function readStartingTokenizer(directory: string): Promise<TokenizerFiles> {
   const source = createLocalSource(directory);
-  const stored = await source.readFile('tokenizer.json');
-  if (!stored || stored.toString('utf8') !== JSON.stringify(tokenizerJson)) {
-    throw new Error(`${directory}: its tokenizer.json differs from the one trained on these demonstrations; build with the same seed and data settings to continue from it`);
-  }
-  return (await loadModelFromSource(source)).model;
+  const tokenizerJson = await source.readFile('tokenizer.json');
+  const tokenizerConfig = await source.readFile('tokenizer_config.json');
+  if (!tokenizerJson || !tokenizerConfig) throw new Error(`${directory}: expected tokenizer.json and tokenizer_config.json to continue from, received ${tokenizerJson ? 'no tokenizer_config.json' : 'no tokenizer.json'}`);
+  return { tokenizerJson: JSON.parse(tokenizerJson.toString('utf8')), tokenizerConfig: JSON.parse(tokenizerConfig.toString('utf8')) };
 }
 
 function meanLoss(losses: readonly number[]): number {
@@ -82,20 +97,25 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
 
   const template = getChatTemplate('chatml');
   const conversations = demonstrations.map((item) => buildConversation(item.trajectory));
-  const encoding = trainBytePairEncoding(conversations.map((messages) => template.renderPrompt(messages)), {
-    vocabularySize: settings.vocabularySize,
-    specialTokens: BYTE_LEVEL_SPECIAL_TOKENS,
-  });
-  const tokenizerFiles = { tokenizerJson: createTokenizerJson(encoding), tokenizerConfig: createTokenizerConfig() };
+  const tokenizerFiles: TokenizerFiles = settings.initFrom
+    ? await readStartingTokenizer(settings.initFrom)
+    : (() => {
+        const encoding = trainBytePairEncoding(conversations.map((messages) => template.renderPrompt(messages)), {
+          vocabularySize: settings.vocabularySize,
+          specialTokens: BYTE_LEVEL_SPECIAL_TOKENS,
+        });
+        return { tokenizerJson: createTokenizerJson(encoding), tokenizerConfig: createTokenizerConfig() };
+      })();
+  const vocabulary = readVocabulary(tokenizerFiles.tokenizerJson, settings.initFrom ?? directory);
   const tokenizer = createTextTokenizer(tokenizerFiles.tokenizerJson, tokenizerFiles.tokenizerConfig, directory);
   const sequences: EncodedSequence[] = conversations.map((messages) => encodeConversation(tokenizer, messages, settings.maxPositions, settings.contextWeight));
   const trainingTokens = sequences.reduce((sum, sequence) => sum + sequence.tokens.length, 0);
-  log(`tokenizer: ${encoding.vocabulary.size} tokens; ${trainingTokens} training tokens (${(trainingTokens / sequences.length).toFixed(0)} per episode)`);
+  log(`tokenizer: ${vocabulary.size} tokens${settings.initFrom ? ` (from ${settings.initFrom})` : ''}; ${trainingTokens} training tokens (${(trainingTokens / sequences.length).toFixed(0)} per episode)`);
   const tokenizerDone = Date.now();
 
   const config = parseModelConfig({
     model_type: 'llama',
-    vocab_size: encoding.vocabulary.size,
+    vocab_size: vocabulary.size,
     hidden_size: settings.hiddenSize,
     intermediate_size: settings.intermediateSize,
     num_hidden_layers: settings.layers,
@@ -105,13 +125,13 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
     tie_word_embeddings: true,
     rms_norm_eps: 1e-5,
     hidden_act: 'silu',
-    eos_token_id: encoding.vocabulary.get(TURN_END_TOKEN),
+    eos_token_id: vocabulary.get(TURN_END_TOKEN),
     bos_token_id: null,
   });
-  const model = settings.initFrom ? await loadStartingModel(settings.initFrom, tokenizerFiles.tokenizerJson) : initializeModel(config, settings.seed);
+  const model = settings.initFrom ? (await loadModelFromSource(createLocalSource(settings.initFrom))).model : initializeModel(config, settings.seed);
   model.setBaseTrainable(true);
   log(`model: ${model.parameterCount()} parameters (${settings.layers} layers, hidden ${settings.hiddenSize})`);
-  const objective = new ConversationObjective(model, encoding.vocabulary.get(END_OF_TEXT_TOKEN)!);
+  const objective = new ConversationObjective(model, vocabulary.get(END_OF_TEXT_TOKEN)!);
   const trainStage = (label: string, records: SequenceGroup[], steps: number, seedOffset: number, target: LossTarget = createLossTarget(null)) => runTrainLoop({
     records,
     objective,
@@ -161,6 +181,7 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
   const build: TinyPolicyBuild = {
     directory,
     parameterCount: model.parameterCount(),
+    config: model.config,
     demonstrations: summary,
     trainingTokens,
     drillLoss: drills ? { first: meanLoss(drillLosses.slice(0, 10)), final: meanLoss(drillLosses.slice(-10)), steps: drills.completedSteps } : null,

@@ -25,6 +25,7 @@ export async function appendEvaluationToReadme(directory: string, evaluations: r
 }
 
 export async function writeTinyPolicyReadme(directory: string, settings: TinyPolicySettings, build: TinyPolicyBuild): Promise<void> {
+  const shape = build.config;
   const lines = [
     '# tiny-policy',
     '',
@@ -38,14 +39,14 @@ export async function writeTinyPolicyReadme(directory: string, settings: TinyPol
     '| | |',
     '|---|---|',
     `| parameters | ${build.parameterCount.toLocaleString('en-US')} |`,
-    `| shape | ${settings.layers} layers, hidden ${settings.hiddenSize}, MLP ${settings.intermediateSize}, ${settings.heads} heads (${settings.keyValueHeads} key/value), tied embeddings |`,
+    `| shape | ${shape.layerCount} layers, hidden ${shape.hiddenSize}, MLP ${shape.intermediateSize}, ${shape.headCount} heads (${shape.keyValueHeadCount} key/value)${shape.tieEmbeddings ? ', tied embeddings' : ''} |`,
     '| system prompt | `COMPACT_SYSTEM_PROMPT` (one line; the demo runs the policy with it) |',
-    `| tokenizer | byte-level BPE, ${settings.vocabularySize} tokens, spaces and each digit split off before merging, ChatML markers |`,
+    `| tokenizer | byte-level BPE, ${shape.vocabSize} tokens, spaces and each digit split off before merging, ChatML markers |`,
     `| weights | ${settings.dtype} safetensors |`,
     `| demonstrations | ${build.demonstrations.total} episodes (${settings.questionsPerFamily} per family, seed ${settings.seed}); ${build.demonstrations.correct} reach the gold answer; mistake rate ${settings.mistakeRate}, ${settings.blindSpots} blind spot(s) per family at ${settings.blindSpotRate}, recovery rate ${settings.recoveryRate}${settings.planNotes ? '; hop episodes open with a plan line' : ''} |`,
     ...(build.drillLoss ? [`| stage 1: copy drills | ${build.drillLoss.steps} steps${settings.drillTargetLoss === null ? '' : ` (until the mean loss of ${LOSS_TARGET_WINDOW} steps reached ${settings.drillTargetLoss}, at most ${settings.drillSteps})`} × ${settings.batchSize} drill sequences (${settings.drillSequences} in all, ${STAGE_ONE_DRILL_TOKENS.minimumTokens}–${STAGE_ONE_DRILL_TOKENS.maximumTokens} tokens); loss ${build.drillLoss.first.toFixed(3)} → ${build.drillLoss.final.toFixed(3)} |`] : []),
     `| stage 2: episodes | ${settings.steps} steps × ${settings.batchSize} sequences (episodes, plus ${settings.mixedDrills} copy-drill, ${settings.planDrills} plan-drill and ${settings.decisionDrills} decision-drill sequences mixed in), peak learning rate ${settings.learningRate}, context loss weight ${settings.contextWeight}; loss ${build.firstLoss.toFixed(3)} → ${build.finalLoss.toFixed(3)} |`,
-    ...(settings.initFrom ? [`| started from | the weights of an earlier build (\`--init-from\`), not a fresh initialization |`] : []),
+    ...(settings.initFrom ? [`| started from | the weights and tokenizer of an earlier build (\`--init-from ${settings.initFrom}\`), not a fresh initialization |`] : []),
     `| build time | ${build.seconds.total.toFixed(0)} s (training ${build.seconds.training.toFixed(0)} s) |`,
     '',
   ];

@@ -49,7 +49,7 @@ export interface TinyPolicySettings {
   weightDecay: number;
   /** Save the model directory every N steps while training (0: only at the end). */
   snapshotEvery: number;
-  /** Start from this model directory's weights instead of a fresh initialization (same demonstrations and tokenizer). */
+  /** Start from this model directory's weights and tokenizer instead of a fresh initialization and a newly trained tokenizer. */
   initFrom: string | null;
   /** Stored weight type: bf16 halves the file. */
   dtype: 'BF16' | 'F32';
