@@ -31,6 +31,7 @@ const program = new Command()
   .option('--init-from <directory>', 'continue training from this model directory: its weights, shape and tokenizer (stage 1 is skipped)')
   .option('--evaluate-only', 'skip building; evaluate the model already in --out')
   .option('--plan-notes', 'hop demonstrations open with a plan line (relations innermost first) and chain each note to it')
+  .option('--subquestion-queries', 'hop demonstrations search each entity with the rest of the question about it ("the founder of Mirel Records")')
   .option('--temperatures <list>', 'decoding temperatures to evaluate, comma-separated', '0,1');
 const numericOptions: [keyof TinyPolicySettings, string][] = [
   ['seed', 'seed of demonstrations, initialization and data order'],
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
   for (const [key] of numericOptions) if (typeof options[key] === 'number') (settings as unknown as Record<string, number>)[key] = options[key] as number;
   if (typeof options.initFrom === 'string') settings.initFrom = path.resolve(options.initFrom);
   if (options.planNotes === true) settings.planNotes = true;
+  if (options.subquestionQueries === true) settings.subquestionQueries = true;
   const backend = selectBackend(options.backend as 'auto' | 'native' | 'reference');
   console.log(`backend: ${backend.name}`);
   const directory = path.resolve(options.out as string);

@@ -20,6 +20,8 @@ export interface DemonstrationOptions extends MistakeOptions {
   maxSteps?: number;
   /** Hop demonstrations open with a plan line and chain each note to it (see planNote). Default false. */
   planNotes?: boolean;
+  /** Hop demonstrations search each entity with the rest of the question about it. Default false: the name alone. */
+  subquestionQueries?: boolean;
 }
 
 export interface Demonstration {
@@ -54,7 +56,7 @@ export async function generateDemonstrations(rows: DatasetRow[], corpus: CorpusD
   for (const row of rows) {
     const random = createSeededRandom(`demonstration:${options.seed}:${row.id}`);
     const plan = row.task === 'qa'
-      ? planHopDemonstration(row, byTitle, profiles.qa, random, { planNotes: options.planNotes })
+      ? planHopDemonstration(row, byTitle, profiles.qa, random, { planNotes: options.planNotes, subquestionQueries: options.subquestionQueries })
       : planArithDemonstration(row, profiles.math, random);
     const maxSteps = options.maxSteps ?? resolveMaxSteps({ maxSteps: undefined }, row.task);
     let trajectory = await replayDemonstration(row, plan.outputs, { tools, prompts, maxSteps });

@@ -2,6 +2,7 @@
 import type { CorpusDocument, DatasetRow } from '../../schemas';
 import type { SeededRandom } from '../seeded-random';
 import { readDocumentFacts, type DocumentFact } from '../hop/hop-documents';
+import { describeChain } from '../hop/hop-templates';
 import { answerOutput, searchOutput, type DemonstrationPlan } from './demonstration-plan';
 import type { MistakeProfile } from './mistake-profile';
 
@@ -21,6 +22,20 @@ function createNoteWriter(planned: boolean): NoteWriter {
   return (previous, fact) => `${previous === null ? PLAN_LABEL : `${previous},`} ${fact.relation}: ${fact.target}.`;
 }
 
+/** Writes the query that searches an entity, given the relations still to follow after its page (innermost first). */
+type QueryWriter = (entity: string, remaining: readonly string[]) => string;
+
+/**
+ * Name queries search the entity alone. Sub-question queries ask what is left of the question about it: "the
+ * birthplace of the founder of Mirel Records". The search ignores the relation words (no page contains them), and
+ * the tool result echoes the query, so the relation to follow on a page is always the last one named right before
+ * that page — a lookup a few tokens back instead of a backwards read of the question hundreds of tokens earlier.
+ */
+function createQueryWriter(subquestions: boolean): QueryWriter {
+  if (!subquestions) return (entity) => entity;
+  return (entity, remaining) => describeChain(remaining as DocumentFact['relation'][], entity);
+}
+
 /**
  * "plan: publisher, founder, employer." — the question's relations in the order they are followed (innermost
  * first, the reverse of how the question names them). Written once, before the first search, so that each later
@@ -38,7 +53,7 @@ function documentOf(byTitle: Map<string, CorpusDocument>, title: string, row: Da
 }
 
 /** Continues the question's remaining relations from a wrong entity, as a policy that never noticed would. */
-function continueFromWrongEntity(byTitle: Map<string, CorpusDocument>, start: CorpusDocument, previous: string, relations: DocumentFact['relation'][], outputs: string[], noteOf: NoteWriter): void {
+function continueFromWrongEntity(byTitle: Map<string, CorpusDocument>, start: CorpusDocument, previous: string, relations: DocumentFact['relation'][], outputs: string[], noteOf: NoteWriter, queryOf: QueryWriter): void {
   let facts = readDocumentFacts(start);
   let last = previous;
   for (const [index, relation] of relations.entries()) {
@@ -53,7 +68,7 @@ function continueFromWrongEntity(byTitle: Map<string, CorpusDocument>, start: Co
       outputs.push(answerOutput(noteOf(last, fact), fact.target));
       return;
     }
-    outputs.push(searchOutput(noteOf(last, fact), fact.target));
+    outputs.push(searchOutput(noteOf(last, fact), queryOf(fact.target, relations.slice(index + 1))));
     last = fact.relation;
     facts = readDocumentFacts(next);
   }
@@ -62,6 +77,8 @@ function continueFromWrongEntity(byTitle: Map<string, CorpusDocument>, start: Co
 export interface HopDemonstrationOptions {
   /** Open with a plan line (see planNote) and chain each note to it. Default false. */
   planNotes?: boolean;
+  /** Search each entity with the rest of the question about it (see createQueryWriter). Default false: its name alone. */
+  subquestionQueries?: boolean;
 }
 
 export function planHopDemonstration(
@@ -72,6 +89,7 @@ export function planHopDemonstration(
   options: HopDemonstrationOptions = {},
 ): DemonstrationPlan {
   const noteOf = createNoteWriter(options.planNotes ?? false);
+  const queryOf = createQueryWriter(options.subquestionQueries ?? false);
   const hops = row.supportingFacts;
   if (hops.length === 0) throw new Error(`hop demonstration for ${row.id}: expected supporting facts (the gold chain), received none`);
   const goldFacts = hops.map((hop) => {
@@ -80,7 +98,8 @@ export function planHopDemonstration(
     return fact;
   });
   const opening = options.planNotes ? planNote(goldFacts.map((fact) => fact.relation)) : null;
-  const plan: DemonstrationPlan = { outputs: [searchOutput(opening, hops[0].title)], mistakes: [] };
+  const relations = goldFacts.map((fact) => fact.relation);
+  const plan: DemonstrationPlan = { outputs: [searchOutput(opening, queryOf(hops[0].title, relations))], mistakes: [] };
   // The relation the last note followed; null before the first hop.
   let previous: string | null = null;
   for (let hop = 0; hop < hops.length; hop++) {
@@ -101,14 +120,15 @@ export function planHopDemonstration(
         plan.outputs.push(answerOutput(noteOf(previous, wrong), wrong.target));
         return plan;
       }
-      plan.outputs.push(searchOutput(noteOf(previous, wrong), wrong.target));
+      // A wrong hop is taken for the right one: the query asks the rest of the question about the wrong entity.
+      plan.outputs.push(searchOutput(noteOf(previous, wrong), queryOf(wrong.target, relations.slice(hop + 1))));
       if (!random.chance(profile.recoveryRate)) {
-        continueFromWrongEntity(byTitle, wrongDocument, wrong.relation, goldFacts.slice(hop + 1).map((fact) => fact.relation), plan.outputs, noteOf);
+        continueFromWrongEntity(byTitle, wrongDocument, wrong.relation, relations.slice(hop + 1), plan.outputs, noteOf, queryOf);
         return plan;
       }
       mistake.recovered = true;
     }
-    plan.outputs.push(isLast ? answerOutput(noteOf(previous, gold), gold.target) : searchOutput(noteOf(previous, gold), gold.target));
+    plan.outputs.push(isLast ? answerOutput(noteOf(previous, gold), gold.target) : searchOutput(noteOf(previous, gold), queryOf(gold.target, relations.slice(hop + 1))));
     previous = gold.relation;
   }
   return plan;

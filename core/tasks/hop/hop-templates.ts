@@ -61,8 +61,8 @@ export function listHopTemplates(split: TaskSplit): HopTemplate[] {
   return ALL_TEMPLATES.filter((template) => splitOfTemplate(template.id) === split);
 }
 
-/** "the birthplace of the founder of the publisher of Kolan Songs" (outermost relation first). */
-function describeChain(path: readonly RelationName[], startName: string): string {
+/** "the birthplace of the founder of the publisher of Kolan Songs" (outermost relation first) from a path followed innermost first. */
+export function describeChain(path: readonly RelationName[], startName: string): string {
   return [...path].reverse().map((relation) => `the ${relation} of `).join('') + startName;
 }
 

@@ -86,6 +86,7 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
       blindSpots: settings.blindSpots,
       blindSpotRate: settings.blindSpotRate,
       planNotes: settings.planNotes,
+      subquestionQueries: settings.subquestionQueries,
       prompts: TINY_POLICY_PROMPTS,
     });
   };

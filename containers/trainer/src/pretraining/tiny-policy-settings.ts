@@ -37,6 +37,8 @@ export interface TinyPolicySettings {
   mixedDrills: number;
   /** Hop demonstrations open with a plan line and chain each note to it (see planNote). */
   planNotes: boolean;
+  /** Hop demonstrations search each entity with the rest of the question about it ("the founder of Mirel Records"). */
+  subquestionQueries: boolean;
   /** Plan-drill sequences mixed into the episodes of stage 2 (see createPlanDrills); useful with planNotes. */
   planDrills: number;
   /** Decision-drill sequences (hop states answered by the relation chosen; see createDecisionDrills) mixed into stage 2. */
@@ -75,6 +77,7 @@ export const DEFAULT_TINY_POLICY_SETTINGS: TinyPolicySettings = {
   drillSequences: 6000,
   mixedDrills: 2000,
   planNotes: false,
+  subquestionQueries: false,
   planDrills: 0,
   decisionDrills: 0,
   steps: 2000,

@@ -42,6 +42,39 @@ describe('generateDemonstrations', () => {
     }
   });
 
+  it('with sub-question queries, asks the rest of the question about each entity and still retrieves its page', async () => {
+    const demonstrations = await generateDemonstrations(hop.rows.slice(0, 60), hop.corpus, { seed: 1, mistakeRate: 0, blindSpots: 0, subquestionQueries: true });
+    for (const demonstration of demonstrations) {
+      const row = demonstration.trajectory.question;
+      const relations = [...row.question.matchAll(/the ([a-z ]+?) of /g)].map((match) => match[1]).reverse();
+      const expected = row.supportingFacts.map((fact, hop) => `${relations.slice(hop).reverse().map((relation) => `the ${relation} of `).join('')}${fact.title}`);
+      expect(queriesOf(demonstration)).toEqual(expected);
+      expect(expected[0]).toBe(row.question.slice(row.question.indexOf('the '), -1));
+      // The query words that are not the name match no page, so each search still returns the entity's own page.
+      demonstration.trajectory.turns.forEach((turn, index) => {
+        if (turn.action.type === 'tool_call') expect(turn.toolResult).toContain(` -> ${row.supportingFacts[index].title}: `);
+      });
+      expect(demonstration.correct).toBe(true);
+    }
+  });
+
+  it('with sub-question queries, a wrong hop asks the rest of the question about the wrong entity', async () => {
+    const demonstrations = await generateDemonstrations(hop.rows, hop.corpus, { seed: 4, mistakeRate: 0.5, blindSpots: 0, subquestionQueries: true });
+    let wrongSearches = 0;
+    for (const item of demonstrations) {
+      for (const mistake of item.mistakes.filter((candidate) => candidate.kind === 'wrong_hop')) {
+        const turn = item.trajectory.turns[mistake.step];
+        if (turn.action.type !== 'tool_call') continue;
+        wrongSearches += 1;
+        const label = /^(.+?): /.exec(turn.output.slice(0, turn.output.indexOf('<')))![0];
+        const target = turn.output.slice(label.length, turn.output.indexOf('. <'));
+        expect(turn.action.input.endsWith(target)).toBe(true);
+        expect(turn.toolResult).toContain(` -> ${target}: `);
+      }
+    }
+    expect(wrongSearches).toBeGreaterThan(10);
+  });
+
   it('renders prompts and tool turns as the agent loop does', async () => {
     const [demonstration] = await generateDemonstrations(hop.rows.slice(0, 1), hop.corpus, { seed: 1, mistakeRate: 0, blindSpots: 0 });
     const messages = buildConversation(demonstration.trajectory);
