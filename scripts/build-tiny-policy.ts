@@ -52,7 +52,7 @@ const numericOptions: [keyof TinyPolicySettings, string][] = [
   ['drillTargetLoss', 'stage 1 ends once the mean drill loss of the last 100 steps falls to this (null: runs every --drill-steps step)'],
   ['drillSequences', 'copy-drill sequences of stage 1'],
   ['mixedDrills', 'copy-drill sequences mixed into the episodes of stage 2'],
-  ['planDrills', 'plan-drill sequences (hop questions answered by their relations, innermost first) mixed into stage 2'],
+  ['openingDrills', 'opening-drill sequences (hop questions answered by the first reply of an episode, in the demonstrations\' format) mixed into stage 2'],
   ['decisionDrills', 'decision-drill sequences (hop states answered by the relation the demonstration chose) mixed into stage 2'],
   ['steps', 'stage 2: optimizer steps on demonstrations'],
   ['batchSize', 'episodes per step'],

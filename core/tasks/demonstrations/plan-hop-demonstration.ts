@@ -81,6 +81,12 @@ export interface HopDemonstrationOptions {
   subquestionQueries?: boolean;
 }
 
+/** The first output of a hop demonstration: (the plan line and) the search for the entity the question names. */
+export function writeHopOpening(relations: readonly DocumentFact['relation'][], startName: string, options: HopDemonstrationOptions = {}): string {
+  const opening = options.planNotes ? planNote(relations) : null;
+  return searchOutput(opening, createQueryWriter(options.subquestionQueries ?? false)(startName, relations));
+}
+
 export function planHopDemonstration(
   row: DatasetRow,
   byTitle: Map<string, CorpusDocument>,
@@ -97,9 +103,8 @@ export function planHopDemonstration(
     if (!fact) throw new Error(`hop demonstration for ${row.id}: sentence ${hop.sentence} of ${JSON.stringify(hop.title)} states no relation`);
     return fact;
   });
-  const opening = options.planNotes ? planNote(goldFacts.map((fact) => fact.relation)) : null;
   const relations = goldFacts.map((fact) => fact.relation);
-  const plan: DemonstrationPlan = { outputs: [searchOutput(opening, queryOf(hops[0].title, relations))], mistakes: [] };
+  const plan: DemonstrationPlan = { outputs: [writeHopOpening(relations, hops[0].title, options)], mistakes: [] };
   // The relation the last note followed; null before the first hop.
   let previous: string | null = null;
   for (let hop = 0; hop < hops.length; hop++) {

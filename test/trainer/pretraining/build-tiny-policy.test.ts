@@ -29,7 +29,7 @@ describe('buildTinyPolicy (cut down)', () => {
       drillSequences: 12,
       mixedDrills: 4,
       planNotes: true,
-      planDrills: 4,
+      openingDrills: 4,
       decisionDrills: 4,
       steps: 12,
       batchSize: 4,
@@ -55,7 +55,7 @@ describe('buildTinyPolicy (cut down)', () => {
     const readme = await readFile(path.join(directory, 'README.md'), 'utf8');
     expect(readme).toContain('npm run build:policy');
     expect(readme).toContain('hop episodes open with a plan line');
-    expect(readme).toContain('4 plan-drill and 4 decision-drill sequences');
+    expect(readme).toContain('4 opening-drill and 4 decision-drill sequences');
     expect(readme).toContain(`| stage 1: copy drills | ${LOSS_TARGET_WINDOW} steps (until the mean loss of ${LOSS_TARGET_WINDOW} steps reached 1000, at most 110)`);
 
     const evaluation = await evaluateTinyPolicy(directory, { family: 'arith', split: 'test', count: 2, seed: 1, temperature: 0, maxTokens: 8 });

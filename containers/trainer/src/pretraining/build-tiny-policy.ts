@@ -20,7 +20,7 @@ import { createCopyDrills, MIXED_DRILL_TOKENS, STAGE_ONE_DRILL_TOKENS } from './
 import { encodeConversation } from './encode-conversation';
 import { createLossTarget, LOSS_TARGET_WINDOW, type LossTarget } from './loss-target';
 import { createDecisionDrills, DECISION_DRILL_TOKENS, listDecisionStates } from './decision-drills';
-import { createPlanDrills } from './plan-drills';
+import { createOpeningDrills } from './opening-drills';
 import { saveModelSnapshot } from './save-model-snapshot';
 import { TINY_POLICY_PROMPTS, type TinyPolicySettings } from './tiny-policy-settings';
 import { writeTinyPolicyReadme } from './tiny-policy-readme';
@@ -167,13 +167,13 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
   // Mixed drills are as long as episodes, so length grouping puts them in their own batches between episode batches.
   const mixed = createCopyDrills(tokenizer, { seed: settings.seed + 1, count: settings.mixedDrills, ...MIXED_DRILL_TOKENS });
   const userPrompt = (question: string) => renderTemplate(TINY_POLICY_PROMPTS.user, { question });
-  const plans = createPlanDrills(tokenizer, userPrompt, { seed: settings.seed, count: settings.planDrills, ...MIXED_DRILL_TOKENS });
+  const openings = createOpeningDrills(tokenizer, userPrompt, { seed: settings.seed, count: settings.openingDrills, ...MIXED_DRILL_TOKENS }, { planNotes: settings.planNotes, subquestionQueries: settings.subquestionQueries });
   // Decision drills are cut from hop episodes alone: arith has no relation to choose.
   const hopConversations = conversations.slice(0, hopDemonstrations.length);
   const decisions = settings.decisionDrills === 0
     ? []
     : createDecisionDrills(tokenizer, listDecisionStates(tokenizer, hopConversations), { seed: settings.seed, count: settings.decisionDrills, ...DECISION_DRILL_TOKENS });
-  const result = await trainStage('episodes', groupByLength([...sequences, ...mixed, ...plans, ...decisions], settings.batchSize), settings.steps, 1);
+  const result = await trainStage('episodes', groupByLength([...sequences, ...mixed, ...openings, ...decisions], settings.batchSize), settings.steps, 1);
   const trainingDone = Date.now();
   model.setBaseTrainable(false);
   await saveModel(model, createLocalSource(directory), tokenizerFiles, settings.dtype);

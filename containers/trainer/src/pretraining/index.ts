@@ -8,6 +8,6 @@ export * from './evaluate-tiny-policy';
 export * from './save-model-snapshot';
 export * from './pack-drill-turns';
 export * from './copy-drills';
-export * from './plan-drills';
+export * from './opening-drills';
 export * from './decision-drills';
 export * from './loss-target';

@@ -39,8 +39,8 @@ export interface TinyPolicySettings {
   planNotes: boolean;
   /** Hop demonstrations search each entity with the rest of the question about it ("the founder of Mirel Records"). */
   subquestionQueries: boolean;
-  /** Plan-drill sequences mixed into the episodes of stage 2 (see createPlanDrills); useful with planNotes. */
-  planDrills: number;
+  /** Opening-drill sequences (see createOpeningDrills) mixed into the episodes of stage 2: hop questions answered by an episode's first reply. */
+  openingDrills: number;
   /** Decision-drill sequences (hop states answered by the relation chosen; see createDecisionDrills) mixed into stage 2. */
   decisionDrills: number;
   /** Stage 2: optimizer steps on demonstrations (plus mixed drills). */
@@ -78,7 +78,7 @@ export const DEFAULT_TINY_POLICY_SETTINGS: TinyPolicySettings = {
   mixedDrills: 2000,
   planNotes: false,
   subquestionQueries: false,
-  planDrills: 0,
+  openingDrills: 0,
   decisionDrills: 0,
   steps: 2000,
   batchSize: 8,

@@ -1,7 +1,7 @@
-// Tests that plan drills pair a rendered hop question with its relations innermost first, weighting only that plan.
+// Tests that opening drills pair a rendered hop question with an episode's first reply in the demonstrations' format, weighting only that reply.
 import { splitOfWord } from '../../../core/tasks/syllable-names';
 import { RELATIONS } from '../../../core/tasks/hop/knowledge-base';
-import { createPlanDrills } from '../../../containers/trainer/src/pretraining';
+import { createOpeningDrills } from '../../../containers/trainer/src/pretraining';
 import { BYTE_LEVEL_SPECIAL_TOKENS, createTextTokenizer, getChatTemplate } from '../../../containers/trainer/src/tokenizer';
 import { createTokenizerConfig, createTokenizerJson, trainBytePairEncoding } from '../../../containers/trainer/src/tokenizer-training';
 
@@ -10,25 +10,26 @@ const encoding = trainBytePairEncoding([template.renderPrompt([{ role: 'user', c
 const tokenizer = createTextTokenizer(createTokenizerJson(encoding), createTokenizerConfig());
 const userPrompt = (question: string): string => `Question: ${question}`;
 const options = { seed: 3, count: 30, minimumTokens: 150, maximumTokens: 300 };
+const planned = { planNotes: true };
 const relationNames = RELATIONS.map((relation) => relation.name);
 
 function readTurns(text: string): RegExpMatchArray[] {
   return [...text.matchAll(/<\|im_start\|>user\n(.*?)<\|im_end\|>\n<\|im_start\|>assistant\n(.*?)<\|im_end\|>\n/gs)];
 }
 
-describe('createPlanDrills', () => {
+describe('createOpeningDrills', () => {
   it('is deterministic by seed and sized as asked', () => {
-    const drills = createPlanDrills(tokenizer, userPrompt, options);
+    const drills = createOpeningDrills(tokenizer, userPrompt, options, planned);
     expect(drills).toHaveLength(30);
-    expect(createPlanDrills(tokenizer, userPrompt, options)).toEqual(drills);
-    expect(createPlanDrills(tokenizer, userPrompt, { ...options, seed: 4 })).not.toEqual(drills);
+    expect(createOpeningDrills(tokenizer, userPrompt, options, planned)).toEqual(drills);
+    expect(createOpeningDrills(tokenizer, userPrompt, { ...options, seed: 4 }, planned)).not.toEqual(drills);
     for (const drill of drills) expect(drill.tokens.length).toBeGreaterThanOrEqual(150);
   });
 
-  it('answers each question with its relations in the reverse of the order it names them, and weights only that answer', () => {
+  it('with plan notes, answers each question with its relations in the reverse of the order it names them and the search for its entity, and weights only that answer', () => {
     let turnCount = 0;
     const lengths = new Set<number>();
-    for (const drill of createPlanDrills(tokenizer, userPrompt, options)) {
+    for (const drill of createOpeningDrills(tokenizer, userPrompt, options, planned)) {
       const text = tokenizer.decode(drill.tokens, false);
       const turns = readTurns(text);
       expect(turns.map((turn) => turn[0]).join('')).toBe(text);
@@ -40,7 +41,8 @@ describe('createPlanDrills', () => {
         for (const relation of named) expect(relationNames).toContain(relation);
         expect(new Set(named).size).toBe(named.length);
         lengths.add(named.length);
-        expect(turn[2]).toBe(`plan: ${[...named].reverse().join(', ')}.`);
+        const entity = question.slice(question.lastIndexOf(' of ') + 4, -1);
+        expect(turn[2]).toBe(`plan: ${[...named].reverse().join(', ')}. <search_query>${entity}</search_query>`);
       }
       const taught = tokenizer.decode(drill.tokens.filter((_, index) => drill.weights[index] === 1), false);
       expect(taught).toBe(turns.map((turn) => `${turn[2]}<|im_end|>\n`).join(''));
@@ -49,8 +51,20 @@ describe('createPlanDrills', () => {
     expect([...lengths].sort()).toEqual([2, 3, 4]);
   });
 
+  it('with sub-question queries, answers each question with a search for the chain it names, copied as named', () => {
+    let turnCount = 0;
+    for (const drill of createOpeningDrills(tokenizer, userPrompt, options, { subquestionQueries: true })) {
+      for (const turn of readTurns(tokenizer.decode(drill.tokens, false))) {
+        turnCount += 1;
+        const question = turn[1].replace(/^Question: /, '');
+        expect(turn[2]).toBe(`<search_query>${question.slice(question.indexOf('the '), -1)}</search_query>`);
+      }
+    }
+    expect(turnCount).toBeGreaterThan(20);
+  });
+
   it('names its start entities from the train half of the name space', () => {
-    const text = createPlanDrills(tokenizer, userPrompt, options).map((drill) => tokenizer.decode(drill.tokens, false)).join('');
+    const text = createOpeningDrills(tokenizer, userPrompt, options, planned).map((drill) => tokenizer.decode(drill.tokens, false)).join('');
     const suffixes = new Set(['Question', 'What', 'Name', 'Which', 'Songs', 'Tales', 'Story', 'Records', 'Press', 'Studios']);
     const words = [...text.matchAll(/\b[A-Z][a-z]+\b/g)].map((match) => match[0]).filter((word) => !suffixes.has(word));
     expect(words.length).toBeGreaterThan(100);
