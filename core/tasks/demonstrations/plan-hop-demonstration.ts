@@ -23,7 +23,7 @@ function createNoteWriter(planned: boolean): NoteWriter {
 }
 
 /** Writes the query that searches an entity, given the relations still to follow after its page (innermost first). */
-type QueryWriter = (entity: string, remaining: readonly string[]) => string;
+type QueryWriter = (entity: string, remaining: readonly DocumentFact['relation'][]) => string;
 
 /**
  * Name queries search the entity alone. Sub-question queries ask what is left of the question about it: "the
@@ -33,7 +33,7 @@ type QueryWriter = (entity: string, remaining: readonly string[]) => string;
  */
 function createQueryWriter(subquestions: boolean): QueryWriter {
   if (!subquestions) return (entity) => entity;
-  return (entity, remaining) => describeChain(remaining as DocumentFact['relation'][], entity);
+  return (entity, remaining) => describeChain(remaining, entity);
 }
 
 /**

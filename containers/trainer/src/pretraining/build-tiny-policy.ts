@@ -71,6 +71,30 @@ async function readStartingTokenizer(directory: string): Promise<TokenizerFiles>
   return { tokenizerJson: JSON.parse(tokenizerJson.toString('utf8')), tokenizerConfig: JSON.parse(tokenizerConfig.toString('utf8')) };
 }
 
+function trainTokenizer(texts: string[], vocabularySize: number): TokenizerFiles {
+  const encoding = trainBytePairEncoding(texts, { vocabularySize, specialTokens: BYTE_LEVEL_SPECIAL_TOKENS });
+  return { tokenizerJson: createTokenizerJson(encoding), tokenizerConfig: createTokenizerConfig() };
+}
+
+/** A fresh model's shape, from the settings and the vocabulary it is trained with. */
+function createFreshConfig(settings: TinyPolicySettings, vocabulary: ReadonlyMap<string, number>): DecoderConfig {
+  return parseModelConfig({
+    model_type: 'llama',
+    vocab_size: vocabulary.size,
+    hidden_size: settings.hiddenSize,
+    intermediate_size: settings.intermediateSize,
+    num_hidden_layers: settings.layers,
+    num_attention_heads: settings.heads,
+    num_key_value_heads: settings.keyValueHeads,
+    max_position_embeddings: settings.maxPositions,
+    tie_word_embeddings: true,
+    rms_norm_eps: 1e-5,
+    hidden_act: 'silu',
+    eos_token_id: vocabulary.get(TURN_END_TOKEN),
+    bos_token_id: null,
+  });
+}
+
 function meanLoss(losses: readonly number[]): number {
   return losses.length === 0 ? Number.NaN : losses.reduce((sum, loss) => sum + loss, 0) / losses.length;
 }
@@ -98,15 +122,9 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
 
   const template = getChatTemplate('chatml');
   const conversations = demonstrations.map((item) => buildConversation(item.trajectory));
-  const tokenizerFiles: TokenizerFiles = settings.initFrom
+  const tokenizerFiles = settings.initFrom
     ? await readStartingTokenizer(settings.initFrom)
-    : (() => {
-        const encoding = trainBytePairEncoding(conversations.map((messages) => template.renderPrompt(messages)), {
-          vocabularySize: settings.vocabularySize,
-          specialTokens: BYTE_LEVEL_SPECIAL_TOKENS,
-        });
-        return { tokenizerJson: createTokenizerJson(encoding), tokenizerConfig: createTokenizerConfig() };
-      })();
+    : trainTokenizer(conversations.map((messages) => template.renderPrompt(messages)), settings.vocabularySize);
   const vocabulary = readVocabulary(tokenizerFiles.tokenizerJson, settings.initFrom ?? directory);
   const tokenizer = createTextTokenizer(tokenizerFiles.tokenizerJson, tokenizerFiles.tokenizerConfig, directory);
   const sequences: EncodedSequence[] = conversations.map((messages) => encodeConversation(tokenizer, messages, settings.maxPositions, settings.contextWeight));
@@ -114,24 +132,11 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
   log(`tokenizer: ${vocabulary.size} tokens${settings.initFrom ? ` (from ${settings.initFrom})` : ''}; ${trainingTokens} training tokens (${(trainingTokens / sequences.length).toFixed(0)} per episode)`);
   const tokenizerDone = Date.now();
 
-  const config = parseModelConfig({
-    model_type: 'llama',
-    vocab_size: vocabulary.size,
-    hidden_size: settings.hiddenSize,
-    intermediate_size: settings.intermediateSize,
-    num_hidden_layers: settings.layers,
-    num_attention_heads: settings.heads,
-    num_key_value_heads: settings.keyValueHeads,
-    max_position_embeddings: settings.maxPositions,
-    tie_word_embeddings: true,
-    rms_norm_eps: 1e-5,
-    hidden_act: 'silu',
-    eos_token_id: vocabulary.get(TURN_END_TOKEN),
-    bos_token_id: null,
-  });
-  const model = settings.initFrom ? (await loadModelFromSource(createLocalSource(settings.initFrom))).model : initializeModel(config, settings.seed);
+  const model = settings.initFrom
+    ? (await loadModelFromSource(createLocalSource(settings.initFrom))).model
+    : initializeModel(createFreshConfig(settings, vocabulary), settings.seed);
   model.setBaseTrainable(true);
-  log(`model: ${model.parameterCount()} parameters (${settings.layers} layers, hidden ${settings.hiddenSize})`);
+  log(`model: ${model.parameterCount()} parameters (${model.config.layerCount} layers, hidden ${model.config.hiddenSize})`);
   const objective = new ConversationObjective(model, vocabulary.get(END_OF_TEXT_TOKEN)!);
   const trainStage = (label: string, records: SequenceGroup[], steps: number, seedOffset: number, target: LossTarget = createLossTarget(null)) => runTrainLoop({
     records,
