@@ -30,6 +30,7 @@ export const TrainerConfigSchema = z.strictObject({
     clipRange: z.number().positive().nullable().default(0.2).describe('PPO-style ratio clip; null disables. Default 0.2.'),
     temperature: z.number().positive().default(1),
     maxNewTokens: z.number().int().positive().default(96),
+    skipUniformGroups: z.boolean().default(true).describe('Leave out of each update the states whose sampled actions all got the same reward: they carry no policy-gradient signal, only the KL penalty. Default true.'),
   }).prefault({}),
 });
 export type TrainerConfig = z.infer<typeof TrainerConfigSchema>;

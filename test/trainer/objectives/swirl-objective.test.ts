@@ -2,7 +2,7 @@ import type { TrainingRecord } from '../../../core/schemas/training-record';
 import { LoraAdapter } from '../../../containers/trainer/src/lora/lora-adapter';
 import { createTokenBatch, encodePromptAndAction } from '../../../containers/trainer/src/objectives/encode-record';
 import { BatchedRewardScorer, StepReward } from '../../../containers/trainer/src/objectives/step-reward';
-import { createAdapterOffReference, SwirlObjective } from '../../../containers/trainer/src/objectives/swirl-objective';
+import { createAdapterOffReference, selectInformativeSamples, SwirlObjective } from '../../../containers/trainer/src/objectives/swirl-objective';
 import { noGrad } from '../../../containers/trainer/src/tensor/autograd';
 import { logSoftmaxGather } from '../../../containers/trainer/src/tensor/ops';
 import { Rng } from '../../../containers/trainer/src/tensor/random';
@@ -34,7 +34,7 @@ describe('SwirlObjective', () => {
     const scorer = new BatchedRewardScorer(reward, 4);
     const objective = new SwirlObjective({
       policy: model, tokenizer, scorer, referenceLogProbs: createAdapterOffReference(model),
-      settings: { samplesPerState: 8, klCoefficient: 0, clipRange: 0.2, temperature: 1, maxNewTokens: 6, maxSequenceLength: 128 },
+      settings: { samplesPerState: 8, klCoefficient: 0, clipRange: 0.2, temperature: 1, maxNewTokens: 6, maxSequenceLength: 128, skipUniformGroups: true },
     });
     const sequenceLogProb = (action: string): number => noGrad(() => {
       const batch = createTokenBatch([encodePromptAndAction(tokenizer, record.context, action, 128)], 0);
@@ -56,5 +56,34 @@ describe('SwirlObjective', () => {
       return picked.reduce((total, value) => total + value, 0) / picked.length;
     };
     expect(meanChange(1)).toBeGreaterThan(meanChange(0));
+  });
+
+  it('leaves states whose samples all scored the same out of the update, unless told to keep them', async () => {
+    const tokenizer = createTestTokenizer();
+    const run = async (skipUniformGroups: boolean) => {
+      const model = createTinyModel(8);
+      model.setBaseTrainable(false);
+      model.adapter = LoraAdapter.initialize(model.config, { rank: 4, alpha: 8, dropout: 0, targets: ['q_proj', 'v_proj'] }, new Rng(1));
+      const constant: StepReward = { id: 'constant', score: async () => 1 };
+      const objective = new SwirlObjective({
+        policy: model, tokenizer, scorer: new BatchedRewardScorer(constant, 4), referenceLogProbs: createAdapterOffReference(model),
+        settings: { samplesPerState: 4, klCoefficient: 0.05, clipRange: 0.2, temperature: 1, maxNewTokens: 6, maxSequenceLength: 128, skipUniformGroups },
+      });
+      const result = await objective.accumulate([record, record], 1, new Rng(5));
+      const gradientNorm = [...model.adapter.namedParameters().values()].reduce((total, parameter) => total + Array.from(parameter.grad ?? new Float32Array(0)).reduce((sum, value) => sum + Math.abs(value), 0), 0);
+      return { result, gradientNorm };
+    };
+    const skipped = await run(true);
+    expect(skipped.result).toEqual({ loss: 0, tokens: 0, reward: 1 });
+    expect(skipped.gradientNorm).toBe(0);
+    const kept = await run(false);
+    expect(kept.result.tokens).toBeGreaterThan(0);
+    expect(kept.result.reward).toBe(1);
+  });
+
+  it('selects every sample of a group with reward spread and none of a uniform one', () => {
+    expect(selectInformativeSamples([0, 0, 0, 0.5, -0.5, 0, 0, 0, 0], 3)).toEqual([3, 4, 5]);
+    expect(selectInformativeSamples([0.25, -0.25, 0, 0], 2)).toEqual([0, 1]);
+    expect(selectInformativeSamples([], 4)).toEqual([]);
   });
 });

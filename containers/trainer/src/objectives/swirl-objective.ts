@@ -19,6 +19,23 @@ export interface SwirlSettings {
   temperature: number;
   maxNewTokens: number;
   maxSequenceLength: number;
+  /** Leave out of the update the states whose samples all scored the same (see selectInformativeSamples). */
+  skipUniformGroups: boolean;
+}
+
+/**
+ * Indices of the samples whose state's group has some reward spread. A group whose samples all scored the same has
+ * zero advantage everywhere, so its only gradient would be the KL penalty's; leaving it out skips the most
+ * expensive part of a step (forward and backward over long contexts) for states the policy already gets right, or
+ * has no sampled alternative for, and spends the update on the states that tell actions apart.
+ */
+export function selectInformativeSamples(advantages: readonly number[], samplesPerState: number): number[] {
+  const kept: number[] = [];
+  for (let start = 0; start < advantages.length; start += samplesPerState) {
+    const group = advantages.slice(start, start + samplesPerState);
+    if (group.some((advantage) => Math.abs(advantage) > 1e-9)) group.forEach((_advantage, offset) => kept.push(start + offset));
+  }
+  return kept;
 }
 
 export interface SwirlOptions {
@@ -48,10 +65,13 @@ export class SwirlObjective implements TrainingObjective<TrainingRecord> {
       const start = group * settings.samplesPerState;
       advantages.push(...computeGroupAdvantages(rewards.slice(start, start + settings.samplesPerState)));
     }
+    const meanReward = rewards.reduce((total, reward) => total + reward, 0) / Math.max(1, rewards.length);
+    const kept = settings.skipUniformGroups ? selectInformativeSamples(advantages, settings.samplesPerState) : samples.map((_sample, index) => index);
+    if (kept.length === 0) return { loss: 0, tokens: 0, reward: meanReward };
     const maxLength = Math.min(settings.maxSequenceLength, policy.config.maxPositions + 1);
-    const batch = createTokenBatch(samples.map((sample) => encodePromptAndAction(tokenizer, sample.record.context, sample.action, maxLength)), 0);
+    const batch = createTokenBatch(kept.map((index) => encodePromptAndAction(tokenizer, samples[index].record.context, samples[index].action, maxLength)), 0);
     const tokenAdvantages = new Float32Array(batch.targets.length);
-    for (let row = 0; row < batch.batch; row += 1) tokenAdvantages.fill(advantages[row], row * batch.length, (row + 1) * batch.length);
+    for (let row = 0; row < batch.batch; row += 1) tokenAdvantages.fill(advantages[kept[row]], row * batch.length, (row + 1) * batch.length);
     const referenceLogProbs = this.options.referenceLogProbs(batch);
     const logits = policy.forward(batch.inputs, batch.batch, batch.length, { dropoutRng: rng });
     const logProbs = logSoftmaxGather(logits, batch.targets);
@@ -68,7 +88,6 @@ export class SwirlObjective implements TrainingObjective<TrainingRecord> {
       for (let index = 0; index < result.gradient.length; index += 1) result.gradient[index] *= lossScale;
       backward(logProbs, result.gradient);
     }
-    const meanReward = rewards.reduce((total, reward) => total + reward, 0) / Math.max(1, rewards.length);
     return { loss: result.loss, tokens: batch.tokenCount, reward: meanReward, kl: result.kl };
   }
 }
