@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { EvaluationMetrics } from '../evaluate/evaluation-record';
 import { TrainManifest } from '../assemble/train-manifest';
 import { RunStatus, STAGES } from '../schemas/run-status';
+import type { ShardTimedStage, StageTiming } from '../store/shard-timing';
 
 const TokenCountSchema = z.strictObject({ inputTokens: z.number().nonnegative(), outputTokens: z.number().nonnegative() });
 
@@ -73,6 +74,8 @@ export interface ReportInputs {
   evaluation: EvaluationMetrics | null;
   training: Array<{ objective: string; steps: TrainingStep[]; summary: { finalLoss?: number | null; validationLoss?: number | null } | null }>;
   trajectories: TrajectoryTally | null;
+  /** Spans of the fanned-out stages from their shard records (see timeShard); status.json has no entry for them. */
+  timings?: Partial<Record<ShardTimedStage, StageTiming>>;
   problems: string[];
 }
 
@@ -120,13 +123,17 @@ function buildStages(inputs: ReportInputs): RunMetrics['stages'] {
   }
   return STAGES.map((stage) => {
     const recorded = inputs.status?.stages[stage];
+    const timing = inputs.timings?.[stage as ShardTimedStage];
+    const startedAt = recorded?.startedAt ?? timing?.startedAt ?? null;
+    const finishedAt = recorded?.finishedAt ?? timing?.finishedAt ?? null;
+    const timedState = timing ? (timing.finishedAt !== null ? 'SUCCEEDED' : 'RUNNING') : 'PENDING';
     return {
       stage,
-      state: recorded?.state ?? 'PENDING',
-      startedAt: recorded?.startedAt ?? null,
-      finishedAt: recorded?.finishedAt ?? null,
-      seconds: secondsBetween(recorded?.startedAt ?? null, recorded?.finishedAt ?? null),
-      counts: recorded?.counts ?? {},
+      state: recorded?.state ?? timedState,
+      startedAt,
+      finishedAt,
+      seconds: secondsBetween(startedAt, finishedAt),
+      counts: recorded?.counts ?? (timing ? { shards: timing.shards, finishedShards: timing.finishedShards } : {}),
       tokens: tokensByStage[stage] ?? null,
     };
   });

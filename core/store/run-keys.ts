@@ -51,6 +51,8 @@ export const RUN_FILES = {
   validation: 'train/validation.jsonl',
   model: 'model',
   evalResults: (dataset: string, model: string) => `eval/${model}/${dataset}.jsonl`,
+  timingFolder: (stage: string) => `timings/${stage}`,
+  timing: (stage: string, shard: string) => `timings/${stage}/${shard}.json`,
   metrics: 'metrics.json',
   report: 'report.html',
 } as const;

@@ -2,11 +2,12 @@
 import { ShardEventSchema } from '../../core/decompose/stage-events';
 import { judgeStoredShard, JudgeStoredShardResult } from '../../core/judges';
 import { parseWith } from '../../core/schemas';
-import { ObjectStore, resolveS3Settings } from '../../core/store';
+import { ObjectStore, resolveS3Settings, timeShard } from '../../core/store';
 import { ensureModelProviders } from '../shared/ensure-model-providers';
 
 export async function handler(event: unknown): Promise<JudgeStoredShardResult> {
   const input = parseWith(ShardEventSchema, event, 'judge event');
   ensureModelProviders();
-  return judgeStoredShard(new ObjectStore(resolveS3Settings()), input);
+  const objects = new ObjectStore(resolveS3Settings());
+  return timeShard(objects, input.runId, 'judge', input.shard, () => judgeStoredShard(objects, input));
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { rollOutShard, RolloutShardResult } from '../../core/rollout';
 import { parseWith } from '../../core/schemas';
 import { RUN_ID_PATTERN } from '../../core/schemas/run-config';
-import { ObjectStore, resolveS3Settings } from '../../core/store';
+import { ObjectStore, resolveS3Settings, timeShard } from '../../core/store';
 import { ensureModelProviders } from '../shared/ensure-model-providers';
 
 export const RolloutEventSchema = z.looseObject({
@@ -40,11 +40,13 @@ export async function handler(event: unknown, context?: RolloutContext): Promise
   const input = parseWith(RolloutEventSchema, event, 'rollout event');
   ensureModelProviders();
   const remaining = context?.getRemainingTimeInMillis;
-  const result = await rollOutShard({
-    objects: getObjectStore(),
+  const objects = getObjectStore();
+  const shard = readShardName(input);
+  const result = await timeShard(objects, input.runId, 'rollout', shard, () => rollOutShard({
+    objects,
     runId: input.runId,
-    shard: readShardName(input),
+    shard,
     remainingTimeMs: typeof remaining === 'function' ? () => remaining.call(context) : undefined,
-  });
+  }));
   return { runId: result.runId, shard: result.shard, count: result.count, skipped: result.skipped, finishReasons: result.finishReasons };
 }

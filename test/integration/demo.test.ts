@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EvaluationMetricsSchema } from '../../core/evaluate/evaluation-record';
+import { RunMetricsSchema } from '../../core/report/run-metrics';
 import { RunStatusSchema } from '../../core/schemas/run-status';
 import { ObjectStore } from '../../core/store/object-store';
 import { buildTinyPolicy, DEFAULT_TINY_POLICY_SETTINGS } from '../../containers/trainer/src/pretraining';
@@ -76,6 +77,13 @@ describe('embedded demo pipeline (cut down)', () => {
     }
     const trajectories = (await objects.getText(`runs/${RUN_ID}/trajectories/shard-00000.jsonl`))!.trim().split('\n');
     expect(trajectories).toHaveLength(2);
+    // Every stage before the report is timed in metrics.json, the fanned-out ones from their shard records.
+    const metrics = RunMetricsSchema.parse(JSON.parse((await objects.getText(`runs/${RUN_ID}/metrics.json`))!));
+    for (const stage of metrics.stages.filter((entry) => entry.stage !== 'report')) {
+      expect({ stage: stage.stage, state: stage.state }).toEqual({ stage: stage.stage, state: 'SUCCEEDED' });
+      expect(stage.seconds).not.toBeNull();
+    }
+    expect(metrics.stages.find((entry) => entry.stage === 'rollout')!.counts).toEqual({ shards: 2, finishedShards: 2 });
   });
 
   it('evaluates base, sft and swirl on the in-domain and cross-task sets with 95% intervals', async () => {

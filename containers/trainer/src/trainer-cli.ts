@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ObjectStore } from '../../../core/store/object-store';
 import { resolveS3Settings } from '../../../core/store/s3-settings';
 import { runTrainingJob } from './train/run-training-job';
+import { timeShard } from '../../../core/store/shard-timing';
 
 /** Exit code of a job stopped by SIGTERM after checkpointing: non-zero, so Batch retries it and the retry resumes. */
 export const EXIT_INTERRUPTED = 143;
@@ -28,7 +29,9 @@ export function createTrainerProgram(onDone: (code: number) => void): Command {
       };
       process.on('SIGTERM', onSignal);
       try {
-        const outcomes = await runTrainingJob({ runId, store, exportMerged: options.exportMerged, shouldStop: () => stopRequested });
+        const outcomes = await timeShard(store, runId, 'train', 'job', () => runTrainingJob({ runId, store, exportMerged: options.exportMerged, shouldStop: () => stopRequested }), {
+          isComplete: (done) => !done.some((outcome) => outcome.interrupted),
+        });
         onDone(outcomes.some((outcome) => outcome.interrupted) ? EXIT_INTERRUPTED : 0);
       } finally {
         process.off('SIGTERM', onSignal);

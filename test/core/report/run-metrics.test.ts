@@ -26,6 +26,21 @@ function inputs(overrides: Partial<ReportInputs> = {}): ReportInputs {
 }
 
 describe('buildRunMetrics', () => {
+  it('times fanned-out stages from their shard records, and lets status.json win where it has the stage', () => {
+    const metrics = buildRunMetrics(inputs({
+      timings: {
+        rollout: { startedAt: '2026-01-01T00:01:00.000Z', finishedAt: '2026-01-01T00:03:30.000Z', shards: 4, finishedShards: 4 },
+        judge: { startedAt: '2026-01-01T00:04:00.000Z', finishedAt: null, shards: 4, finishedShards: 3 },
+        train: { startedAt: '2026-01-01T00:09:00.000Z', finishedAt: '2026-01-01T00:50:00.000Z', shards: 1, finishedShards: 1 },
+      },
+    }), '2026-01-01T02:00:00.000Z');
+    const stage = (name: string) => metrics.stages.find((entry) => entry.stage === name)!;
+    expect(stage('rollout')).toEqual(expect.objectContaining({ state: 'SUCCEEDED', seconds: 150, counts: { shards: 4, finishedShards: 4 } }));
+    expect(stage('judge')).toEqual(expect.objectContaining({ state: 'RUNNING', seconds: null, counts: { shards: 4, finishedShards: 3 } }));
+    expect(stage('decompose')).toEqual(expect.objectContaining({ state: 'PENDING', seconds: null }));
+    expect(stage('train')).toEqual(expect.objectContaining({ state: 'SUCCEEDED', seconds: 1800 }));
+  });
+
   it('combines evaluation, funnel, trajectories and training into a valid metrics document', () => {
     const metrics = RunMetricsSchema.parse(buildRunMetrics(inputs(), '2026-01-01T02:00:00.000Z'));
     expect(metrics.headline).toEqual({ 'accuracy.arith-test.base': 0.3, 'accuracy.arith-test.sft': 0.5, 'accuracy.arith-test.swirl': 0.7, trajectories: 10, 'records.sft': 14, 'records.states': 14 });
