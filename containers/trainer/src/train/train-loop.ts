@@ -126,7 +126,10 @@ export async function runTrainLoop<T>(options: TrainLoopOptions<T>): Promise<Tra
     }
     const gradientNorm = optimizer.clipGradientNorm(settings.gradientClip);
     const learningRate = learningRateAt(step, { peak: settings.learningRate, warmupSteps: settings.warmupSteps, totalSteps: settings.maxSteps });
-    optimizer.step(learningRate);
+    // A step whose micro-batches ran no backward pass (swirl states that all scored alike) changes nothing: AdamW
+    // would otherwise move the weights on momentum alone, and only where gradient buffers happen to exist in this
+    // process, so a resumed job would diverge from an uninterrupted one.
+    if (tokens > 0) optimizer.step(learningRate);
     step += 1;
     const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
     const entry: StepMetrics = { step, loss, learningRate, tokensPerSecond: tokens / Math.max(seconds, 1e-9), gradientNorm };
