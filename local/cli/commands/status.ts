@@ -1,7 +1,7 @@
 // `swirl status <run>`: print a run's status.json as a readable summary.
 import type { Command } from 'commander';
-import { RunStatus } from '../../../core/schemas/run-status';
-import { RunStore } from '../../../core/store';
+import { RunStatus, STAGES } from '../../../core/schemas/run-status';
+import { readStageTiming, RunStore, SHARD_TIMED_STAGES, type ShardTimedStage, type StageTiming } from '../../../core/store';
 import { formatTable } from '../../progress/summary-table';
 import { CliError, EXIT_INVALID } from '../cli-error';
 import { openCommandStore } from '../cli-object-store';
@@ -31,19 +31,27 @@ export function describeCause(cause: string): string[] {
   return JSON.stringify(parsed, null, 2).split('\n').slice(0, 12);
 }
 
-/** Run state, stage, error and one row per stage with its counts. */
-export function formatRunStatus(status: RunStatus): string {
+/**
+ * Run state, stage, error and one row per stage with its counts. The fanned-out stages have no entry in status.json
+ * unless they failed; their rows come from the shard timing records (shards started and finished).
+ */
+export function formatRunStatus(status: RunStatus, timings: Partial<Record<ShardTimedStage, StageTiming>> = {}): string {
   const lines = [`run ${status.runId}: ${status.state}${status.stage ? ` (stage ${status.stage})` : ''}, updated ${status.updatedAt}`];
   if (status.error) {
     lines.push(`error in ${status.error.stage}: ${status.error.error}`);
     for (const line of describeCause(status.error.cause)) lines.push(`  ${line}`);
   }
-  const rows = Object.entries(status.stages).map(([stage, progress]) => [
-    stage,
-    progress!.state,
-    describeDuration(progress!.startedAt, progress!.finishedAt),
-    Object.entries(progress!.counts).map(([name, value]) => `${name}=${value}`).join(' '),
-  ]);
+  const rows: string[][] = [];
+  for (const stage of STAGES) {
+    const progress = status.stages[stage];
+    const timing = timings[stage as ShardTimedStage];
+    if (progress) {
+      const counts = Object.entries(progress.counts).map(([name, value]) => `${name}=${value}`).join(' ');
+      rows.push([stage, progress.state, describeDuration(progress.startedAt ?? timing?.startedAt ?? null, progress.finishedAt), counts]);
+    } else if (timing) {
+      rows.push([stage, timing.finishedAt ? 'SUCCEEDED' : 'RUNNING', describeDuration(timing.startedAt, timing.finishedAt), `shards=${timing.shards} finished=${timing.finishedShards}`]);
+    }
+  }
   if (rows.length > 0) lines.push('', formatTable(['stage', 'state', 'time', 'counts'], rows));
   return lines.join('\n');
 }
@@ -51,7 +59,7 @@ export function formatRunStatus(status: RunStatus): string {
 export function registerStatusCommand(program: Command): void {
   program
     .command('status')
-    .description('Show a run\'s status (runs/<run>/status.json): state, failed stage and error, and each stage\'s counts.')
+    .description('Show a run\'s status (runs/<run>/status.json and the shard timings under runs/<run>/timings/): state, failed stage and error, and each stage\'s time and counts.')
     .argument('<run>', 'run id')
     .option('--endpoint <url>', 'S3 endpoint (env SWIRL_S3_ENDPOINT); default the embedded store')
     .option('--bucket <name>', 'bucket (env SWIRL_BUCKET, default swirl-local)')
@@ -68,7 +76,14 @@ export function registerStatusCommand(program: Command): void {
         }
         const status = await store.readStatus();
         if (!status) throw new CliError(`no status for run ${JSON.stringify(runId)}: s3://${opened.objects.bucket}/runs/${runId}/status.json does not exist (${opened.location})`);
-        process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : `${formatRunStatus(status)}\n`);
+        const timings: Partial<Record<ShardTimedStage, StageTiming>> = {};
+        if (!options.json) {
+          for (const stage of SHARD_TIMED_STAGES) {
+            const timing = await readStageTiming(opened.objects, runId, stage);
+            if (timing) timings[stage] = timing;
+          }
+        }
+        process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : `${formatRunStatus(status, timings)}\n`);
       } finally {
         await opened.close();
       }

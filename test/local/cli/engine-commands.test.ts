@@ -1,7 +1,7 @@
 // `swirl status` and `swirl submit` in process against the embedded S3 server (any S3 endpoint works the same way).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RunStore } from '../../../core/store';
+import { RunStore, timeShard } from '../../../core/store';
 import { runCli } from '../../../local/cli/main';
 import { describeCause } from '../../../local/cli/commands/status';
 import { useEmbeddedObjectStore } from '../../support/embedded-object-store';
@@ -43,11 +43,14 @@ describe('swirl status', () => {
     const run = new RunStore(s3.objects, 'status-run');
     await run.updateStatus({ state: 'RUNNING', stage: 'prepare', stageState: 'SUCCEEDED', counts: { questions: 12, shards: 3 } });
     await run.updateStatus({ state: 'FAILED', stage: 'rollout', stageState: 'FAILED', error: { stage: 'rollout', error: 'States.ExceedToleratedFailureThreshold', cause: '1 of 3 items failed' } });
+    // Decompose ran for one shard before the failure was recorded: its row comes from the shard timing record.
+    await timeShard(s3.objects, 'status-run', 'decompose', 'shard-00000', async () => null, { now: () => new Date('2026-01-01T00:00:00.000Z') });
     const outcome = await swirl('status', 'status-run', '--endpoint', s3.objects.settings.endpoint!, '--bucket', s3.objects.bucket);
     expect(outcome.code).toBe(0);
     expect(outcome.stdout).toContain('run status-run: FAILED (stage rollout)');
     expect(outcome.stdout).toContain('error in rollout: States.ExceedToleratedFailureThreshold');
     expect(outcome.stdout).toMatch(/prepare\s+SUCCEEDED\s+\S+\s+questions=12 shards=3/);
+    expect(outcome.stdout).toMatch(/decompose\s+SUCCEEDED\s+0\.0s\s+shards=1 finished=1/);
     const json = await swirl('status', 'status-run', '--endpoint', s3.objects.settings.endpoint!, '--bucket', s3.objects.bucket, '--json');
     expect(JSON.parse(json.stdout)).toMatchObject({ runId: 'status-run', state: 'FAILED' });
   });
