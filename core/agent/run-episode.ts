@@ -21,15 +21,20 @@ export interface EpisodeInput {
   budget?: RunBudget;
   /** Per-call options; a seed derived from the trajectory id is added unless one is given. */
   generateOptions?: GenerateOptions;
+  /** What the trajectory's seed is derived from besides its id; default the run id (see seedOf). */
+  seedScope?: string;
 }
 
 export function trajectoryIdOf(questionId: string, sample: number): string {
   return `${questionId}#${sample}`;
 }
 
-/** A stable 31-bit seed per trajectory (FNV-1a of run and trajectory id), so a rerun asks the backend for the same sample. */
-export function seedOf(runId: string, trajectoryId: string): number {
-  const text = `${runId}/${trajectoryId}`;
+/**
+ * A stable 31-bit seed per trajectory (FNV-1a of a scope and the trajectory id), so a rerun asks the backend for the
+ * same sample. The scope is the run id, or `seed:<n>` when the config fixes a sampling seed across runs.
+ */
+export function seedOf(scope: string, trajectoryId: string): number {
+  const text = `${scope}/${trajectoryId}`;
   let hash = 0x811c9dc5;
   for (let index = 0; index < text.length; index += 1) {
     hash ^= text.charCodeAt(index);
@@ -48,7 +53,7 @@ export async function runEpisode(input: EpisodeInput): Promise<Trajectory> {
   const prompt = buildPrompt(input.prompts, tools, question, input.maxSteps);
   const messages: Message[] = [...prompt];
   const turns: TrajectoryTurn[] = [];
-  const options: GenerateOptions = { seed: seedOf(runId, id), ...input.generateOptions };
+  const options: GenerateOptions = { seed: seedOf(input.seedScope ?? runId, id), ...input.generateOptions };
   let usage: TokenUsage = { ...NO_USAGE };
   let costUsd = 0;
   let finalAnswer: string | null = null;

@@ -145,6 +145,7 @@ export async function rollOutShard(input: RolloutShardInput): Promise<RolloutSha
         trajectory = await runEpisode({
           runId, question: row, sample: task.sample, provider, tools, budget,
           prompts: config.prompts, maxSteps: resolveMaxSteps(config, row.task),
+          seedScope: config.samplingSeed === undefined ? undefined : `seed:${config.samplingSeed}`,
         });
       } catch (error) {
         // Model and tool failures are recorded inside episodes; anything else is a defect: stop, keep what is paid for.

@@ -55,6 +55,7 @@ export const RunConfigSchema = z.strictObject({
   outcomeJudge: z.enum(['rule', 'llm']).default('rule').describe('Outcome judging: numeric/EM rules, or the LLM equivalence judge. Default rule.'),
   judgeRetries: z.number().int().min(0).max(10).default(2).describe('Extra calls to a model judge after an error or a reply without a readable verdict; then the verdict is "unknown". Default 2.'),
   samplesPerQuestion: z.number().int().positive().max(64).default(5).describe('Trajectories per question. Default 5.'),
+  samplingSeed: z.number().int().nonnegative().optional().describe('Rollout sampling seed: runs with the same seed, config and model draw the same trajectories. Default: derived from the run id, so every run samples anew.'),
   maxSteps: z.number().int().positive().max(50).optional().describe('Step cap. Default 5 for QA, 10 for math.'),
   filter: FilterStrategySchema.default('process').describe('Trajectory filter. Default "process" (best in the method).'),
   prompts: z.strictObject({

@@ -39,6 +39,7 @@ export const DEFAULT_DEMO_SIZE: DemoSize = {
 
 export const DEMO_BASE_MODEL = 'builtin:tiny-policy';
 export const DEMO_SAMPLING_TEMPERATURE = 0.6;
+export const DEMO_SAMPLING_SEED = 1;
 
 /** A run id that sorts by time and never collides with an earlier run in a persistent store. */
 export function createDemoRunId(prefix = 'demo', now = new Date()): string {
@@ -60,6 +61,8 @@ export function createDemoConfig(options: DemoConfigOptions = {}): RunConfigInpu
     judge: { provider: 'rule', model: 'rule' },
     outcomeJudge: 'rule',
     samplesPerQuestion: size.samplesPerQuestion,
+    // Fixed, so every `npm start` draws the same rollouts and the README's table can be reproduced.
+    samplingSeed: DEMO_SAMPLING_SEED,
     // The tiny policy was trained with the one-line prompt (models/tiny-policy/README.md); a run must show it the same.
     prompts: { system: COMPACT_SYSTEM_PROMPT },
     filter: options.filter ?? DEMO_DEFAULT_FILTER,

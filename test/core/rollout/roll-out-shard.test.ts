@@ -25,6 +25,22 @@ describe('rollOutShard', () => {
     expect(await store.listParts('trajectories')).toEqual(['runs/plain/trajectories/shard-00000.jsonl']);
   });
 
+  it('draws the same samples in runs that share a sampling seed, and fresh ones per run without it', async () => {
+    const seedsOf = async (runId: string, samplingSeed?: number) => {
+      await writeRun(s3.objects, runId, samplingSeed === undefined ? {} : { samplingSeed });
+      const provider = new CountingProvider(['<answer>Tulsa</answer>']);
+      await rollOutShard({ objects: s3.objects, runId, shard: 'shard-00000', provider });
+      return [...provider.seeds].sort();
+    };
+    const first = await seedsOf('seeded-a', 7);
+    expect(first).toHaveLength(8);
+    expect(new Set(first).size).toBe(8);
+    expect(await seedsOf('seeded-b', 7)).toEqual(first);
+    expect(await seedsOf('seeded-c', 8)).not.toEqual(first);
+    const unseeded = await seedsOf('unseeded-a');
+    expect(await seedsOf('unseeded-b')).not.toEqual(unseeded);
+  });
+
   it('skips a completed shard on rerun without calling the model', async () => {
     await writeRun(s3.objects, 'rerun');
     await rollOutShard({ objects: s3.objects, runId: 'rerun', shard: 'shard-00000' });

@@ -31,6 +31,8 @@ export class CountingProvider implements ModelProvider {
   running = 0;
   peak = 0;
   readonly questionsCalled = new Set<string>();
+  /** The sampling seed of every call, in call order. */
+  readonly seeds: (number | undefined)[] = [];
   private readonly inner: ScriptedProvider;
 
   constructor(responses: string[], private readonly delayMs = 0) {
@@ -39,6 +41,7 @@ export class CountingProvider implements ModelProvider {
 
   async generate(messages: Message[], options?: GenerateOptions): Promise<GenerateResult> {
     this.calls += 1;
+    this.seeds.push(options?.seed);
     this.running += 1;
     this.peak = Math.max(this.peak, this.running);
     this.questionsCalled.add(messages.find((message) => message.role === 'user')?.content ?? '');
