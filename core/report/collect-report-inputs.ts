@@ -5,7 +5,7 @@ import { TrainManifestSchema } from '../assemble/train-manifest';
 import { ObjectStore } from '../store/object-store';
 import { RunStore } from '../store/run-store';
 import { RUN_FILES } from '../store/run-keys';
-import { readStageTiming, SHARD_TIMED_STAGES } from '../store/shard-timing';
+import { readStageTimings } from '../store/shard-timing';
 import { ReportInputs, TrainingStep, TrainingStepSchema, TrajectoryTally } from './run-metrics';
 
 /** Only what the histogram and the token accounting need from a trajectory line. */
@@ -91,14 +91,7 @@ export async function collectReportInputs(objects: ObjectStore, runId: string): 
     return null;
   });
   const training = await readTraining(store, problems);
-  const timings: ReportInputs['timings'] = {};
-  for (const stage of SHARD_TIMED_STAGES) {
-    // No records is normal (a run from before they existed, a stage not reached); only an unreadable one is a problem.
-    const timing = await readStageTiming(objects, runId, stage).catch((error: Error) => {
-      problems.push(`${store.key(RUN_FILES.timingFolder(stage))}: ${error.message}`);
-      return null;
-    });
-    if (timing) timings[stage] = timing;
-  }
+  // No records is normal (a run from before they existed, a stage not reached); only an unreadable one is a problem.
+  const timings = await readStageTimings(objects, runId, (stage, error) => problems.push(`${store.key(RUN_FILES.timingFolder(stage))}: ${error.message}`));
   return { runId, status, manifest, evaluation, training, trajectories, timings, problems };
 }

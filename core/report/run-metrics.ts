@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { EvaluationMetrics } from '../evaluate/evaluation-record';
 import { TrainManifest } from '../assemble/train-manifest';
 import { RunStatus, STAGES } from '../schemas/run-status';
-import type { ShardTimedStage, StageTiming } from '../store/shard-timing';
+import { stateOfTiming, type ShardTimedStage, type StageTiming } from '../store/shard-timing';
 
 const TokenCountSchema = z.strictObject({ inputTokens: z.number().nonnegative(), outputTokens: z.number().nonnegative() });
 
@@ -126,10 +126,9 @@ function buildStages(inputs: ReportInputs): RunMetrics['stages'] {
     const timing = inputs.timings?.[stage as ShardTimedStage];
     const startedAt = recorded?.startedAt ?? timing?.startedAt ?? null;
     const finishedAt = recorded?.finishedAt ?? timing?.finishedAt ?? null;
-    const timedState = timing ? (timing.finishedAt !== null ? 'SUCCEEDED' : 'RUNNING') : 'PENDING';
     return {
       stage,
-      state: recorded?.state ?? timedState,
+      state: recorded?.state ?? (timing ? stateOfTiming(timing) : 'PENDING'),
       startedAt,
       finishedAt,
       seconds: secondsBetween(startedAt, finishedAt),

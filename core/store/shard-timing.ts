@@ -35,8 +35,9 @@ export async function timeShard<T>(
   const now = options.now ?? (() => new Date());
   const key = runKey(runId, RUN_FILES.timing(stage, shard));
   const existing = await objects.getJson(key, ShardTimingSchema);
-  const startedAt = existing && existing.finishedAt === null ? existing.startedAt : now().toISOString();
-  if (existing?.startedAt !== startedAt || existing.finishedAt !== null) await objects.putJson(key, { startedAt, finishedAt: null });
+  const resuming = existing !== null && existing.finishedAt === null;
+  const startedAt = resuming ? existing.startedAt : now().toISOString();
+  if (!resuming) await objects.putJson(key, { startedAt, finishedAt: null });
   const result = await work();
   // A job that stopped early on request (a SIGTERM checkpoint) returns normally but is not done.
   if (options.isComplete?.(result) ?? true) await objects.putJson(key, { startedAt, finishedAt: now().toISOString() });
@@ -46,11 +47,8 @@ export async function timeShard<T>(
 /** The stage's span over all its shard records, or null when it has none. */
 export async function readStageTiming(objects: ObjectStore, runId: string, stage: ShardTimedStage): Promise<StageTiming | null> {
   const keys = await objects.list(`${runKey(runId, RUN_FILES.timingFolder(stage))}/`);
-  const timings: ShardTiming[] = [];
-  for (const key of keys) {
-    const timing = await objects.getJson(key, ShardTimingSchema);
-    if (timing) timings.push(timing);
-  }
+  const read = await Promise.all(keys.map((key) => objects.getJson(key, ShardTimingSchema)));
+  const timings = read.filter((timing): timing is ShardTiming => timing !== null);
   if (timings.length === 0) return null;
   const finished = timings.filter((timing) => timing.finishedAt !== null);
   return {
@@ -59,4 +57,29 @@ export async function readStageTiming(objects: ObjectStore, runId: string, stage
     shards: timings.length,
     finishedShards: finished.length,
   };
+}
+
+/** A timed stage is done once every shard it started has finished. */
+export function stateOfTiming(timing: StageTiming): 'SUCCEEDED' | 'RUNNING' {
+  return timing.finishedAt !== null ? 'SUCCEEDED' : 'RUNNING';
+}
+
+/**
+ * The spans of every shard-timed stage that has records. A stage whose records cannot be read goes to `onError`
+ * and is left out; without `onError` the error is thrown.
+ */
+export async function readStageTimings(objects: ObjectStore, runId: string, onError?: (stage: ShardTimedStage, error: Error) => void): Promise<Partial<Record<ShardTimedStage, StageTiming>>> {
+  const timings: Partial<Record<ShardTimedStage, StageTiming>> = {};
+  for (const stage of SHARD_TIMED_STAGES) {
+    let timing: StageTiming | null;
+    try {
+      timing = await readStageTiming(objects, runId, stage);
+    } catch (error) {
+      if (!onError) throw error;
+      onError(stage, error as Error);
+      continue;
+    }
+    if (timing) timings[stage] = timing;
+  }
+  return timings;
 }

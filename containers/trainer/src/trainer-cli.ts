@@ -2,8 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { ObjectStore } from '../../../core/store/object-store';
 import { resolveS3Settings } from '../../../core/store/s3-settings';
-import { runTrainingJob } from './train/run-training-job';
 import { timeShard } from '../../../core/store/shard-timing';
+import { runTrainingJob } from './train/run-training-job';
 
 /** Exit code of a job stopped by SIGTERM after checkpointing: non-zero, so Batch retries it and the retry resumes. */
 export const EXIT_INTERRUPTED = 143;
@@ -29,10 +29,11 @@ export function createTrainerProgram(onDone: (code: number) => void): Command {
       };
       process.on('SIGTERM', onSignal);
       try {
+        const wasInterrupted = (outcomes: { interrupted: boolean }[]) => outcomes.some((outcome) => outcome.interrupted);
         const outcomes = await timeShard(store, runId, 'train', 'job', () => runTrainingJob({ runId, store, exportMerged: options.exportMerged, shouldStop: () => stopRequested }), {
-          isComplete: (done) => !done.some((outcome) => outcome.interrupted),
+          isComplete: (done) => !wasInterrupted(done),
         });
-        onDone(outcomes.some((outcome) => outcome.interrupted) ? EXIT_INTERRUPTED : 0);
+        onDone(wasInterrupted(outcomes) ? EXIT_INTERRUPTED : 0);
       } finally {
         process.off('SIGTERM', onSignal);
       }

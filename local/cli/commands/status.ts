@@ -1,7 +1,7 @@
 // `swirl status <run>`: print a run's status.json as a readable summary.
 import type { Command } from 'commander';
 import { RunStatus, STAGES } from '../../../core/schemas/run-status';
-import { readStageTiming, RunStore, SHARD_TIMED_STAGES, type ShardTimedStage, type StageTiming } from '../../../core/store';
+import { readStageTimings, RunStore, stateOfTiming, type ShardTimedStage, type StageTiming } from '../../../core/store';
 import { formatTable } from '../../progress/summary-table';
 import { CliError, EXIT_INVALID } from '../cli-error';
 import { openCommandStore } from '../cli-object-store';
@@ -49,7 +49,7 @@ export function formatRunStatus(status: RunStatus, timings: Partial<Record<Shard
       const counts = Object.entries(progress.counts).map(([name, value]) => `${name}=${value}`).join(' ');
       rows.push([stage, progress.state, describeDuration(progress.startedAt ?? timing?.startedAt ?? null, progress.finishedAt), counts]);
     } else if (timing) {
-      rows.push([stage, timing.finishedAt ? 'SUCCEEDED' : 'RUNNING', describeDuration(timing.startedAt, timing.finishedAt), `shards=${timing.shards} finished=${timing.finishedShards}`]);
+      rows.push([stage, stateOfTiming(timing), describeDuration(timing.startedAt, timing.finishedAt), `shards=${timing.shards} finished=${timing.finishedShards}`]);
     }
   }
   if (rows.length > 0) lines.push('', formatTable(['stage', 'state', 'time', 'counts'], rows));
@@ -76,14 +76,7 @@ export function registerStatusCommand(program: Command): void {
         }
         const status = await store.readStatus();
         if (!status) throw new CliError(`no status for run ${JSON.stringify(runId)}: s3://${opened.objects.bucket}/runs/${runId}/status.json does not exist (${opened.location})`);
-        const timings: Partial<Record<ShardTimedStage, StageTiming>> = {};
-        if (!options.json) {
-          for (const stage of SHARD_TIMED_STAGES) {
-            const timing = await readStageTiming(opened.objects, runId, stage);
-            if (timing) timings[stage] = timing;
-          }
-        }
-        process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : `${formatRunStatus(status, timings)}\n`);
+        process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : `${formatRunStatus(status, await readStageTimings(opened.objects, runId))}\n`);
       } finally {
         await opened.close();
       }
