@@ -47,6 +47,7 @@ export const RunConfigSchema = z.strictObject({
       enabled: z.boolean().default(true),
       corpus: z.string().optional().describe('Corpus key; default: the dataset\'s own corpus.'),
       topK: z.number().int().positive().max(20).default(1).describe('Documents returned per query. Default 1, as in the method.'),
+      sentenceOrder: z.enum(['relevance', 'document']).default('relevance').describe('Order of each returned document\'s sentences: "relevance" puts those matching the query best first (nothing is dropped); "document" keeps the page as written. Default "relevance".'),
     }).prefault({}),
     calculator: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
   }).prefault({}),

@@ -65,18 +65,26 @@ export class Bm25Index {
     return this.data.documents.length;
   }
 
-  /** The k best documents for a query, best first; ties go to the earlier document so results are deterministic. */
-  search(query: string, k = 1): SearchHit[] {
-    const { k1, b, titleWeight } = this.data.parameters;
+  /** Inverse document frequency of each distinct query term the corpus holds; terms it lacks are left out. */
+  weighTerms(query: string): Map<string, number> {
     const count = this.data.documents.length;
-    const scores = new Map<number, number>();
     const weights = new Map<string, number>();
     for (const term of new Set(tokenizeText(query))) {
       const list = this.postings.get(term);
       if (!list) continue;
       const frequency = list.length / 2;
-      const idf = Math.log(1 + (count - frequency + 0.5) / (frequency + 0.5));
-      weights.set(term, idf);
+      weights.set(term, Math.log(1 + (count - frequency + 0.5) / (frequency + 0.5)));
+    }
+    return weights;
+  }
+
+  /** The k best documents for a query, best first; ties go to the earlier document so results are deterministic. */
+  search(query: string, k = 1): SearchHit[] {
+    const { k1, b, titleWeight } = this.data.parameters;
+    const scores = new Map<number, number>();
+    const weights = this.weighTerms(query);
+    for (const [term, idf] of weights) {
+      const list = this.postings.get(term) ?? [];
       for (let position = 0; position < list.length; position += 2) {
         const document = list[position];
         const termFrequency = list[position + 1];

@@ -35,7 +35,7 @@ export async function createToolRegistry(
     // A run without its own corpus (math data) simply has no search tool; a corpus the user named must exist.
     if (location.explicit || (await location.objects.exists(location.key))) {
       const index = await loadSearchIndex(location.objects, location.key);
-      registry.register(createSearchTool(index, config.tools.search.topK));
+      registry.register(createSearchTool(index, config.tools.search.topK, config.tools.search.sentenceOrder));
     }
   }
   if (config.tools.calculator.enabled) registry.register(createCalculatorTool());

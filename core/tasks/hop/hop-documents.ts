@@ -1,5 +1,6 @@
 // Renders an entity as a short encyclopedia document and reads the relations back out of such a document.
 import type { CorpusDocument } from '../../schemas';
+import { splitIntoSentences } from '../../tools/rank-sentences';
 import { findRelation, RELATIONS, relationsFrom, resolveRelationTarget, type Entity, type KnowledgeBase, type RelationName } from './knowledge-base';
 
 export interface DocumentFact {
@@ -16,14 +17,23 @@ export function sentenceOfRelation(entity: Entity, relation: RelationName): numb
   return index + 1;
 }
 
-/** "Mirel Records was founded by Dora Velkin.": the sentence that states one fact, as documents write it. */
-export function renderFactSentence(subjectName: string, relation: RelationName, targetName: string): string {
-  return `${subjectName} ${findRelation(relation).phrase} ${targetName}.`;
+/** Opens the sentence that states `relation` of `subjectName`, up to the related entity's name. */
+function openFactSentence(subjectName: string, relation: RelationName): string {
+  return `The ${findRelation(relation).name} of ${subjectName} is `;
 }
 
-/** "Mirel Records is a record label. Mirel Records was founded by Dora Velkin. Mirel Records is based in Tarvo." */
+/**
+ * "The founder of Mirel Records is Dora Velkin.": the sentence that states one fact, as documents write it. It
+ * names the relation with the word questions use, so a search for "the founder of Mirel Records" ranks this
+ * sentence first on the page (see rankSentences) and the name to read follows the very words searched.
+ */
+export function renderFactSentence(subjectName: string, relation: RelationName, targetName: string): string {
+  return `${openFactSentence(subjectName, relation)}${targetName}.`;
+}
+
+/** "Mirel Records is a record label. The founder of Mirel Records is Dora Velkin. The home city of Mirel Records is Tarvo." */
 export function renderEntityDocument(knowledgeBase: KnowledgeBase, entity: Entity): CorpusDocument {
-  // The name opens every sentence: its repetition makes the entity's own page the top search match for its name.
+  // The name is in every sentence: its repetition makes the entity's own page the top search match for its name.
   const sentences = [`${entity.name} is ${entity.noun}.`];
   for (const relation of relationsFrom(entity.kind)) {
     const target = resolveRelationTarget(knowledgeBase, entity, relation.name);
@@ -36,17 +46,12 @@ export function renderEntityDocument(knowledgeBase: KnowledgeBase, entity: Entit
   };
 }
 
-/** Splits a document into sentences the way renderEntityDocument joins them. */
-export function splitSentences(text: string): string[] {
-  return text.split(/(?<=\.)\s+/).filter((sentence) => sentence.length > 0);
-}
-
 /** The facts a hop document states, read back from its sentences (works on any document in this format). */
 export function readDocumentFacts(document: CorpusDocument): DocumentFact[] {
   const facts: DocumentFact[] = [];
-  splitSentences(document.text).forEach((sentence, index) => {
+  splitIntoSentences(document.text).forEach((sentence, index) => {
     for (const relation of RELATIONS) {
-      const prefix = `${document.title} ${relation.phrase} `;
+      const prefix = openFactSentence(document.title, relation.name);
       if (sentence.startsWith(prefix) && sentence.endsWith('.')) {
         facts.push({ relation: relation.name, target: sentence.slice(prefix.length, -1), sentence: index });
       }

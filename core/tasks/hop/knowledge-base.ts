@@ -10,18 +10,16 @@ export interface RelationDefinition {
   from: EntityKind;
   /** Kind of the related entity; regions are plain names without a document of their own. */
   to: EntityKind | 'region';
-  /** The sentence that states the relation in the subject's document: `${subject} ${phrase} ${object}.` */
-  phrase: string;
 }
 
 export const RELATIONS: readonly RelationDefinition[] = [
-  { name: 'birthplace', from: 'person', to: 'city', phrase: 'was born in' },
-  { name: 'employer', from: 'person', to: 'organisation', phrase: 'works for' },
-  { name: 'founder', from: 'organisation', to: 'person', phrase: 'was founded by' },
-  { name: 'home city', from: 'organisation', to: 'city', phrase: 'is based in' },
-  { name: 'creator', from: 'work', to: 'person', phrase: 'was created by' },
-  { name: 'publisher', from: 'work', to: 'organisation', phrase: 'was published by' },
-  { name: 'region', from: 'city', to: 'region', phrase: 'lies in' },
+  { name: 'birthplace', from: 'person', to: 'city' },
+  { name: 'employer', from: 'person', to: 'organisation' },
+  { name: 'founder', from: 'organisation', to: 'person' },
+  { name: 'home city', from: 'organisation', to: 'city' },
+  { name: 'creator', from: 'work', to: 'person' },
+  { name: 'publisher', from: 'work', to: 'organisation' },
+  { name: 'region', from: 'city', to: 'region' },
 ];
 
 const KIND_NOUNS: Record<EntityKind, readonly string[]> = {

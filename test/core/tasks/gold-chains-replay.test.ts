@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { Bm25Index } from '../../../core/tools/bm25-index';
 import { createCalculatorTool } from '../../../core/tools/calculator';
 import { runCalculator } from './support/run-calculator';
-import { generateTaskDataset, readDocumentFacts } from '../../../core/tasks';
+import { formatSearchResult } from '../../../core/tools/search-tool';
+import { splitIntoSentences } from '../../../core/tools/rank-sentences';
+import { describeChain, generateTaskDataset, readDocumentFacts } from '../../../core/tasks';
 
 const splits = fc.constantFrom('train' as const, 'test' as const);
 const seeds = fc.integer({ min: 0, max: 1_000_000 });
@@ -51,6 +53,28 @@ describe('hop gold chains', () => {
             if (hop + 1 < row.supportingFacts.length) query = reached;
           }
           expect(reached).toBe(row.answer);
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('asked as sub-questions, return the fact to follow as the first sentence of the entity\'s page', () => {
+    fc.assert(
+      fc.property(splits, seeds, fc.integer({ min: 1, max: 60 }), (split, seed, count) => {
+        const { rows, corpus } = generateTaskDataset('hop', split, { count, seed });
+        const index = Bm25Index.build(corpus, { key: 'generated', etag: null });
+        const byTitle = new Map(corpus.map((document) => [document.title, document]));
+        for (const row of rows) {
+          const relations = row.supportingFacts.map((fact) => readDocumentFacts(byTitle.get(fact.title)!).find((candidate) => candidate.sentence === fact.sentence)!.relation);
+          for (const [hop, fact] of row.supportingFacts.entries()) {
+            const result = formatSearchResult(index, describeChain(relations.slice(hop), fact.title), 1);
+            expect(result.startsWith(`${fact.title}: `)).toBe(true);
+            const sentences = splitIntoSentences(result.slice(fact.title.length + 2));
+            expect(sentences[0]).toBe(fact.text);
+            // Reordered, not cut: the page keeps every sentence.
+            expect(sentences.length).toBe(splitIntoSentences(byTitle.get(fact.title)!.text).length);
+          }
         }
       }),
       { numRuns: 25 },
