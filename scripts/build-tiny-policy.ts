@@ -1,7 +1,8 @@
 // Builds models/tiny-policy (the embedded demo's base policy) from scratch on CPU: `npm run build:policy [-- --help]`;
 // `-- --evaluate 100` then measures its held-out accuracy through the agent loop.
 import path from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { QUERY_STYLES, type QueryStyle } from '../core/tasks/demonstrations/plan-hop-demonstration';
 import { BUILTIN_MODELS_DIRECTORY, TINY_POLICY_MODEL } from '../containers/trainer/src/model/builtin-models';
 import {
   appendEvaluationToReadme,
@@ -31,7 +32,7 @@ const program = new Command()
   .option('--init-from <directory>', 'continue training from this model directory: its weights, shape and tokenizer (stage 1 is skipped)')
   .option('--evaluate-only', 'skip building; evaluate the model already in --out')
   .option('--plan-notes', 'hop demonstrations open with a plan line (relations innermost first) and chain each note to it')
-  .option('--subquestion-queries', 'hop demonstrations search each entity with the rest of the question about it ("the founder of Mirel Records")')
+  .addOption(new Option('--query-style <style>', 'how hop demonstrations write searches: the entity\'s name ("Mirel Records"), the rest of the question about it ("the birthplace of the founder of Mirel Records") or keywords, the name then the relations left ("Mirel Records founder birthplace")').choices(QUERY_STYLES))
   .option('--temperatures <list>', 'decoding temperatures to evaluate, comma-separated', '0,1');
 const numericOptions: [keyof TinyPolicySettings, string][] = [
   ['seed', 'seed of demonstrations, initialization and data order'],
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
   for (const [key] of numericOptions) if (typeof options[key] === 'number') (settings as unknown as Record<string, number>)[key] = options[key] as number;
   if (typeof options.initFrom === 'string') settings.initFrom = path.resolve(options.initFrom);
   if (options.planNotes === true) settings.planNotes = true;
-  if (options.subquestionQueries === true) settings.subquestionQueries = true;
+  if (typeof options.queryStyle === 'string') settings.queryStyle = options.queryStyle as QueryStyle;
   const backend = selectBackend(options.backend as 'auto' | 'native' | 'reference');
   console.log(`backend: ${backend.name}`);
   const directory = path.resolve(options.out as string);

@@ -9,7 +9,7 @@ import { createSeededRandom } from '../seeded-random';
 import type { DemonstrationMistake } from './demonstration-plan';
 import { createMistakeProfile, type MistakeOptions } from './mistake-profile';
 import { ARITH_SITUATIONS, planArithDemonstration } from './plan-arith-demonstration';
-import { HOP_SITUATIONS, planHopDemonstration } from './plan-hop-demonstration';
+import { HOP_SITUATIONS, planHopDemonstration, type QueryStyle } from './plan-hop-demonstration';
 import { replayDemonstration } from './replay-demonstration';
 
 export interface DemonstrationOptions extends MistakeOptions {
@@ -20,8 +20,8 @@ export interface DemonstrationOptions extends MistakeOptions {
   maxSteps?: number;
   /** Hop demonstrations open with a plan line and chain each note to it (see planNote). Default false. */
   planNotes?: boolean;
-  /** Hop demonstrations search each entity with the rest of the question about it. Default false: the name alone. */
-  subquestionQueries?: boolean;
+  /** How hop demonstrations write their searches (see QUERY_STYLES). Default `name`: the entity's name alone. */
+  queryStyle?: QueryStyle;
 }
 
 export interface Demonstration {
@@ -56,7 +56,7 @@ export async function generateDemonstrations(rows: DatasetRow[], corpus: CorpusD
   for (const row of rows) {
     const random = createSeededRandom(`demonstration:${options.seed}:${row.id}`);
     const plan = row.task === 'qa'
-      ? planHopDemonstration(row, byTitle, profiles.qa, random, { planNotes: options.planNotes, subquestionQueries: options.subquestionQueries })
+      ? planHopDemonstration(row, byTitle, profiles.qa, random, { planNotes: options.planNotes, queryStyle: options.queryStyle })
       : planArithDemonstration(row, profiles.math, random);
     const maxSteps = options.maxSteps ?? resolveMaxSteps({ maxSteps: undefined }, row.task);
     let trajectory = await replayDemonstration(row, plan.outputs, { tools, prompts, maxSteps });

@@ -22,18 +22,31 @@ function createNoteWriter(planned: boolean): NoteWriter {
   return (previous, fact) => `${previous === null ? PLAN_LABEL : `${previous},`} ${fact.relation}: ${fact.target}.`;
 }
 
-/** Writes the query that searches an entity, given the relations still to follow after its page (innermost first). */
+/** Writes the query that searches an entity, given the relations still to follow from its page on (innermost first). */
 type QueryWriter = (entity: string, remaining: readonly DocumentFact['relation'][]) => string;
 
 /**
- * Name queries search the entity alone. Sub-question queries ask what is left of the question about it: "the
- * birthplace of the founder of Mirel Records". The search ignores the relation words (no page contains them), and
- * the tool result echoes the query, so the relation to follow on a page is always the last one named right before
- * that page — a lookup a few tokens back instead of a backwards read of the question hundreds of tokens earlier.
+ * How a hop search is written:
+ * - `name`: the entity alone ("Mirel Records"); the relation to follow must be read from the question.
+ * - `subquestion`: what is left of the question about it ("the birthplace of the founder of Mirel Records").
+ * - `keywords`: the entity, then the relations left in the order they are followed ("Mirel Records founder
+ *   birthplace"). The page's sentences come back best match first, so the fact to read is the first line after the
+ *   title; and the next query is the new name plus the previous query's relations after the one just followed —
+ *   each relation occurs once in a chain, so that is a plain copy of what follows a unique word, with no counting
+ *   of repeated "the … of" as a sub-question needs.
  */
-function createQueryWriter(subquestions: boolean): QueryWriter {
-  if (!subquestions) return (entity) => entity;
-  return (entity, remaining) => describeChain(remaining, entity);
+export const QUERY_STYLES = ['name', 'subquestion', 'keywords'] as const;
+export type QueryStyle = (typeof QUERY_STYLES)[number];
+
+function createQueryWriter(style: QueryStyle): QueryWriter {
+  switch (style) {
+    case 'name':
+      return (entity) => entity;
+    case 'subquestion':
+      return (entity, remaining) => describeChain(remaining, entity);
+    case 'keywords':
+      return (entity, remaining) => [entity, ...remaining].join(' ');
+  }
 }
 
 /**
@@ -77,14 +90,14 @@ function continueFromWrongEntity(byTitle: Map<string, CorpusDocument>, start: Co
 export interface HopDemonstrationOptions {
   /** Open with a plan line (see planNote) and chain each note to it. Default false. */
   planNotes?: boolean;
-  /** Search each entity with the rest of the question about it (see createQueryWriter). Default false: its name alone. */
-  subquestionQueries?: boolean;
+  /** How each search is written (see QUERY_STYLES). Default `name`: the entity's name alone. */
+  queryStyle?: QueryStyle;
 }
 
 /** The first output of a hop demonstration: (the plan line and) the search for the entity the question names. */
 export function writeHopOpening(relations: readonly DocumentFact['relation'][], startName: string, options: HopDemonstrationOptions = {}): string {
   const opening = options.planNotes ? planNote(relations) : null;
-  return searchOutput(opening, createQueryWriter(options.subquestionQueries ?? false)(startName, relations));
+  return searchOutput(opening, createQueryWriter(options.queryStyle ?? 'name')(startName, relations));
 }
 
 export function planHopDemonstration(
@@ -95,7 +108,7 @@ export function planHopDemonstration(
   options: HopDemonstrationOptions = {},
 ): DemonstrationPlan {
   const noteOf = createNoteWriter(options.planNotes ?? false);
-  const queryOf = createQueryWriter(options.subquestionQueries ?? false);
+  const queryOf = createQueryWriter(options.queryStyle ?? 'name');
   const hops = row.supportingFacts;
   if (hops.length === 0) throw new Error(`hop demonstration for ${row.id}: expected supporting facts (the gold chain), received none`);
   const goldFacts = hops.map((hop) => {

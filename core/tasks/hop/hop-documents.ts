@@ -19,19 +19,19 @@ export function sentenceOfRelation(entity: Entity, relation: RelationName): numb
 
 /** Opens the sentence that states `relation` of `subjectName`, up to the related entity's name. */
 function openFactSentence(subjectName: string, relation: RelationName): string {
-  return `The ${findRelation(relation).name} of ${subjectName} is `;
+  return `${subjectName} ${findRelation(relation).name}: `;
 }
 
 /**
- * "The founder of Mirel Records is Dora Velkin.": the sentence that states one fact, as documents write it. It
- * names the relation with the word questions use, so a search for "the founder of Mirel Records" ranks this
- * sentence first on the page (see rankSentences) and the name to read follows the very words searched.
+ * "Mirel Records founder: Dora Velkin.": the sentence that states one fact, as an infobox line. It names the
+ * relation with the word questions use, right after the subject, so a keyword search "Mirel Records founder home
+ * city" shares its longest phrase with this line and ranks it first on the page (see rankSentences).
  */
 export function renderFactSentence(subjectName: string, relation: RelationName, targetName: string): string {
   return `${openFactSentence(subjectName, relation)}${targetName}.`;
 }
 
-/** "Mirel Records is a record label. The founder of Mirel Records is Dora Velkin. The home city of Mirel Records is Tarvo." */
+/** "Mirel Records is a record label. Mirel Records founder: Dora Velkin. Mirel Records home city: Tarvo." */
 export function renderEntityDocument(knowledgeBase: KnowledgeBase, entity: Entity): CorpusDocument {
   // The name is in every sentence: its repetition makes the entity's own page the top search match for its name.
   const sentences = [`${entity.name} is ${entity.noun}.`];

@@ -53,11 +53,25 @@ describe('createOpeningDrills', () => {
 
   it('with sub-question queries, answers each question with a search for the chain it names, copied as named', () => {
     let turnCount = 0;
-    for (const drill of createOpeningDrills(tokenizer, userPrompt, options, { subquestionQueries: true })) {
+    for (const drill of createOpeningDrills(tokenizer, userPrompt, options, { queryStyle: 'subquestion' })) {
       for (const turn of readTurns(tokenizer.decode(drill.tokens, false))) {
         turnCount += 1;
         const question = turn[1].replace(/^Question: /, '');
         expect(turn[2]).toBe(`<search_query>${question.slice(question.indexOf('the '), -1)}</search_query>`);
+      }
+    }
+    expect(turnCount).toBeGreaterThan(20);
+  });
+
+  it('with keyword queries, answers each question with a search for its entity, then its relations innermost first', () => {
+    let turnCount = 0;
+    for (const drill of createOpeningDrills(tokenizer, userPrompt, options, { queryStyle: 'keywords' })) {
+      for (const turn of readTurns(tokenizer.decode(drill.tokens, false))) {
+        turnCount += 1;
+        const question = turn[1].replace(/^Question: /, '');
+        const named = [...question.matchAll(/the ([a-z ]+?) of /g)].map((match) => match[1]);
+        const entity = question.slice(question.lastIndexOf(' of ') + 4, -1);
+        expect(turn[2]).toBe(`<search_query>${[entity, ...named.reverse()].join(' ')}</search_query>`);
       }
     }
     expect(turnCount).toBeGreaterThan(20);

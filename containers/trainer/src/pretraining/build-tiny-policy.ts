@@ -110,7 +110,7 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
       blindSpots: settings.blindSpots,
       blindSpotRate: settings.blindSpotRate,
       planNotes: settings.planNotes,
-      subquestionQueries: settings.subquestionQueries,
+      queryStyle: settings.queryStyle,
       prompts: TINY_POLICY_PROMPTS,
     });
   };
@@ -172,7 +172,7 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
   // Mixed drills are as long as episodes, so length grouping puts them in their own batches between episode batches.
   const mixed = createCopyDrills(tokenizer, { seed: settings.seed + 1, count: settings.mixedDrills, ...MIXED_DRILL_TOKENS });
   const userPrompt = (question: string) => renderTemplate(TINY_POLICY_PROMPTS.user, { question });
-  const openings = createOpeningDrills(tokenizer, userPrompt, { seed: settings.seed, count: settings.openingDrills, ...MIXED_DRILL_TOKENS }, { planNotes: settings.planNotes, subquestionQueries: settings.subquestionQueries });
+  const openings = createOpeningDrills(tokenizer, userPrompt, { seed: settings.seed, count: settings.openingDrills, ...MIXED_DRILL_TOKENS }, { planNotes: settings.planNotes, queryStyle: settings.queryStyle });
   // Decision drills are cut from hop episodes alone: arith has no relation to choose.
   const hopConversations = conversations.slice(0, hopDemonstrations.length);
   const decisions = settings.decisionDrills === 0

@@ -1,4 +1,5 @@
 // Settings of the embedded demo's base policy: its demonstrations, tokenizer, shape and pretraining schedule.
+import type { QueryStyle } from '../../../../core/tasks/demonstrations/plan-hop-demonstration';
 import { COMPACT_SYSTEM_PROMPT, DEFAULT_USER_PROMPT } from '../../../../core/prompts/default-prompts';
 
 /** The prompts the tiny policy is trained with; a run of it must use the same (the demo config does). */
@@ -37,8 +38,8 @@ export interface TinyPolicySettings {
   mixedDrills: number;
   /** Hop demonstrations open with a plan line and chain each note to it (see planNote). */
   planNotes: boolean;
-  /** Hop demonstrations search each entity with the rest of the question about it ("the founder of Mirel Records"). */
-  subquestionQueries: boolean;
+  /** How hop demonstrations write their searches: `name`, `subquestion` or `keywords` (see QUERY_STYLES). */
+  queryStyle: QueryStyle;
   /** Opening-drill sequences (see createOpeningDrills) mixed into the episodes of stage 2: hop questions answered by an episode's first reply. */
   openingDrills: number;
   /** Decision-drill sequences (hop states answered by the relation chosen; see createDecisionDrills) mixed into stage 2. */
@@ -77,7 +78,7 @@ export const DEFAULT_TINY_POLICY_SETTINGS: TinyPolicySettings = {
   drillSequences: 6000,
   mixedDrills: 2000,
   planNotes: false,
-  subquestionQueries: false,
+  queryStyle: 'name',
   openingDrills: 0,
   decisionDrills: 0,
   steps: 2000,

@@ -43,7 +43,7 @@ describe('generateDemonstrations', () => {
   });
 
   it('with sub-question queries, asks the rest of the question about each entity and still retrieves its page', async () => {
-    const demonstrations = await generateDemonstrations(hop.rows.slice(0, 60), hop.corpus, { seed: 1, mistakeRate: 0, blindSpots: 0, subquestionQueries: true });
+    const demonstrations = await generateDemonstrations(hop.rows.slice(0, 60), hop.corpus, { seed: 1, mistakeRate: 0, blindSpots: 0, queryStyle: 'subquestion' });
     for (const demonstration of demonstrations) {
       const row = demonstration.trajectory.question;
       const relations = [...row.question.matchAll(/the ([a-z ]+?) of /g)].map((match) => match[1]).reverse();
@@ -58,8 +58,25 @@ describe('generateDemonstrations', () => {
     }
   });
 
+  it('with keyword queries, searches the entity then the relations left, and each page opens with the fact to follow', async () => {
+    const demonstrations = await generateDemonstrations(hop.rows.slice(0, 60), hop.corpus, { seed: 1, mistakeRate: 0, blindSpots: 0, queryStyle: 'keywords' });
+    for (const demonstration of demonstrations) {
+      const row = demonstration.trajectory.question;
+      const relations = [...row.question.matchAll(/the ([a-z ]+?) of /g)].map((match) => match[1]).reverse();
+      expect(queriesOf(demonstration)).toEqual(row.supportingFacts.map((fact, hop) => [fact.title, ...relations.slice(hop)].join(' ')));
+      demonstration.trajectory.turns.forEach((turn, index) => {
+        if (turn.action.type !== 'tool_call') return;
+        const fact = row.supportingFacts[index];
+        // Title, then the supporting sentence first: the reply reads the line right after the page's title.
+        expect(turn.toolResult).toContain(` -> ${fact.title}: ${fact.text} `);
+        expect(demonstration.trajectory.turns[index + 1].output.startsWith(`${relations[index]}: `)).toBe(true);
+      });
+      expect(demonstration.correct).toBe(true);
+    }
+  });
+
   it('with sub-question queries, a wrong hop asks the rest of the question about the wrong entity', async () => {
-    const demonstrations = await generateDemonstrations(hop.rows, hop.corpus, { seed: 4, mistakeRate: 0.5, blindSpots: 0, subquestionQueries: true });
+    const demonstrations = await generateDemonstrations(hop.rows, hop.corpus, { seed: 4, mistakeRate: 0.5, blindSpots: 0, queryStyle: 'subquestion' });
     let wrongSearches = 0;
     for (const item of demonstrations) {
       for (const mistake of item.mistakes.filter((candidate) => candidate.kind === 'wrong_hop')) {
