@@ -54,6 +54,7 @@ const numericOptions: [keyof TinyPolicySettings, string][] = [
   ['drillSequences', 'copy-drill sequences of stage 1'],
   ['mixedDrills', 'copy-drill sequences mixed into the episodes of stage 2'],
   ['openingDrills', 'opening-drill sequences (hop questions answered by the first reply of an episode, in the demonstrations\' format) mixed into stage 2'],
+  ['continuationDrills', 'continuation-drill sequences (hop tool turns over random chains answered by the reply that carries the chain on; plain notes only) mixed into stage 2'],
   ['decisionDrills', 'decision-drill sequences (hop states answered by the relation the demonstration chose) mixed into stage 2'],
   ['steps', 'stage 2: optimizer steps on demonstrations'],
   ['batchSize', 'episodes per step'],

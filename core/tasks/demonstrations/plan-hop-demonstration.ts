@@ -94,6 +94,16 @@ export interface HopDemonstrationOptions {
   queryStyle?: QueryStyle;
 }
 
+/**
+ * The reply that follows a hop correctly without a plan line: note the fact, then search the next entity with the
+ * relations still to follow, or answer when none are left — as planHopDemonstration writes a gold hop.
+ */
+export function writeHopContinuation(fact: Pick<DocumentFact, 'relation' | 'target'>, remaining: readonly DocumentFact['relation'][], options: HopDemonstrationOptions = {}): string {
+  if (options.planNotes) throw new Error('writeHopContinuation: planned notes depend on the relation followed before; expected plain notes');
+  const note = createNoteWriter(false)(null, { ...fact, sentence: 0 });
+  return remaining.length === 0 ? answerOutput(note, fact.target) : searchOutput(note, createQueryWriter(options.queryStyle ?? 'name')(fact.target, remaining));
+}
+
 /** The first output of a hop demonstration: (the plan line and) the search for the entity the question names. */
 export function writeHopOpening(relations: readonly DocumentFact['relation'][], startName: string, options: HopDemonstrationOptions = {}): string {
   const opening = options.planNotes ? planNote(relations) : null;

@@ -2,7 +2,8 @@
 import { buildConversation } from '../../../../core/decompose/decompose-trajectory';
 import { renderTemplate } from '../../../../core/prompts/default-prompts';
 import { generateTaskDataset } from '../../../../core/tasks/generate-task-dataset';
-import { generateDemonstrations, type Demonstration } from '../../../../core/tasks/demonstrations';
+import { createMistakeProfile, generateDemonstrations, HOP_SITUATIONS, type Demonstration } from '../../../../core/tasks/demonstrations';
+import type { RelationName } from '../../../../core/tasks/hop/knowledge-base';
 import { initializeModel } from '../model/initialize-model';
 import { loadModelFromSource } from '../model/load-model';
 import { parseModelConfig, type DecoderConfig } from '../model/model-config';
@@ -20,6 +21,7 @@ import { createCopyDrills, MIXED_DRILL_TOKENS, STAGE_ONE_DRILL_TOKENS } from './
 import { encodeConversation } from './encode-conversation';
 import { createLossTarget, LOSS_TARGET_WINDOW, type LossTarget } from './loss-target';
 import { createDecisionDrills, DECISION_DRILL_TOKENS, listDecisionStates } from './decision-drills';
+import { createContinuationDrills } from './continuation-drills';
 import { createOpeningDrills } from './opening-drills';
 import { saveModelSnapshot } from './save-model-snapshot';
 import { TINY_POLICY_PROMPTS, type TinyPolicySettings } from './tiny-policy-settings';
@@ -178,7 +180,11 @@ export async function buildTinyPolicy(directory: string, settings: TinyPolicySet
   const decisions = settings.decisionDrills === 0
     ? []
     : createDecisionDrills(tokenizer, listDecisionStates(tokenizer, hopConversations), { seed: settings.seed, count: settings.decisionDrills, ...DECISION_DRILL_TOKENS });
-  const result = await trainStage('episodes', groupByLength([...sequences, ...mixed, ...openings, ...decisions], settings.batchSize), settings.steps, 1);
+  if (settings.planNotes && settings.continuationDrills > 0) throw new Error('continuation drills write plain notes; expected --continuation-drills 0 with --plan-notes');
+  // Continuation drills never follow a blind spot: the base policy is meant to keep those mistakes for training to fix.
+  const blindSpots = createMistakeProfile(HOP_SITUATIONS, settings.seed, settings).blindSpots as RelationName[];
+  const continuations = createContinuationDrills(tokenizer, { seed: settings.seed, count: settings.continuationDrills, ...MIXED_DRILL_TOKENS }, { queryStyle: settings.queryStyle }, blindSpots);
+  const result = await trainStage('episodes', groupByLength([...sequences, ...mixed, ...openings, ...decisions, ...continuations], settings.batchSize), settings.steps, 1);
   const trainingDone = Date.now();
   model.setBaseTrainable(false);
   await saveModel(model, createLocalSource(directory), tokenizerFiles, settings.dtype);

@@ -9,5 +9,6 @@ export * from './save-model-snapshot';
 export * from './pack-drill-turns';
 export * from './copy-drills';
 export * from './opening-drills';
+export * from './continuation-drills';
 export * from './decision-drills';
 export * from './loss-target';

@@ -10,7 +10,7 @@ import { packDrillTurns, type DrillOptions } from './pack-drill-turns';
 
 const START_SUFFIXES = ['Songs', 'Tales', 'Story', 'Records', 'Press', 'Studios'] as const;
 
-function drawStartName(random: SeededRandom): string {
+export function drawStartName(random: SeededRandom): string {
   const taken = new Set<string>();
   const first = drawUniqueWord(random, 'train', taken);
   const second = random.chance(0.5) ? random.pick(START_SUFFIXES) : drawUniqueWord(random, 'train', taken);
@@ -18,7 +18,7 @@ function drawStartName(random: SeededRandom): string {
 }
 
 /** 2–4 distinct relations in any order: chains no knowledge base holds, so the drill cannot be solved from memory of paths. */
-function drawChain(random: SeededRandom): RelationName[] {
+export function drawChain(random: SeededRandom): RelationName[] {
   const names = RELATIONS.map((relation) => relation.name);
   return random.shuffle(names).slice(0, random.integer(2, 4));
 }

@@ -42,6 +42,8 @@ export interface TinyPolicySettings {
   queryStyle: QueryStyle;
   /** Opening-drill sequences (see createOpeningDrills) mixed into the episodes of stage 2: hop questions answered by an episode's first reply. */
   openingDrills: number;
+  /** Continuation-drill sequences (see createContinuationDrills) mixed into stage 2: hop tool turns answered by the reply that carries the chain on. */
+  continuationDrills: number;
   /** Decision-drill sequences (hop states answered by the relation chosen; see createDecisionDrills) mixed into stage 2. */
   decisionDrills: number;
   /** Stage 2: optimizer steps on demonstrations (plus mixed drills). */
@@ -80,6 +82,7 @@ export const DEFAULT_TINY_POLICY_SETTINGS: TinyPolicySettings = {
   planNotes: false,
   queryStyle: 'name',
   openingDrills: 0,
+  continuationDrills: 0,
   decisionDrills: 0,
   steps: 2000,
   batchSize: 8,
