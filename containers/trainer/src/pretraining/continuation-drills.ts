@@ -3,7 +3,6 @@ import { formatToolTurn } from '../../../../core/agent/build-prompt';
 import { writeHopContinuation, writeHopOpening, type HopDemonstrationOptions } from '../../../../core/tasks/demonstrations/plan-hop-demonstration';
 import { renderFactSentence } from '../../../../core/tasks/hop/hop-documents';
 import { RELATIONS, type RelationName } from '../../../../core/tasks/hop/knowledge-base';
-import type { SeededRandom } from '../../../../core/tasks/seeded-random';
 import { rankSentences } from '../../../../core/tools/rank-sentences';
 import { tokenizeText } from '../../../../core/tools/tokenize-text';
 import type { EncodedSequence } from '../objectives/encode-record';
