@@ -26,7 +26,8 @@ export function drawChain(random: SeededRandom): RelationName[] {
 /**
  * A hop question names its relations outermost first ("the birthplace of the founder of the publisher of X"), and
  * the first reply of an episode restates them: reversed in a plan line (`--plan-notes`), copied into a sub-question
- * query (`--subquestion-queries`), or reduced to the start entity's name. Relation words are frequent tokens, so a
+ * query (`--query-style subquestion`), reversed into keywords after the start entity's name (`--query-style
+ * keywords`), or reduced to that name. Relation words are frequent tokens, so a
  * small model trained on episodes alone writes the chains it saw most often instead of the one asked; in episodes
  * this is one reply per question among hundreds of tokens. Drills pack dozens of openings per sequence, over chains
  * no knowledge base holds, each reply weighted and written exactly as the demonstrations write it (same options).
