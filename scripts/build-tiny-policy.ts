@@ -32,7 +32,7 @@ const program = new Command()
   .option('--init-from <directory>', 'continue training from this model directory: its weights, shape and tokenizer (stage 1 is skipped)')
   .option('--evaluate-only', 'skip building; evaluate the model already in --out')
   .option('--plan-notes', 'hop demonstrations open with a plan line (relations innermost first) and chain each note to it')
-  .addOption(new Option('--query-style <style>', 'how hop demonstrations write searches: the entity\'s name ("Mirel Records"), the rest of the question about it ("the birthplace of the founder of Mirel Records") or keywords, the name then the relations left ("Mirel Records founder birthplace")').choices(QUERY_STYLES))
+  .addOption(new Option('--query-style <style>', 'how hop demonstrations write searches: the entity\'s name ("Mirel Records"), the rest of the question about it ("the birthplace of the founder of Mirel Records") or keywords, the name then all the question\'s relations ("Mirel Records publisher founder birthplace")').choices(QUERY_STYLES))
   .option('--temperatures <list>', 'decoding temperatures to evaluate, comma-separated', '0,1');
 const numericOptions: [keyof TinyPolicySettings, string][] = [
   ['seed', 'seed of demonstrations, initialization and data order'],

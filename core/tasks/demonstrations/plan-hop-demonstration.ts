@@ -22,18 +22,17 @@ function createNoteWriter(planned: boolean): NoteWriter {
   return (previous, fact) => `${previous === null ? PLAN_LABEL : `${previous},`} ${fact.relation}: ${fact.target}.`;
 }
 
-/** Writes the query that searches an entity, given the relations still to follow from its page on (innermost first). */
-type QueryWriter = (entity: string, remaining: readonly DocumentFact['relation'][]) => string;
+/** Writes the query that searches an entity, given the question's relations (innermost first) and the index of the one to follow on its page. */
+type QueryWriter = (entity: string, relations: readonly DocumentFact['relation'][], next: number) => string;
 
 /**
  * How a hop search is written:
  * - `name`: the entity alone ("Mirel Records"); the relation to follow must be read from the question.
  * - `subquestion`: what is left of the question about it ("the birthplace of the founder of Mirel Records").
- * - `keywords`: the entity, then the relations left in the order they are followed ("Mirel Records founder
- *   birthplace"). The page's sentences come back best match first, so the fact to read is the first line after the
- *   title; and the next query is the new name plus the previous query's relations after the one just followed —
- *   each relation occurs once in a chain, so that is a plain copy of what follows a unique word, with no counting
- *   of repeated "the … of" as a sub-question needs.
+ * - `keywords`: the entity, then every relation of the question in the order they are followed ("Mirel Records
+ *   publisher founder birthplace"). A chain visits each kind of entity once, so each page holds exactly one of
+ *   the listed relations; the search puts that fact first on the page. Every query repeats the same list after the
+ *   new name, a plain copy, and the chain ends when the fact just read is the list's last relation.
  */
 export const QUERY_STYLES = ['name', 'subquestion', 'keywords'] as const;
 export type QueryStyle = (typeof QUERY_STYLES)[number];
@@ -43,9 +42,9 @@ function createQueryWriter(style: QueryStyle): QueryWriter {
     case 'name':
       return (entity) => entity;
     case 'subquestion':
-      return (entity, remaining) => describeChain(remaining, entity);
+      return (entity, relations, next) => describeChain(relations.slice(next), entity);
     case 'keywords':
-      return (entity, remaining) => [entity, ...remaining].join(' ');
+      return (entity, relations) => [entity, ...relations].join(' ');
   }
 }
 
@@ -65,12 +64,12 @@ function documentOf(byTitle: Map<string, CorpusDocument>, title: string, row: Da
   return document;
 }
 
-/** Continues the question's remaining relations from a wrong entity, as a policy that never noticed would. */
-function continueFromWrongEntity(byTitle: Map<string, CorpusDocument>, start: CorpusDocument, previous: string, relations: DocumentFact['relation'][], outputs: string[], noteOf: NoteWriter, queryOf: QueryWriter): void {
+/** Continues the question's relations from `next` on, from a wrong entity, as a policy that never noticed would. */
+function continueFromWrongEntity(byTitle: Map<string, CorpusDocument>, start: CorpusDocument, previous: string, relations: DocumentFact['relation'][], next: number, outputs: string[], noteOf: NoteWriter, queryOf: QueryWriter): void {
   let facts = readDocumentFacts(start);
   let last = previous;
-  for (const [index, relation] of relations.entries()) {
-    const fact = facts.find((candidate) => candidate.relation === relation);
+  for (let index = next; index < relations.length; index++) {
+    const fact = facts.find((candidate) => candidate.relation === relations[index]);
     if (!fact) {
       // The wrong entity has no such relation: the policy grabs whatever its page offers.
       outputs.push(answerOutput(facts.length > 0 ? noteOf(last, facts[0]) : null, facts[0]?.target ?? start.title));
@@ -81,7 +80,7 @@ function continueFromWrongEntity(byTitle: Map<string, CorpusDocument>, start: Co
       outputs.push(answerOutput(noteOf(last, fact), fact.target));
       return;
     }
-    outputs.push(searchOutput(noteOf(last, fact), queryOf(fact.target, relations.slice(index + 1))));
+    outputs.push(searchOutput(noteOf(last, fact), queryOf(fact.target, relations, index + 1)));
     last = fact.relation;
     facts = readDocumentFacts(next);
   }
@@ -95,19 +94,24 @@ export interface HopDemonstrationOptions {
 }
 
 /**
- * The reply that follows a hop correctly without a plan line: note the fact, then search the next entity with the
- * relations still to follow, or answer when none are left — as planHopDemonstration writes a gold hop.
+ * The reply that follows the question's relation `hop` correctly without a plan line: note the fact, then search
+ * the next entity, or answer when it was the last relation — as planHopDemonstration writes a gold hop.
  */
-export function writeHopContinuation(fact: Pick<DocumentFact, 'relation' | 'target'>, remaining: readonly DocumentFact['relation'][], options: HopDemonstrationOptions = {}): string {
+export function writeHopContinuation(fact: Pick<DocumentFact, 'relation' | 'target'>, relations: readonly DocumentFact['relation'][], hop: number, options: HopDemonstrationOptions = {}): string {
   if (options.planNotes) throw new Error('writeHopContinuation: planned notes depend on the relation followed before; expected plain notes');
   const note = createNoteWriter(false)(null, { ...fact, sentence: 0 });
-  return remaining.length === 0 ? answerOutput(note, fact.target) : searchOutput(note, createQueryWriter(options.queryStyle ?? 'name')(fact.target, remaining));
+  return hop === relations.length - 1 ? answerOutput(note, fact.target) : searchOutput(note, createQueryWriter(options.queryStyle ?? 'name')(fact.target, relations, hop + 1));
+}
+
+/** The search for `entity` when the question's relation `next` is the one to follow on its page. */
+export function writeHopQuery(entity: string, relations: readonly DocumentFact['relation'][], next: number, options: HopDemonstrationOptions = {}): string {
+  return createQueryWriter(options.queryStyle ?? 'name')(entity, relations, next);
 }
 
 /** The first output of a hop demonstration: (the plan line and) the search for the entity the question names. */
 export function writeHopOpening(relations: readonly DocumentFact['relation'][], startName: string, options: HopDemonstrationOptions = {}): string {
   const opening = options.planNotes ? planNote(relations) : null;
-  return searchOutput(opening, createQueryWriter(options.queryStyle ?? 'name')(startName, relations));
+  return searchOutput(opening, createQueryWriter(options.queryStyle ?? 'name')(startName, relations, 0));
 }
 
 export function planHopDemonstration(
@@ -149,14 +153,14 @@ export function planHopDemonstration(
         return plan;
       }
       // A wrong hop is taken for the right one: the query asks the rest of the question about the wrong entity.
-      plan.outputs.push(searchOutput(noteOf(previous, wrong), queryOf(wrong.target, relations.slice(hop + 1))));
+      plan.outputs.push(searchOutput(noteOf(previous, wrong), queryOf(wrong.target, relations, hop + 1)));
       if (!random.chance(profile.recoveryRate)) {
-        continueFromWrongEntity(byTitle, wrongDocument, wrong.relation, relations.slice(hop + 1), plan.outputs, noteOf, queryOf);
+        continueFromWrongEntity(byTitle, wrongDocument, wrong.relation, relations, hop + 1, plan.outputs, noteOf, queryOf);
         return plan;
       }
       mistake.recovered = true;
     }
-    plan.outputs.push(isLast ? answerOutput(noteOf(previous, gold), gold.target) : searchOutput(noteOf(previous, gold), queryOf(gold.target, relations.slice(hop + 1))));
+    plan.outputs.push(isLast ? answerOutput(noteOf(previous, gold), gold.target) : searchOutput(noteOf(previous, gold), queryOf(gold.target, relations, hop + 1)));
     previous = gold.relation;
   }
   return plan;

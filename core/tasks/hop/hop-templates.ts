@@ -25,14 +25,19 @@ const ANSWER_WORDS: Record<EntityKind | 'region', string> = {
   region: 'region',
 };
 
+/**
+ * A chain visits each kind of entity at most once (a work, then a person, an organisation, a city, a region), so
+ * every page on it offers exactly one of the question's relations and one distractor: a page never has to be
+ * told apart by how often its kind was visited before.
+ */
 function extendPaths(prefix: RelationDefinition[], paths: RelationDefinition[][]): void {
   if (prefix.length >= MIN_HOPS) paths.push(prefix);
   if (prefix.length === MAX_HOPS) return;
   const last = prefix[prefix.length - 1];
   if (last.to === 'region') return;
+  const visited = new Set<string>([prefix[0].from, ...prefix.map((relation) => relation.to)]);
   for (const relation of relationsFrom(last.to)) {
-    // Going straight back (founder → employer → founder …) revisits the same kind of fact; skip such echoes.
-    if (prefix.some((earlier) => earlier.name === relation.name)) continue;
+    if (visited.has(relation.to)) continue;
     extendPaths([...prefix, relation], paths);
   }
 }

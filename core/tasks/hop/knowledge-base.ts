@@ -22,10 +22,11 @@ export const RELATIONS: readonly RelationDefinition[] = [
   { name: 'region', from: 'city', to: 'region' },
 ];
 
+// No noun repeats a relation's word ("a city", "a publisher"): a keyword search would rank that line as the fact.
 const KIND_NOUNS: Record<EntityKind, readonly string[]> = {
   person: ['a singer', 'a writer', 'a painter', 'an engineer'],
-  city: ['a city', 'a town'],
-  organisation: ['a record label', 'a publisher', 'a studio'],
+  city: ['a town', 'a port'],
+  organisation: ['a record label', 'a publishing house', 'a studio'],
   work: ['an album', 'a novel', 'a film'],
 };
 const ORGANISATION_SUFFIXES = ['Records', 'Press', 'Studios'] as const;

@@ -54,7 +54,7 @@ describe('rule judge on the built-in task families', () => {
       const steps = decomposeTrajectory(makeTrajectory(row, 0, [...specs, { answer: other.target }]));
       verdicts.push(judgeStepByRule(steps[steps.length - 1], row).verdict);
     }
-    expect(verdicts.length).toBeGreaterThan(100);
+    expect(verdicts.length).toBeGreaterThan(50);
     expect(verdicts.every((verdict) => verdict === 'BAD')).toBe(true);
   });
 });

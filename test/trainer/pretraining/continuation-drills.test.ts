@@ -29,7 +29,7 @@ describe('createContinuationDrills', () => {
     }
   });
 
-  it('with keyword queries, notes the fact the page opens with and searches its target with the relations left after it', () => {
+  it('with keyword queries, notes the fact the page opens with and searches its target with the same relations, or answers after the last', () => {
     let searches = 0;
     let answers = 0;
     for (const drill of createContinuationDrills(tokenizer, options, { queryStyle: 'keywords' }, ['employer'])) {
@@ -39,19 +39,21 @@ describe('createContinuationDrills', () => {
         const relations = query.slice(entity.length + 1).match(new RegExp(relationPattern, 'g'))!;
         expect(query).toBe([entity, ...relations].join(' '));
         const first = splitIntoSentences(result.slice(entity.length + 2))[0];
-        expect(first.startsWith(`${entity} ${relations[0]}: `)).toBe(true);
-        const target = first.slice(`${entity} ${relations[0]}: `.length, -1);
-        expect(relations[0]).not.toBe('employer');
-        if (relations.length === 1) {
+        const followed = relations.filter((relation) => first.startsWith(`${entity} ${relation}: `));
+        expect(followed).toHaveLength(1);
+        const [relation] = followed;
+        const target = first.slice(`${entity} ${relation}: `.length, -1);
+        expect(relation).not.toBe('employer');
+        if (relation === relations[relations.length - 1]) {
           answers += 1;
-          expect(reply).toBe(`${relations[0]}: ${target}. <answer>${target}</answer>`);
+          expect(reply).toBe(`${relation}: ${target}. <answer>${target}</answer>`);
         } else {
           searches += 1;
-          expect(reply).toBe(`${relations[0]}: ${target}. <search_query>${[target, ...relations.slice(1)].join(' ')}</search_query>`);
+          expect(reply).toBe(`${relation}: ${target}. <search_query>${[target, ...relations].join(' ')}</search_query>`);
         }
       }
     }
-    expect(searches).toBeGreaterThan(20);
+    expect(searches).toBeGreaterThan(10);
     expect(answers).toBeGreaterThan(5);
   });
 });

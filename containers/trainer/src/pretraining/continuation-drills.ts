@@ -1,6 +1,6 @@
 // Continuation drills: a hop tool turn over a random relation chain, answered by the reply that follows it correctly.
 import { formatToolTurn } from '../../../../core/agent/build-prompt';
-import { writeHopContinuation, writeHopOpening, type HopDemonstrationOptions } from '../../../../core/tasks/demonstrations/plan-hop-demonstration';
+import { writeHopContinuation, writeHopQuery, type HopDemonstrationOptions } from '../../../../core/tasks/demonstrations/plan-hop-demonstration';
 import { renderFactSentence } from '../../../../core/tasks/hop/hop-documents';
 import { RELATIONS, type RelationName } from '../../../../core/tasks/hop/knowledge-base';
 import { rankSentences } from '../../../../core/tools/rank-sentences';
@@ -10,15 +10,9 @@ import type { TextTokenizer } from '../tokenizer/load-tokenizer';
 import { drawChain, drawStartName } from './opening-drills';
 import { packDrillTurns, type DrillOptions } from './pack-drill-turns';
 
-/** The search a drill's tool turn echoes: the opening's query at the first hop, the continuation's after it. */
-function writeQuery(entity: string, remaining: readonly RelationName[], format: HopDemonstrationOptions): string {
-  const output = writeHopOpening(remaining, entity, { ...format, planNotes: false });
-  return output.slice(output.indexOf('<search_query>') + '<search_query>'.length, output.indexOf('</search_query>'));
-}
-
 /**
  * Past the first hop, a reply must carry the chain on: note the fact the page opens with, then search the new name
- * with the relations the last query still listed. In episodes the chains are the knowledge base's few paths, and a
+ * as the last query searched the old one, or answer when that fact was the chain's last relation. In episodes the chains are the knowledge base's few paths, and a
  * small model learns their usual order ("founder" then "birthplace") instead of copying the one asked; held-out
  * templates ask orders it never saw. Drills pack many such tool turns over random chains and random names, with a
  * page that states the fact, an "is a" line and another relation, sentences ordered as the search orders them.
@@ -33,14 +27,14 @@ export function createContinuationDrills(tokenizer: TextTokenizer, options: Dril
       chain = drawChain(random);
       hop = random.integer(0, chain.length - 1);
     }
-    const remaining = chain.slice(hop);
     const entity = drawStartName(random);
     const target = drawStartName(random);
-    const other = random.pick(RELATIONS.filter((relation) => relation.name !== chain[hop])).name;
-    const query = writeQuery(entity, remaining, format);
-    const page = [renderFactSentence(entity, chain[hop], target), `${entity} is ${random.pick(['a singer', 'a city', 'a record label', 'an album'])}.`, renderFactSentence(entity, other, drawStartName(random))];
+    // As on a chain's pages, the page's other relation is not one the query lists.
+    const other = random.pick(RELATIONS.filter((relation) => !chain.includes(relation.name))).name;
+    const query = writeHopQuery(entity, chain, hop, format);
+    const page = [renderFactSentence(entity, chain[hop], target), `${entity} is ${random.pick(['a singer', 'a town', 'a record label', 'an album'])}.`, renderFactSentence(entity, other, drawStartName(random))];
     const weights = new Map(tokenizeText(query).map((term) => [term, 1]));
     const result = `${entity}: ${rankSentences(random.shuffle(page).join(' '), query, weights)}`;
-    return { question: formatToolTurn(query, result), reply: writeHopContinuation({ relation: chain[hop], target }, remaining.slice(1), format) };
+    return { question: formatToolTurn(query, result), reply: writeHopContinuation({ relation: chain[hop], target }, chain, hop, format) };
   });
 }

@@ -58,12 +58,12 @@ describe('generateDemonstrations', () => {
     }
   });
 
-  it('with keyword queries, searches the entity then the relations left, and each page opens with the fact to follow', async () => {
+  it('with keyword queries, searches each entity with all the question\'s relations, and each page opens with the fact to follow', async () => {
     const demonstrations = await generateDemonstrations(hop.rows.slice(0, 60), hop.corpus, { seed: 1, mistakeRate: 0, blindSpots: 0, queryStyle: 'keywords' });
     for (const demonstration of demonstrations) {
       const row = demonstration.trajectory.question;
       const relations = [...row.question.matchAll(/the ([a-z ]+?) of /g)].map((match) => match[1]).reverse();
-      expect(queriesOf(demonstration)).toEqual(row.supportingFacts.map((fact, hop) => [fact.title, ...relations.slice(hop)].join(' ')));
+      expect(queriesOf(demonstration)).toEqual(row.supportingFacts.map((fact) => [fact.title, ...relations].join(' ')));
       demonstration.trajectory.turns.forEach((turn, index) => {
         if (turn.action.type !== 'tool_call') return;
         const fact = row.supportingFacts[index];
