@@ -1,7 +1,7 @@
-// Question templates for hop: relation paths of 2–4 hops in a few phrasings, split between train and test.
+// Question templates for hop: relation chains of 2–4 hops that run to a region, in a few phrasings, split between train and test.
 import { hashString } from '../seeded-random';
 import type { TaskSplit } from '../syllable-names';
-import { RELATIONS, relationsFrom, type EntityKind, type RelationDefinition, type RelationName } from './knowledge-base';
+import { findRelation, RELATIONS, type EntityKind, type RelationName } from './knowledge-base';
 
 export const MIN_HOPS = 2;
 export const MAX_HOPS = 4;
@@ -26,30 +26,35 @@ const ANSWER_WORDS: Record<EntityKind | 'region', string> = {
 };
 
 /**
- * A chain visits each kind of entity at most once (a work, then a person, an organisation, a city, a region), so
- * every page on it offers exactly one of the question's relations and one distractor: a page never has to be
- * told apart by how often its kind was visited before.
+ * The relation a chain follows after each one. Questions ask along two lines of facts — a work's creator, their
+ * employer, its home city, that city's region; a work's publisher, its founder, their birthplace, its region —
+ * entered at any point. So the one relation a question leaves open is its first, which sits next to the name the
+ * question starts from; every page still states a second fact, one line away, for a wrong hop to take. Each chain
+ * visits each kind of entity once, so each page on it holds exactly one of the question's relations.
  */
-function extendPaths(prefix: RelationDefinition[], paths: RelationDefinition[][]): void {
-  if (prefix.length >= MIN_HOPS) paths.push(prefix);
-  if (prefix.length === MAX_HOPS) return;
-  const last = prefix[prefix.length - 1];
-  if (last.to === 'region') return;
-  const visited = new Set<string>([prefix[0].from, ...prefix.map((relation) => relation.to)]);
-  for (const relation of relationsFrom(last.to)) {
-    if (visited.has(relation.to)) continue;
-    extendPaths([...prefix, relation], paths);
-  }
+export const NEXT_RELATION: Readonly<Record<Exclude<RelationName, 'region'>, RelationName>> = {
+  creator: 'employer',
+  employer: 'home city',
+  'home city': 'region',
+  publisher: 'founder',
+  founder: 'birthplace',
+  birthplace: 'region',
+};
+
+/** The chain from `first` to a region: [first, NEXT_RELATION[first], …, 'region']. */
+export function chainFrom(first: RelationName): RelationName[] {
+  const path: RelationName[] = [first];
+  for (let last = first; last !== 'region'; last = path[path.length - 1]) path.push(NEXT_RELATION[last]);
+  return path;
 }
 
 function listAllTemplates(): HopTemplate[] {
-  const paths: RelationDefinition[][] = [];
-  for (const relation of RELATIONS) extendPaths([relation], paths);
   const templates: HopTemplate[] = [];
-  for (const path of paths) {
+  for (const relation of RELATIONS) {
+    const path = chainFrom(relation.name);
+    if (path.length < MIN_HOPS || path.length > MAX_HOPS) continue;
     for (const frame of HOP_FRAMES) {
-      const names = path.map((relation) => relation.name);
-      templates.push({ id: `${frame}:${names.join('>')}`, frame, path: names, startKind: path[0].from });
+      templates.push({ id: `${frame}:${path.join('>')}`, frame, path, startKind: findRelation(relation.name).from });
     }
   }
   return templates;

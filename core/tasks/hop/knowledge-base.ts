@@ -88,7 +88,8 @@ export function generateKnowledgeBase(split: TaskSplit, seed: number, entitiesPe
   const taken = new Set<string>();
   const entities = new Map<string, Entity>();
   const byKind: Record<EntityKind, Entity[]> = { person: [], city: [], organisation: [], work: [] };
-  const regionCount = Math.max(3, Math.ceil(entitiesPerKind / 4));
+  // Every question ends at a region, so there are as many regions as cities: a wrong chain rarely lands on the right one.
+  const regionCount = entitiesPerKind;
   const regions = Array.from({ length: regionCount }, () => `${drawUniqueWord(random, split, taken)} ${random.pick(REGION_SUFFIXES)}`);
   for (const kind of ['person', 'city', 'organisation', 'work'] as const) {
     for (let index = 0; index < entitiesPerKind; index++) {
