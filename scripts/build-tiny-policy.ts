@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { QUERY_STYLES, type QueryStyle } from '../core/tasks/demonstrations/plan-hop-demonstration';
-import { BUILTIN_MODELS_DIRECTORY, TINY_POLICY_MODEL } from '../containers/trainer/src/model/builtin-models';
+import { BUILTIN_MODELS_DIRECTORY, TINY_POLICY_MODEL, TINY_POLICY_STAGE_ONE_MODEL } from '../containers/trainer/src/model/builtin-models';
 import {
   appendEvaluationToReadme,
   buildTinyPolicy,
@@ -25,11 +25,12 @@ function toNumber(name: string) {
 const defaults = DEFAULT_TINY_POLICY_SETTINGS;
 const program = new Command()
   .name('build-tiny-policy')
-  .description('Generate demonstrations, train a byte-level BPE tokenizer and a tiny Llama from scratch, and write the model directory.')
+  .description('Generate demonstrations and train the tiny Llama policy (stage 2 from the shipped stage 1 by default; --from-scratch also trains its tokenizer and stage 1), and write the model directory.')
   .option('--out <directory>', 'output model directory', path.join(BUILTIN_MODELS_DIRECTORY, TINY_POLICY_MODEL))
   .option('--backend <backend>', 'kernel backend: auto | native | reference', 'auto')
   .option('--evaluate <count>', 'afterwards, measure accuracy on this many held-out hop and arith questions (0: skip)', toNumber('evaluate'), 0)
-  .option('--init-from <directory>', 'continue training from this model directory: its weights, shape and tokenizer (stage 1 is skipped)')
+  .option('--init-from <directory>', 'continue training from this model directory: its weights, shape and tokenizer (stage 1 is skipped)', path.join(BUILTIN_MODELS_DIRECTORY, TINY_POLICY_STAGE_ONE_MODEL))
+  .option('--from-scratch', 'train stage 1 too (a new tokenizer and copy drills), instead of starting from --init-from')
   .option('--evaluate-only', 'skip building; evaluate the model already in --out')
   .option('--plan-notes', 'hop demonstrations open with a plan line (relations innermost first) and chain each note to it')
   .addOption(new Option('--query-style <style>', 'how hop demonstrations write searches: the entity\'s name ("Mirel Records"), the rest of the question about it ("the birthplace of the founder of Mirel Records") or keywords, the name then all the question\'s relations ("Mirel Records publisher founder birthplace")').choices(QUERY_STYLES))
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
   const options = program.opts<Record<string, unknown>>();
   const settings: TinyPolicySettings = { ...defaults };
   for (const [key] of numericOptions) if (typeof options[key] === 'number') (settings as unknown as Record<string, number>)[key] = options[key] as number;
-  if (typeof options.initFrom === 'string') settings.initFrom = path.resolve(options.initFrom);
+  if (typeof options.initFrom === 'string' && options.fromScratch !== true) settings.initFrom = path.resolve(options.initFrom);
   if (options.planNotes === true) settings.planNotes = true;
   if (typeof options.queryStyle === 'string') settings.queryStyle = options.queryStyle as QueryStyle;
   const backend = selectBackend(options.backend as 'auto' | 'native' | 'reference');

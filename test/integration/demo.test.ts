@@ -24,7 +24,7 @@ async function preparePolicy(directory: string): Promise<string> {
   const target = join(directory, 'tiny-policy');
   await buildTinyPolicy(target, {
     ...DEFAULT_TINY_POLICY_SETTINGS, questionsPerFamily: 30, hiddenSize: 32, intermediateSize: 64, layers: 2,
-    heads: 2, keyValueHeads: 1, drillSteps: 6, drillSequences: 12, mixedDrills: 4, openingDrills: 4, steps: 6, batchSize: 4, warmupSteps: 2,
+    heads: 2, keyValueHeads: 1, drillSteps: 6, drillSequences: 12, mixedDrills: 4, openingDrills: 4, decisionDrills: 4, steps: 6, batchSize: 4, warmupSteps: 2,
   });
   return target;
 }

@@ -67,7 +67,7 @@ describe('hop gold chains', () => {
         const byTitle = new Map(corpus.map((document) => [document.title, document]));
         for (const row of rows) {
           const relations = row.supportingFacts.map((fact) => readDocumentFacts(byTitle.get(fact.title)!).find((candidate) => candidate.sentence === fact.sentence)!.relation);
-          for (const [hop, fact] of row.supportingFacts.entries()) {
+          for (const fact of row.supportingFacts) {
             const result = formatSearchResult(index, [fact.title, ...relations].join(' '), 1);
             expect(result.startsWith(`${fact.title}: `)).toBe(true);
             const sentences = splitIntoSentences(result.slice(fact.title.length + 2));

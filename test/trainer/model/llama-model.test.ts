@@ -48,6 +48,21 @@ describe('LlamaModel', () => {
     expect(maxDifference(tail.subarray(3 * vocab), alone.subarray(3 * vocab))).toBeLessThan(1e-4);
   });
 
+  it('continues every row of a replicated one-row cache like the prompt recomputed in each row', () => {
+    const model = createTinyModel(5);
+    const vocab = model.config.vocabSize;
+    const single = new KeyValueCache(model.config, 1, 6);
+    noGrad(() => model.forward(Int32Array.from([1, 2, 3]), 1, 3, { cache: single }));
+    const replicated = single.replicate(2);
+    expect(replicated.length).toBe(3);
+    const tail = noGrad(() => model.forward(Int32Array.from([4, 5, 6, 7, 8, 9]), 2, 3, { cache: replicated })).data;
+    const firstRow = noGrad(() => model.forward(Int32Array.from([1, 2, 3, 4, 5, 6]), 1, 6)).data;
+    const secondRow = noGrad(() => model.forward(Int32Array.from([1, 2, 3, 7, 8, 9]), 1, 6)).data;
+    expect(maxDifference(tail.subarray(0, 3 * vocab), firstRow.subarray(3 * vocab))).toBeLessThan(1e-4);
+    expect(maxDifference(tail.subarray(3 * vocab), secondRow.subarray(3 * vocab))).toBeLessThan(1e-4);
+    expect(() => replicated.replicate(2)).toThrow('only a one-row cache');
+  });
+
   it('rejects weights of the wrong shape with the tensor name', () => {
     const model = createTinyModel(1);
     const weights = new Map(model.weights);

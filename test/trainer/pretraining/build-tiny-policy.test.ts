@@ -76,6 +76,8 @@ describe('buildTinyPolicy (cut down)', () => {
         planNotes: false,
         vocabularySize: 400,
         mixedDrills: 4,
+        openingDrills: 4,
+        decisionDrills: 4,
         steps: 3,
         batchSize: 4,
         maxPositions: 2048,

@@ -22,11 +22,14 @@ export function generateSamples(model: LlamaModel, prompt: readonly number[], co
   const capacity = Math.min(prompt.length + settings.maxTokens, model.config.maxPositions);
   if (prompt.length >= capacity) throw new Error(`generate: the prompt has ${prompt.length} tokens, leaving no room under max_position_embeddings ${model.config.maxPositions}`);
   return noGrad(() => {
-    const cache = new KeyValueCache(model.config, count, capacity);
-    const inputs = new Int32Array(count * prompt.length);
-    for (let row = 0; row < count; row += 1) inputs.set(prompt, row * prompt.length);
-    let logits = model.forward(inputs, count, prompt.length, { cache }).data;
-    let rowLength = prompt.length;
+    // Every sample starts from the same prompt: prefill it once, then give each row a copy of its keys and values.
+    const prefill = new KeyValueCache(model.config, 1, capacity);
+    const promptLogits = model.forward(Int32Array.from(prompt), 1, prompt.length, { cache: prefill }).data;
+    const cache = count === 1 ? prefill : prefill.replicate(count);
+    const lastLogits = promptLogits.subarray((prompt.length - 1) * vocab, prompt.length * vocab);
+    let logits: Float32Array = new Float32Array(count * vocab);
+    for (let row = 0; row < count; row += 1) logits.set(lastLogits, row * vocab);
+    let rowLength = 1;
     const results: GeneratedTokens[] = Array.from({ length: count }, () => ({ tokens: [], text: '', finishReason: 'length' }));
     const done = new Array<boolean>(count).fill(false);
     const cutByStopString = new Array<boolean>(count).fill(false);

@@ -6,6 +6,8 @@ export const BUILTIN_MODELS_DIRECTORY = process.env.SWIRL_MODELS_DIRECTORY ?? pa
 
 export const BUILTIN_PREFIX = 'builtin:';
 export const TINY_POLICY_MODEL = 'tiny-policy';
+/** The tiny policy's stage 1 (copy drills over its tokenizer), shipped so a rebuild can start at stage 2. */
+export const TINY_POLICY_STAGE_ONE_MODEL = 'tiny-policy-stage1';
 
 /** builtin:tiny-policy → <models>/tiny-policy; anything else → null. */
 export function resolveBuiltinModel(reference: string, directory = BUILTIN_MODELS_DIRECTORY): string | null {

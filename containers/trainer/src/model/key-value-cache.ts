@@ -9,7 +9,7 @@ export class KeyValueCache {
   /** Positions cached so far (shared by every sequence of the batch). */
   length = 0;
 
-  constructor(config: DecoderConfig, readonly batch: number, readonly capacity: number) {
+  constructor(config: Pick<DecoderConfig, 'layerCount' | 'keyValueHeadCount' | 'headDimension'>, readonly batch: number, readonly capacity: number) {
     this.width = config.keyValueHeadCount * config.headDimension;
     const size = batch * capacity * this.width;
     this.keys = Array.from({ length: config.layerCount }, () => new Float32Array(size));
@@ -38,5 +38,23 @@ export class KeyValueCache {
 
   advance(count: number): void {
     this.length += count;
+  }
+
+  /**
+   * A `batch`-row cache whose every row holds this one-row cache's positions: samples of one prompt share its
+   * prefill, computed once, instead of each row recomputing the same keys and values.
+   */
+  replicate(batch: number): KeyValueCache {
+    if (this.batch !== 1) throw new Error(`key-value cache: only a one-row cache can be replicated; this one has ${this.batch} rows`);
+    const copy = new KeyValueCache({ layerCount: this.keys.length, keyValueHeadCount: 1, headDimension: this.width }, batch, this.capacity);
+    const filled = this.length * this.width;
+    for (let layer = 0; layer < this.keys.length; layer += 1) {
+      for (let row = 0; row < batch; row += 1) {
+        copy.keys[layer].set(this.keys[layer].subarray(0, filled), row * this.capacity * this.width);
+        copy.values[layer].set(this.values[layer].subarray(0, filled), row * this.capacity * this.width);
+      }
+    }
+    copy.length = this.length;
+    return copy;
   }
 }
