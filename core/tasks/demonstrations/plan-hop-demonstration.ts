@@ -111,7 +111,7 @@ export function writeHopQuery(entity: string, relations: readonly DocumentFact['
 /** The first output of a hop demonstration: (the plan line and) the search for the entity the question names. */
 export function writeHopOpening(relations: readonly DocumentFact['relation'][], startName: string, options: HopDemonstrationOptions = {}): string {
   const opening = options.planNotes ? planNote(relations) : null;
-  return searchOutput(opening, createQueryWriter(options.queryStyle ?? 'name')(startName, relations, 0));
+  return searchOutput(opening, writeHopQuery(startName, relations, 0, options));
 }
 
 export function planHopDemonstration(

@@ -51,30 +51,28 @@ describe('createOpeningDrills', () => {
     expect([...lengths].sort()).toEqual([2, 3, 4]);
   });
 
-  it('with sub-question queries, answers each question with a search for the chain it names, copied as named', () => {
+  /** Every opening of drills in `queryStyle` is the search `queryOf` writes for its question. */
+  function expectOpeningSearches(queryStyle: 'subquestion' | 'keywords', queryOf: (question: string) => string): void {
     let turnCount = 0;
-    for (const drill of createOpeningDrills(tokenizer, userPrompt, options, { queryStyle: 'subquestion' })) {
+    for (const drill of createOpeningDrills(tokenizer, userPrompt, options, { queryStyle })) {
       for (const turn of readTurns(tokenizer.decode(drill.tokens, false))) {
         turnCount += 1;
-        const question = turn[1].replace(/^Question: /, '');
-        expect(turn[2]).toBe(`<search_query>${question.slice(question.indexOf('the '), -1)}</search_query>`);
+        expect(turn[2]).toBe(`<search_query>${queryOf(turn[1].replace(/^Question: /, ''))}</search_query>`);
       }
     }
     expect(turnCount).toBeGreaterThan(20);
+  }
+
+  it('with sub-question queries, answers each question with a search for the chain it names, copied as named', () => {
+    expectOpeningSearches('subquestion', (question) => question.slice(question.indexOf('the '), -1));
   });
 
   it('with keyword queries, answers each question with a search for its entity, then its relations innermost first', () => {
-    let turnCount = 0;
-    for (const drill of createOpeningDrills(tokenizer, userPrompt, options, { queryStyle: 'keywords' })) {
-      for (const turn of readTurns(tokenizer.decode(drill.tokens, false))) {
-        turnCount += 1;
-        const question = turn[1].replace(/^Question: /, '');
-        const named = [...question.matchAll(/the ([a-z ]+?) of /g)].map((match) => match[1]);
-        const entity = question.slice(question.lastIndexOf(' of ') + 4, -1);
-        expect(turn[2]).toBe(`<search_query>${[entity, ...named.reverse()].join(' ')}</search_query>`);
-      }
-    }
-    expect(turnCount).toBeGreaterThan(20);
+    expectOpeningSearches('keywords', (question) => {
+      const named = [...question.matchAll(/the ([a-z ]+?) of /g)].map((match) => match[1]);
+      const entity = question.slice(question.lastIndexOf(' of ') + 4, -1);
+      return [entity, ...named.reverse()].join(' ');
+    });
   });
 
   it('names its start entities from the train half of the name space', () => {

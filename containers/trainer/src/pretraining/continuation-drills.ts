@@ -12,9 +12,9 @@ import { packDrillTurns, type DrillOptions } from './pack-drill-turns';
 
 /**
  * Past the first hop, a reply must carry the chain on: note the fact the page opens with, then search the new name
- * as the last query searched the old one, or answer when that fact was the chain's last relation. In episodes the chains are the knowledge base's few paths, and a
- * small model learns their usual order ("founder" then "birthplace") instead of copying the one asked; held-out
- * templates ask orders it never saw. Drills pack many such tool turns over random chains and random names, with a
+ * as the last query searched the old one, or answer when that fact was the chain's last relation. In episodes the
+ * chains are the knowledge base's few paths, and a small model learns their usual order ("founder" then
+ * "birthplace") instead of copying the list it was given. Drills pack many such tool turns over random chains and random names, with a
  * page that states the fact, an "is a" line and another relation, sentences ordered as the search orders them.
  * Relations in `avoid` (the demonstrations' blind spots) are never the one followed, so drills teach nothing the
  * demonstrations deliberately get wrong.
