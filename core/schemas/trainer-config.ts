@@ -30,6 +30,7 @@ export const TrainerConfigSchema = z.strictObject({
     clipRange: z.number().positive().nullable().default(0.2).describe('PPO-style ratio clip; null disables. Default 0.2.'),
     temperature: z.number().positive().default(1),
     maxNewTokens: z.number().int().positive().default(96),
+    screenStates: z.number().int().nonnegative().default(0).describe('Before training, sample up to this many recorded states once (a seeded draw) and train only on those whose sampled actions got different rewards; the rest teach the policy gradient nothing. 0 trains on every state. Default 0.'),
     skipUniformGroups: z.boolean().default(true).describe('Leave out of each update the states whose sampled actions all got the same reward: they carry no policy-gradient signal, only the KL penalty. Default true.'),
   }).prefault({}),
 });

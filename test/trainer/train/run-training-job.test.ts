@@ -129,6 +129,22 @@ describe('training job over S3', () => {
     expect(await read('job-split')).toEqual(whole);
   });
 
+  it('screens the states first when asked, trains only on those whose samples disagree, and reuses the screening on a rerun', async () => {
+    const trainer = { objective: 'swirl', baseline: 'none', maxSteps: 2, swirl: { samplesPerState: 4, maxNewTokens: 6, screenStates: 10 } };
+    // t0's samples are always good, t2's always bad; only t1's reward depends on what the policy wrote.
+    const reward = { id: 'by-state', score: async (record: TrainingRecord, action: string) => (record.id === 't0@0' ? 1 : record.id === 't2@0' ? 0 : action.charCodeAt(0) < 128 ? 1 : 0) };
+    await writeRun('job-screen', trainer);
+    const lines: string[] = [];
+    await runTrainingJob({ runId: 'job-screen', store, reward, log: (line) => lines.push(line) });
+    const screening = JSON.parse((await store.getText('runs/job-screen/model/swirl/screening.json')) ?? 'null');
+    expect(screening).toMatchObject({ screened: 3, recordCount: 3, uniformHigh: 1, keptIds: ['t1@0'] });
+    expect(lines).toContainEqual(expect.stringMatching(/swirl screening: 1 of 3 states informative, 1 all good, 1 all bad/));
+    expect(lines).toContainEqual(expect.stringMatching(/swirl on 1 records/));
+    const rerunLines: string[] = [];
+    await runTrainingJob({ runId: 'job-screen', store, reward, log: (line) => rerunLines.push(line) });
+    expect(rerunLines).toContainEqual(expect.stringMatching(/swirl screening \(saved\): 1 of 3/));
+  });
+
   it('fails with the missing key named when the run has no training data', async () => {
     await store.putJson('runs/job-empty/config.json', createConfig('job-empty', {}));
     await expect(runTrainingJob({ runId: 'job-empty', store, log: () => undefined })).rejects.toThrow('runs/job-empty/train/sft.jsonl does not exist');

@@ -5,3 +5,4 @@ export * from './step-reward';
 export * from './judge-reward';
 export * from './sft-objective';
 export * from './swirl-objective';
+export * from './screen-states';

@@ -47,12 +47,25 @@ export interface SwirlOptions {
   settings: SwirlSettings;
 }
 
+export interface SampledGroups {
+  samples: { record: TrainingRecord; action: string }[];
+  rewards: number[];
+  /** Reward minus its group's mean, per sample. */
+  advantages: number[];
+  meanReward: number;
+}
+
 export class SwirlObjective implements TrainingObjective<TrainingRecord> {
   readonly name = 'swirl';
 
   constructor(private readonly options: SwirlOptions) {}
 
-  async accumulate(records: readonly TrainingRecord[], lossScale: number, rng: Rng): Promise<MicroBatchResult> {
+  get samplesPerState(): number {
+    return this.options.settings.samplesPerState;
+  }
+
+  /** Samples fresh actions for each record's state and scores them: one group of samplesPerState per record, in order. */
+  async sampleGroups(records: readonly TrainingRecord[], rng: Rng): Promise<SampledGroups> {
     const { policy, tokenizer, settings, scorer } = this.options;
     const samples: { record: TrainingRecord; action: string }[] = [];
     for (const record of records) {
@@ -66,6 +79,12 @@ export class SwirlObjective implements TrainingObjective<TrainingRecord> {
       advantages.push(...computeGroupAdvantages(rewards.slice(start, start + settings.samplesPerState)));
     }
     const meanReward = rewards.reduce((total, reward) => total + reward, 0) / Math.max(1, rewards.length);
+    return { samples, rewards, advantages, meanReward };
+  }
+
+  async accumulate(records: readonly TrainingRecord[], lossScale: number, rng: Rng): Promise<MicroBatchResult> {
+    const { policy, tokenizer, settings } = this.options;
+    const { samples, advantages, meanReward } = await this.sampleGroups(records, rng);
     const kept = settings.skipUniformGroups ? selectInformativeSamples(advantages, settings.samplesPerState) : samples.map((_sample, index) => index);
     if (kept.length === 0) return { loss: 0, tokens: 0, reward: meanReward };
     const maxLength = Math.min(settings.maxSequenceLength, policy.config.maxPositions + 1);

@@ -15,6 +15,7 @@ import { loadModel, LoadedModel } from '../model/load-model';
 import { createS3Source, ModelSink, ModelSource, readJsonFile } from '../model/model-source';
 import { saveModel } from '../model/save-model';
 import { createJudgeReward } from '../objectives/judge-reward';
+import { loadOrScreenStates } from '../objectives/screen-states';
 import { SftObjective } from '../objectives/sft-objective';
 import { BatchedRewardScorer, StepReward } from '../objectives/step-reward';
 import { createAdapterOffReference, createFrozenReference, SwirlObjective } from '../objectives/swirl-objective';
@@ -99,11 +100,13 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Objec
     } else {
       records = await readRecords(store, runKey(runId, RUN_FILES.states), true);
       const reference = model.adapter ? createAdapterOffReference(model) : createFrozenReference(frozenCopy(model));
-      objective = new SwirlObjective({
+      const swirl = new SwirlObjective({
         policy: model, tokenizer, referenceLogProbs: reference,
         scorer: new BatchedRewardScorer(options.reward ?? (await createStepReward(config, store)), config.concurrency.judge),
         settings: { ...trainer.swirl, maxSequenceLength: trainer.maxSequenceLength },
       });
+      objective = swirl;
+      if (trainer.swirl.screenStates > 0 && records.length > 0) records = await selectScreenedStates(swirl, records, output, trainer, log);
     }
     if (records.length === 0) throw new Error(`objective ${objectiveName}: no training records in ${runKey(runId, objectiveName === 'sft' ? RUN_FILES.sft : RUN_FILES.states)}`);
     log(`trainer: ${objectiveName} on ${records.length} records, ${parameterTotal(parameters)} trainable parameters of ${model.parameterCount()}`);
@@ -123,6 +126,21 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Objec
     log(`trainer: ${objectiveName} done: ${result.completedSteps} steps, final loss ${outcome.finalLoss?.toFixed(4)}, validation loss ${outcome.validationLoss?.toFixed(4) ?? 'n/a'}`);
   }
   return outcomes;
+}
+
+/** The states that screening found informative; every state when it found none (the loop then only skips). */
+async function selectScreenedStates(
+  swirl: SwirlObjective, records: TrainingRecord[], output: ModelSource & ModelSink, trainer: RunConfig['trainer'], log: (line: string) => void,
+): Promise<TrainingRecord[]> {
+  const { screening, reused } = await loadOrScreenStates(output, swirl, records, {
+    maxStates: trainer.swirl.screenStates, batchSize: trainer.batchSize, seed: trainer.seed, label: 'swirl screen',
+  });
+  log(`trainer: swirl screening${reused ? ' (saved)' : ''}: ${screening.kept.length} of ${screening.screened} states informative, ${screening.uniformHigh} all good, ${screening.uniformLow} all bad`);
+  if (screening.kept.length === 0) {
+    log('trainer: no screened state separates its sampled actions; training on every state');
+    return records;
+  }
+  return screening.kept.map((index) => records[index]);
 }
 
 /** LoRA: a fresh adapter over a frozen base. Full fine-tuning (lora null): every base weight. */
