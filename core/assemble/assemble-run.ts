@@ -59,7 +59,7 @@ export async function assembleRun(objects: ObjectStore, event: { runId: string }
   await store.updateStatus({ stage: 'assemble', stageState: 'RUNNING' });
   const shards = await listShards(store);
   const files: TrainManifest['files'] = { sft: store.key(RUN_FILES.sft), states: store.key(RUN_FILES.states), validation: store.key(RUN_FILES.validation) };
-  const builder = new TrainingSetBuilder({ runId: event.runId, strategy: config.filter, validationFraction: config.validationFraction, files });
+  const builder = new TrainingSetBuilder({ runId: event.runId, strategy: config.filter, rlStates: config.rlStates, validationFraction: config.validationFraction, files });
   for (const shard of shards) {
     for await (const trajectory of readPart(objects, store.key(RUN_FILES.trajectories(shard)), TrajectorySchema)) {
       builder.addTrajectory(trajectory);

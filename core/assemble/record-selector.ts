@@ -15,6 +15,8 @@ export interface SelectionSource {
   trajectory(trajectoryId: string): TrajectorySummary | undefined;
   verdict(stepId: string): Verdict | undefined;
   isKept(trajectoryId: string): boolean;
+  /** Whether the step's context is an RL state (given whether its trajectory was kept). */
+  isState(step: Step, kept: boolean): boolean;
 }
 
 /** The manifest counts one full pass over the steps yields; every pass over the same parts yields the same tally. */
@@ -22,6 +24,7 @@ export interface RecordTally {
   steps: number;
   verdicts: TrainManifest['verdicts'];
   candidateSteps: number;
+  stateSteps: number;
   duplicatesRemoved: number;
   sft: number;
   states: number;
@@ -52,7 +55,7 @@ export class RecordSelector {
   private readonly trainQuestions = new Set<string>();
   private readonly validationQuestions = new Set<string>();
   private readonly verdicts = { tool_call: emptyVerdictCounts(), answer: emptyVerdictCounts(), invalid: emptyVerdictCounts() };
-  private readonly counts = { steps: 0, candidateSteps: 0, duplicatesRemoved: 0, sft: 0, states: 0, validation: 0 };
+  private readonly counts = { steps: 0, candidateSteps: 0, stateSteps: 0, duplicatesRemoved: 0, sft: 0, states: 0, validation: 0 };
 
   constructor(private readonly source: SelectionSource) {}
 
@@ -66,21 +69,26 @@ export class RecordSelector {
     const verdict = this.source.verdict(step.id);
     this.counts.steps += 1;
     this.verdicts[step.parsedAction.type][verdict ?? 'missing'] += 1;
-    if (!this.source.isKept(step.trajectoryId)) return NOTHING_SELECTED;
-    this.counts.candidateSteps += 1;
+    const kept = this.source.isKept(step.trajectoryId);
+    const state = this.source.isState(step, kept);
+    if (!kept && !state) return NOTHING_SELECTED;
     const validation = isValidationQuestion(step.questionId, this.source.validationFraction);
-    (validation ? this.validationQuestions : this.trainQuestions).add(step.questionId);
     const outputs: TrainingOutput[] = [];
     const contextHash = hashJson(step.context);
-    // Repeats are removed within a split, so a record never disappears from training because its twin went to validation.
-    const recordHash = hashJson([validation ? 'validation' : 'train', contextHash, step.action]);
-    if (this.seenRecords.has(recordHash)) {
-      this.counts.duplicatesRemoved += 1;
-    } else {
-      this.seenRecords.add(recordHash);
-      outputs.push(validation ? 'validation' : 'sft');
+    if (kept) {
+      this.counts.candidateSteps += 1;
+      (validation ? this.validationQuestions : this.trainQuestions).add(step.questionId);
+      // Repeats are removed within a split, so a record never disappears from training because its twin went to validation.
+      const recordHash = hashJson([validation ? 'validation' : 'train', contextHash, step.action]);
+      if (this.seenRecords.has(recordHash)) {
+        this.counts.duplicatesRemoved += 1;
+      } else {
+        this.seenRecords.add(recordHash);
+        outputs.push(validation ? 'validation' : 'sft');
+      }
     }
-    if (!validation && !this.seenStates.has(contextHash)) {
+    if (state && !validation) this.counts.stateSteps += 1;
+    if (state && !validation && !this.seenStates.has(contextHash)) {
       this.seenStates.add(contextHash);
       outputs.push('states');
     }

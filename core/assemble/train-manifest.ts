@@ -1,6 +1,6 @@
 // The training-set manifest (runs/<run>/train/manifest.json): the funnel from trajectories to records, per filter strategy.
 import { z } from 'zod';
-import { FILTER_STRATEGIES, FilterStrategySchema } from '../schemas/run-config';
+import { FILTER_STRATEGIES, FilterStrategySchema, RlStateSourceSchema } from '../schemas/run-config';
 import { TRAJECTORY_BUCKETS } from '../filters/trajectory-filter';
 
 const VerdictCountsSchema = z.strictObject({
@@ -16,6 +16,7 @@ const BucketCountsSchema = z.strictObject(Object.fromEntries(TRAJECTORY_BUCKETS.
 export const TrainManifestSchema = z.strictObject({
   runId: z.string(),
   strategy: FilterStrategySchema.describe('The strategy the written records were filtered with.'),
+  rlStates: RlStateSourceSchema.default('kept').describe('Where the RL states came from (run config rlStates).'),
   validationFraction: z.number(),
   trajectories: z.number().int().nonnegative(),
   steps: z.number().int().nonnegative(),
@@ -25,6 +26,7 @@ export const TrainManifestSchema = z.strictObject({
     .describe('Every trajectory in exactly one bucket per strategy.'),
   records: z.strictObject({
     candidateSteps: z.number().int().nonnegative().describe('Steps of kept trajectories.'),
+    stateSteps: z.number().int().nonnegative().default(0).describe('Steps eligible as RL states (before repeats are removed): those of kept trajectories, or with rlStates "good-history" every step after only GOOD steps.'),
     duplicatesRemoved: z.number().int().nonnegative().describe('Train or validation steps dropped as repeats of the same context and action.'),
     sft: z.number().int().nonnegative(),
     states: z.number().int().nonnegative(),

@@ -1,7 +1,7 @@
 // Builds the training set from judged trajectories: filter, split by question, remove duplicates, count the funnel.
 import { classifyTrajectory, countBucketsPerStrategy, TrajectoryEvidence } from '../filters/trajectory-filter';
 import { Judgment, Verdict } from '../schemas/judgment';
-import { FilterStrategy } from '../schemas/run-config';
+import { FilterStrategy, RlStateSource } from '../schemas/run-config';
 import { Step } from '../schemas/step';
 import { TrainingRecord } from '../schemas/training-record';
 import { RecordSelector, RecordTally, SelectionSource } from './record-selector';
@@ -11,6 +11,8 @@ import { buildReference, summarizeTrajectory, type SummarizedTrajectory, type Tr
 export interface TrainingSetOptions {
   runId: string;
   strategy: FilterStrategy;
+  /** Where RL states come from; default "kept" (the states of kept trajectories). */
+  rlStates?: RlStateSource;
   validationFraction: number;
   files: TrainManifest['files'];
 }
@@ -78,6 +80,14 @@ export class TrainingSetBuilder {
     return this.kept;
   }
 
+  /** Every step before this one in its trajectory was judged GOOD (the first step always has a good history). */
+  private hasGoodHistory(step: Step): boolean {
+    for (let index = 0; index < step.stepIndex; index += 1) {
+      if (this.verdicts.get(`${step.trajectoryId}@${index}`) !== 'GOOD') return false;
+    }
+    return true;
+  }
+
   /** A fresh selector with its own duplicate sets, for one pass over every step in the run's order. */
   createSelector(): RecordSelector {
     const source: SelectionSource = {
@@ -85,6 +95,7 @@ export class TrainingSetBuilder {
       trajectory: (trajectoryId) => this.trajectories.get(trajectoryId),
       verdict: (stepId) => this.verdicts.get(stepId),
       isKept: (trajectoryId) => this.keptTrajectories().has(trajectoryId),
+      isState: (step, kept) => ((this.options.rlStates ?? 'kept') === 'kept' ? kept : this.hasGoodHistory(step)),
     };
     return new RecordSelector(source);
   }
@@ -113,6 +124,7 @@ export class TrainingSetBuilder {
     return {
       runId: this.options.runId,
       strategy: this.options.strategy,
+      rlStates: this.options.rlStates ?? 'kept',
       validationFraction: this.options.validationFraction,
       trajectories: this.trajectories.size,
       steps: tally.steps,
@@ -121,6 +133,7 @@ export class TrainingSetBuilder {
       strategies: countBucketsPerStrategy(evidence),
       records: {
         candidateSteps: tally.candidateSteps,
+        stateSteps: tally.stateSteps,
         duplicatesRemoved: tally.duplicatesRemoved,
         sft: tally.sft,
         states: tally.states,

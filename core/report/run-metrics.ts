@@ -105,7 +105,7 @@ function buildFunnel(manifest: TrainManifest): NonNullable<RunMetrics['funnel']>
       { label: 'steps', count: manifest.steps },
       { label: 'steps of kept', count: manifest.records.candidateSteps },
       { label: 'SFT records', count: manifest.records.sft },
-      { label: 'RL states', count: manifest.records.states },
+      { label: manifest.rlStates === 'good-history' ? 'RL states (good history)' : 'RL states', count: manifest.records.states },
       { label: 'validation records', count: manifest.records.validation },
     ],
     buckets,

@@ -16,6 +16,9 @@ export type DatasetFormat = z.infer<typeof DatasetFormatSchema>;
 export const FILTER_STRATEGIES = ['none', 'process', 'outcome', 'process+outcome'] as const;
 export const FilterStrategySchema = z.enum(FILTER_STRATEGIES);
 export type FilterStrategy = z.infer<typeof FilterStrategySchema>;
+export const RL_STATE_SOURCES = ['kept', 'good-history'] as const;
+export const RlStateSourceSchema = z.enum(RL_STATE_SOURCES);
+export type RlStateSource = z.infer<typeof RlStateSourceSchema>;
 
 export const FieldMappingSchema = z.strictObject({
   id: z.string().default('id').describe('Field holding the row id. Default "id" (the line number when absent).'),
@@ -59,6 +62,7 @@ export const RunConfigSchema = z.strictObject({
   samplingSeed: z.number().int().nonnegative().optional().describe('Rollout sampling seed: runs with the same seed, config and model draw the same trajectories. Default: derived from the run id, so every run samples anew.'),
   maxSteps: z.number().int().positive().max(50).optional().describe('Step cap. Default 5 for QA, 10 for math.'),
   filter: FilterStrategySchema.default('process').describe('Trajectory filter. Default "process" (best in the method).'),
+  rlStates: RlStateSourceSchema.default('kept').describe('Where the swirl objective\'s states come from: "kept", every state of the trajectories the filter kept; "good-history", every state whose earlier steps the process judge all found GOOD, in kept trajectories or not (swirl samples its own action in each state, so the recorded action there does not matter, and the states where the policy went wrong are kept). SFT records always come from kept trajectories. Default "kept".'),
   prompts: z.strictObject({
     system: z.string().default(DEFAULT_SYSTEM_PROMPT),
     user: z.string().default(DEFAULT_USER_PROMPT),

@@ -26,6 +26,7 @@ export const TrainerConfigSchema = z.strictObject({
   checkpointEvery: z.number().int().positive().default(50).describe('Checkpoint to S3 every N optimizer steps. Default 50.'),
   swirl: z.strictObject({
     samplesPerState: z.number().int().min(2).default(4).describe('Fresh actions sampled per recorded state. Default 4.'),
+    batchSize: z.number().int().positive().nullable().default(null).describe('States per micro-batch (each yields samplesPerState sequences); null uses trainer.batchSize. Default null.'),
     klCoefficient: z.number().nonnegative().default(0.05).describe('Weight of the KL penalty to the reference. Default 0.05.'),
     clipRange: z.number().positive().nullable().default(0.2).describe('PPO-style ratio clip; null disables. Default 0.2.'),
     temperature: z.number().positive().default(1),

@@ -33,13 +33,15 @@ export const DEFAULT_DEMO_SIZE: DemoSize = {
   samplesPerQuestion: 5,
   trainSteps: 40,
   batchSize: 8,
-  samplesPerState: 4,
+  samplesPerState: 8,
   maxTokens: 64,
 };
 
 export const DEMO_BASE_MODEL = 'builtin:tiny-policy';
 export const DEMO_SAMPLING_TEMPERATURE = 0.6;
 export const DEMO_SAMPLING_SEED = 1;
+/** More than the demo's RL states (about 480), so screening sees all of them. */
+export const DEMO_SCREENED_STATES = 1000;
 
 /** A run id that sorts by time and never collides with an earlier run in a persistent store. */
 export function createDemoRunId(prefix = 'demo', now = new Date()): string {
@@ -56,8 +58,8 @@ export function createDemoConfig(options: DemoConfigOptions = {}): RunConfigInpu
   const config: RunConfigInput = {
     runId: options.runId ?? createDemoRunId(),
     dataset: { source: 'builtin:hop:train', format: 'hop', limit: size.questions },
-    // Measured on 60 held-out hop questions: 40 right greedy, 31 at 0.6. At its blind spot (a person's employer) on train
-    // questions it picks the right fact 3 of 27 times greedy and 22 of 77 at 0.6, so swirl's samples there disagree.
+    // Measured on 60 held-out hop questions: 32 right greedy. At its blind spot (a person's employer) on train questions
+    // it takes the employer in 34 of 207 samples at 0.6, so swirl's samples there can disagree.
     policy: { provider: 'trainer', model: baseModel, temperature: DEMO_SAMPLING_TEMPERATURE, topP: 1, maxTokens: size.maxTokens },
     judge: { provider: 'rule', model: 'rule' },
     outcomeJudge: 'rule',
@@ -67,6 +69,9 @@ export function createDemoConfig(options: DemoConfigOptions = {}): RunConfigInpu
     // The tiny policy was trained with the one-line prompt (models/tiny-policy/README.md); a run must show it the same.
     prompts: { system: COMPACT_SYSTEM_PROMPT },
     filter: options.filter ?? DEMO_DEFAULT_FILTER,
+    // Swirl samples its own action in every state, so it trains where the base policy went wrong too: the state
+    // after a good history whose recorded action was bad is the one a fresh sample can do better in.
+    rlStates: 'good-history',
     trainer: {
       objective: 'swirl',
       baseline: 'sft',
@@ -77,7 +82,9 @@ export function createDemoConfig(options: DemoConfigOptions = {}): RunConfigInpu
       // Measured: 5e-4 and 3e-3 left every greedy answer unchanged; 1e-2 broke swirl (hop 30%).
       learningRate: 5e-3,
       checkpointEvery: Math.max(size.trainSteps, 1),
-      swirl: { samplesPerState: size.samplesPerState, maxNewTokens: size.maxTokens, temperature: DEMO_SAMPLING_TEMPERATURE },
+      // Screening every state first puts each step's batch on states whose samples disagree (about 3 in 10); the rest
+      // carry no policy-gradient signal. Eight samples find a good action where the policy takes it about 1 time in 6.
+      swirl: { samplesPerState: size.samplesPerState, maxNewTokens: size.maxTokens, temperature: DEMO_SAMPLING_TEMPERATURE, screenStates: DEMO_SCREENED_STATES },
     },
     eval: [
       { name: 'hop', source: 'builtin:hop:test', format: 'hop', limit: size.evalQuestions },

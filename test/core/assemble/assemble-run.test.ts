@@ -22,7 +22,7 @@ function referenceAssembly(shards: SeededShard[], strategy: FilterStrategy, vali
     stepVerdicts: trajectory.turns.map((_, index) => verdicts.get(`${trajectory.id}@${index}`) ?? null),
     correct: outcomes.get(trajectory.id) ?? null,
   }, strategy) === 'kept').map((trajectory) => trajectory.id));
-  const output = { sft: [] as TrainingRecord[], states: [] as TrainingRecord[], validation: [] as TrainingRecord[], candidateSteps: 0, duplicatesRemoved: 0 };
+  const output = { sft: [] as TrainingRecord[], states: [] as TrainingRecord[], validation: [] as TrainingRecord[], candidateSteps: 0, stateSteps: 0, duplicatesRemoved: 0 };
   const seenRecords = new Set<string>();
   const seenStates = new Set<string>();
   for (const step of shards.flatMap((shard) => shard.steps)) {
@@ -49,6 +49,7 @@ function referenceAssembly(shards: SeededShard[], strategy: FilterStrategy, vali
       (validation ? output.validation : output.sft).push(record);
     }
     const stateKey = JSON.stringify(step.context);
+    if (!validation) output.stateSteps += 1;
     if (!validation && !seenStates.has(stateKey)) {
       seenStates.add(stateKey);
       output.states.push(record);
@@ -91,7 +92,7 @@ describe('assembleRun', () => {
     expect(manifest.verdicts.tool_call.missing + manifest.verdicts.answer.missing + manifest.verdicts.invalid.missing)
       .toBe(shards.reduce((sum, shard) => sum + shard.steps.filter((_, index) => index % 5 === 4).length, 0));
     expect(manifest.records).toEqual({
-      candidateSteps: expected.candidateSteps, duplicatesRemoved: expected.duplicatesRemoved,
+      candidateSteps: expected.candidateSteps, stateSteps: expected.stateSteps, duplicatesRemoved: expected.duplicatesRemoved,
       sft: expected.sft.length, states: expected.states.length, validation: expected.validation.length,
     });
     expect(manifest.questions).toEqual({ train: trainQuestions.size, validation: new Set(validation.map((record) => record.questionId)).size });

@@ -2,7 +2,7 @@
 import { decomposeTrajectory } from '../../../core/decompose';
 import { isValidationQuestion, summarizeTrajectory, TrainingSetBuilder, TrainManifestSchema } from '../../../core/assemble';
 import { judgeOutcomeByRule, judgeStepByRule } from '../../../core/judges';
-import { FILTER_STRATEGIES, FilterStrategy, Trajectory, TrainingRecordSchema } from '../../../core/schemas';
+import { FILTER_STRATEGIES, FilterStrategy, RlStateSource, Trajectory, TrainingRecord, TrainingRecordSchema } from '../../../core/schemas';
 import { makeTrajectory, mathQuestion, TurnSpec } from '../../support/trajectory-fixtures';
 
 const files = { sft: 'runs/r/train/sft.jsonl', states: 'runs/r/train/states.jsonl', validation: 'runs/r/train/validation.jsonl' };
@@ -22,8 +22,8 @@ function buildTrajectories(): Trajectory[] {
   return trajectories;
 }
 
-function assemble(strategy: FilterStrategy, trajectories = buildTrajectories()) {
-  const builder = new TrainingSetBuilder({ runId: 'r', strategy, validationFraction: 0.25, files });
+function assemble(strategy: FilterStrategy, trajectories = buildTrajectories(), rlStates: RlStateSource = 'kept') {
+  const builder = new TrainingSetBuilder({ runId: 'r', strategy, rlStates, validationFraction: 0.25, files });
   for (const trajectory of trajectories) {
     builder.addTrajectory(trajectory);
   }
@@ -103,6 +103,31 @@ describe('TrainingSetBuilder', () => {
 
   it('is deterministic: the same input gives the same records', () => {
     expect(assemble('process+outcome')).toEqual(assemble('process+outcome'));
+  });
+
+  it('takes RL states from every good history when asked, kept trajectory or not, and SFT records from kept ones only', () => {
+    const trajectories = buildTrajectories();
+    // A fifth sample per question: a good first step written differently, then a premature (BAD) answer.
+    for (let index = 0; index < 40; index += 1) {
+      const { question } = trajectories[index * 4];
+      const a = 10 + index;
+      trajectories.push(makeTrajectory(question, 4, [{ calc: `5+${a}`, result: String(a + 5) }, { answer: String(a + 5) }]));
+    }
+    const fromKept = assemble('process', trajectories, 'kept');
+    const fromHistory = assemble('process', trajectories, 'good-history');
+    const afterReorderedStep = (records: TrainingRecord[]) => records.filter((record) => record.context.some((message) => /<math_exp>5\+\d+<\/math_exp>/.test(message.content)));
+    expect(afterReorderedStep(fromKept.states)).toEqual([]);
+    const trainQuestions = new Set(fromKept.states.map((record) => record.questionId)).size;
+    // One new state per train question: after the good "5+a", where the recorded (BAD) answer does not matter.
+    expect(afterReorderedStep(fromHistory.states)).toHaveLength(trainQuestions);
+    expect(afterReorderedStep(fromHistory.states).every((record) => record.reward === 0)).toBe(true);
+    expect(fromHistory.states).toHaveLength(fromKept.states.length + trainQuestions);
+    // Nothing after a BAD step: sample 2's made-up "+7" ends its good history.
+    expect(fromHistory.states.some((record) => record.context.some((message) => /<math_exp>\d+\+7<\/math_exp>/.test(message.content)))).toBe(false);
+    expect(fromHistory.sft).toEqual(fromKept.sft);
+    expect(fromHistory.manifest).toMatchObject({ rlStates: 'good-history', records: { states: fromHistory.states.length } });
+    expect(fromHistory.manifest.records.stateSteps).toBeGreaterThan(fromKept.manifest.records.stateSteps);
+    expect(fromKept.manifest.rlStates).toBe('kept');
   });
 
   it('counts unjudged steps and refuses steps of unknown trajectories', () => {

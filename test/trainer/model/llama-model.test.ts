@@ -1,6 +1,8 @@
 import { KeyValueCache } from '../../../containers/trainer/src/model/key-value-cache';
 import { generateTokens } from '../../../containers/trainer/src/generate/generate-tokens';
-import { noGrad } from '../../../containers/trainer/src/tensor/autograd';
+import { backward, noGrad } from '../../../containers/trainer/src/tensor/autograd';
+import { narrow, reshape } from '../../../containers/trainer/src/tensor/ops';
+import type { Tensor } from '../../../containers/trainer/src/tensor/tensor';
 import { Rng } from '../../../containers/trainer/src/tensor/random';
 import { createTinyModel, selectTestBackend } from '../tiny-model';
 
@@ -61,6 +63,30 @@ describe('LlamaModel', () => {
     expect(maxDifference(tail.subarray(0, 3 * vocab), firstRow.subarray(3 * vocab))).toBeLessThan(1e-4);
     expect(maxDifference(tail.subarray(3 * vocab), secondRow.subarray(3 * vocab))).toBeLessThan(1e-4);
     expect(() => replicated.replicate(2)).toThrow('only a one-row cache');
+  });
+
+  it('gives each row after a shared prefix the logits and the weight gradients of the full rows', () => {
+    const prefix = [1, 2, 3, 4];
+    const rows = [[5, 6, 7], [8, 9, 10]];
+    const gradientsOf = (run: (model: ReturnType<typeof createTinyModel>) => Tensor) => {
+      const model = createTinyModel(5);
+      model.setBaseTrainable(true);
+      const logits = run(model);
+      // A fixed linear read-out of the rows' logits, so every logit carries gradient.
+      const seed = Float32Array.from(logits.data, (_value, index) => Math.sin(index));
+      backward(logits, seed);
+      return { logits: logits.data.slice(), gradients: [...model.weights.values()].map((weight) => weight.grad!.slice()) };
+    };
+    const shared = gradientsOf((model) => model.forwardAfterPrefix(Int32Array.from(prefix), Int32Array.from(rows.flat()), 2, 3));
+    const vocab = createTinyModel(5).config.vocabSize;
+    const full = gradientsOf((model) => {
+      // The full rows' logits at the row positions, gathered into the same [2, 3, vocab] layout.
+      const logits = model.forward(Int32Array.from(rows.flatMap((row) => [...prefix, ...row])), 2, 7);
+      return narrow(reshape(logits, [2, 7, vocab]), 1, 4, 3);
+    });
+    expect(maxDifference(shared.logits, full.logits)).toBeLessThan(1e-4);
+    shared.gradients.forEach((gradient, index) => expect(maxDifference(gradient, full.gradients[index])).toBeLessThan(1e-4));
+    expect(shared.gradients.some((gradient) => gradient.some((value) => value !== 0))).toBe(true);
   });
 
   it('rejects weights of the wrong shape with the tensor name', () => {

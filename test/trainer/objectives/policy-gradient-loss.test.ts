@@ -1,4 +1,4 @@
-import { computeGroupAdvantages, computePolicyGradientLoss, computeWeightedNll, PolicyGradientInputs } from '../../../containers/trainer/src/objectives/policy-gradient-loss';
+import { computeGroupAdvantages, computePolicyGradientLoss, computeWeightedNll, KL_TOKEN_CAP, PolicyGradientInputs } from '../../../containers/trainer/src/objectives/policy-gradient-loss';
 
 function inputs(overrides: Partial<PolicyGradientInputs> = {}): PolicyGradientInputs {
   return {
@@ -44,6 +44,23 @@ describe('policy-gradient loss', () => {
     const same = computePolicyGradientLoss(inputs({ referenceLogProbs: Float32Array.from([-1.2, -0.4, -2.5, -0.9]) }));
     expect(same.kl).toBeCloseTo(0, 7);
     expect(computePolicyGradientLoss(inputs()).kl).toBeGreaterThan(0);
+  });
+
+  it('caps each token\'s KL, so one token pushed far below the reference neither dominates the loss nor adds gradient', () => {
+    // Token 0: ref − logp = 12, k3 = e^12 − 13 ≈ 162742 uncapped; token 1 agrees with the reference.
+    const result = computePolicyGradientLoss(inputs({
+      logProbs: Float32Array.from([-12.5, -0.4, -2.5, -0.9]), referenceLogProbs: Float32Array.from([-0.5, -0.4, -2.5, -0.9]),
+      advantages: Float32Array.from([0, 0, 0, 0]), weights: Float32Array.from([1, 1, 0, 0]), klCoefficient: 1,
+    }));
+    expect(result.kl).toBeCloseTo(KL_TOKEN_CAP / 2, 6);
+    expect(result.loss).toBeCloseTo(KL_TOKEN_CAP / 2, 6);
+    expect(result.gradient[0]).toBe(0);
+    // Below the cap the penalty pulls the policy back: d k3 / d logp = 1 − exp(ref − logp) < 0 when logp < ref.
+    const belowCap = computePolicyGradientLoss(inputs({
+      logProbs: Float32Array.from([-1.5, -0.4, -2.5, -0.9]), referenceLogProbs: Float32Array.from([-0.5, -0.4, -2.5, -0.9]),
+      advantages: Float32Array.from([0, 0, 0, 0]), weights: Float32Array.from([1, 1, 0, 0]), klCoefficient: 1,
+    }));
+    expect(belowCap.gradient[0]).toBeLessThan(0);
   });
 
   it('centres rewards per state and averages NLL over weighted tokens', () => {

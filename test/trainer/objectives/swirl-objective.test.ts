@@ -81,6 +81,36 @@ describe('SwirlObjective', () => {
     expect(kept.result.reward).toBe(1);
   });
 
+  it('gives the same loss, KL and gradient with a shared prompt as with full rows, in one pass or many', async () => {
+    const tokenizer = createTestTokenizer();
+    const second: TrainingRecord = { ...record, id: 't2@0', context: [{ role: 'user', content: 'What is 12 times 31, then minus 4?' }] };
+    const run = async (sharePrompt: boolean, sequencesPerPass: number) => {
+      const model = createTinyModel(8);
+      model.setBaseTrainable(false);
+      model.adapter = LoraAdapter.initialize(model.config, { rank: 4, alpha: 8, dropout: 0, targets: ['q_proj', 'v_proj', 'down_proj'] }, new Rng(1));
+      // Nudge the adapter off zero so the policy differs from the reference and the KL term has a gradient too.
+      for (const parameter of model.adapter.namedParameters().values()) parameter.data.forEach((value, index) => { parameter.data[index] = value + 0.01 * Math.sin(index); });
+      const reward: StepReward = { id: 'ascii-start', score: async (_, action) => (action.charCodeAt(0) < 128 ? 1 : 0) };
+      const objective = new SwirlObjective({
+        policy: model, tokenizer, scorer: new BatchedRewardScorer(reward, 4), referenceLogProbs: createAdapterOffReference(model),
+        settings: { samplesPerState: 6, klCoefficient: 0.1, clipRange: 0.2, temperature: 1, maxNewTokens: 6, maxSequenceLength: 128, skipUniformGroups: false, sharePrompt, sequencesPerPass },
+      });
+      const result = await objective.accumulate([record, second], 1, new Rng(11));
+      const gradients = [...model.adapter.namedParameters().values()].flatMap((parameter) => Array.from(parameter.grad!));
+      return { result, gradients };
+    };
+    const whole = await run(false, 64);
+    expect(whole.gradients.some((value) => Math.abs(value) > 1e-6)).toBe(true);
+    const shared = await run(true, 64);
+    // The prompt's tokens are counted once per state instead of once per sample.
+    expect(shared.result.tokens).toBeLessThan(whole.result.tokens);
+    for (const other of [await run(false, 5), shared]) {
+      expect(other.result.loss).toBeCloseTo(whole.result.loss, 5);
+      expect(other.result.kl!).toBeCloseTo(whole.result.kl!, 5);
+      other.gradients.forEach((value, index) => expect(value).toBeCloseTo(whole.gradients[index], 4));
+    }
+  });
+
   it('selects every sample of a group with reward spread and none of a uniform one', () => {
     expect(selectInformativeSamples([0, 0, 0, 0.5, -0.5, 0, 0, 0, 0], 3)).toEqual([3, 4, 5]);
     expect(selectInformativeSamples([0.25, -0.25, 0, 0], 2)).toEqual([0, 1]);

@@ -1,6 +1,6 @@
 // Llama-family decoder (RMSNorm, rotate-half RoPE, grouped-query attention, SwiGLU) over HF-named weights.
 import type { LoraAdapter } from '../lora/lora-adapter';
-import { add, causalAttention, dropout, embedding, matmul, rmsNorm, rope, scale, swiglu } from '../tensor/ops';
+import { add, causalAttention, concat, dropout, embedding, matmul, rmsNorm, rope, scale, swiglu } from '../tensor/ops';
 import type { Rng } from '../tensor/random';
 import { Tensor } from '../tensor/tensor';
 import type { KeyValueCache } from './key-value-cache';
@@ -82,22 +82,72 @@ export class LlamaModel {
     if (offset + length > config.maxPositions) {
       throw new Error(`sequence of ${offset + length} tokens exceeds max_position_embeddings ${config.maxPositions}`);
     }
-    const positions = new Int32Array(length);
-    for (let index = 0; index < length; index += 1) positions[index] = offset + index;
+    const positions = createPositions(offset, length);
     let hidden = embedding(this.weight(EMBEDDING_WEIGHT), ids, [batch, length]);
     for (let layer = 0; layer < config.layerCount; layer += 1) {
-      const normed = rmsNorm(hidden, this.weight(inputNormWeight(layer)), config.rmsNormEpsilon);
-      const query = rope(this.project(normed, layer, 'q_proj', options.dropoutRng), positions, config.ropeTheta, config.headDimension);
-      let key = rope(this.project(normed, layer, 'k_proj', options.dropoutRng), positions, config.ropeTheta, config.headDimension);
-      let value = this.project(normed, layer, 'v_proj', options.dropoutRng);
+      const projected = this.projectAttentionInputs(hidden, layer, positions, options.dropoutRng);
+      let { key, value } = projected;
       if (cache) ({ key, value } = cache.append(layer, key, value));
-      const attended = causalAttention(query, key, value, { heads: config.headCount, kvHeads: config.keyValueHeadCount, queryOffset: offset });
-      hidden = add(hidden, this.project(attended, layer, 'o_proj', options.dropoutRng));
-      const postNormed = rmsNorm(hidden, this.weight(postAttentionNormWeight(layer)), config.rmsNormEpsilon);
-      const gated = swiglu(this.project(postNormed, layer, 'gate_proj', options.dropoutRng), this.project(postNormed, layer, 'up_proj', options.dropoutRng));
-      hidden = add(hidden, this.project(gated, layer, 'down_proj', options.dropoutRng));
+      const attended = causalAttention(projected.query, key, value, { heads: config.headCount, kvHeads: config.keyValueHeadCount, queryOffset: offset });
+      hidden = this.finishBlock(hidden, attended, layer, options.dropoutRng);
     }
     if (cache) cache.advance(length);
+    return this.projectLogits(hidden);
+  }
+
+  /**
+   * Logits [batch, length, vocab] of `batch` continuations of one shared prefix: the prefix runs once (batch 1)
+   * and every row attends to its keys and values, instead of each row recomputing them. Gradients flow through
+   * the shared keys and values into the prefix, so training sees exactly what `forward` on each full row would.
+   * Only the rows' logits are computed.
+   */
+  forwardAfterPrefix(prefixIds: Int32Array, ids: Int32Array, batch: number, length: number, options: Pick<ForwardOptions, 'dropoutRng'> = {}): Tensor {
+    const { config } = this;
+    const prefixLength = prefixIds.length;
+    if (prefixLength === 0) return this.forward(ids, batch, length, options);
+    if (prefixLength + length > config.maxPositions) {
+      throw new Error(`sequence of ${prefixLength + length} tokens exceeds max_position_embeddings ${config.maxPositions}`);
+    }
+    const prefixPositions = createPositions(0, prefixLength);
+    const rowPositions = createPositions(prefixLength, length);
+    const attention = { heads: config.headCount, kvHeads: config.keyValueHeadCount };
+    let prefixHidden = embedding(this.weight(EMBEDDING_WEIGHT), prefixIds, [1, prefixLength]);
+    let hidden = embedding(this.weight(EMBEDDING_WEIGHT), ids, [batch, length]);
+    for (let layer = 0; layer < config.layerCount; layer += 1) {
+      const prefix = this.projectAttentionInputs(prefixHidden, layer, prefixPositions, options.dropoutRng);
+      const rows = this.projectAttentionInputs(hidden, layer, rowPositions, options.dropoutRng);
+      const key = concat([repeatRows(prefix.key, batch), rows.key], 1);
+      const value = concat([repeatRows(prefix.value, batch), rows.value], 1);
+      hidden = this.finishBlock(hidden, causalAttention(rows.query, key, value, { ...attention, queryOffset: prefixLength }), layer, options.dropoutRng);
+      // The last layer's prefix output feeds nothing: only its keys and values were needed.
+      if (layer + 1 < config.layerCount) {
+        prefixHidden = this.finishBlock(prefixHidden, causalAttention(prefix.query, prefix.key, prefix.value, { ...attention, queryOffset: 0 }), layer, options.dropoutRng);
+      }
+    }
+    return this.projectLogits(hidden);
+  }
+
+  private projectAttentionInputs(hidden: Tensor, layer: number, positions: Int32Array, dropoutRng: Rng | undefined): { query: Tensor; key: Tensor; value: Tensor } {
+    const { config } = this;
+    const normed = rmsNorm(hidden, this.weight(inputNormWeight(layer)), config.rmsNormEpsilon);
+    return {
+      query: rope(this.project(normed, layer, 'q_proj', dropoutRng), positions, config.ropeTheta, config.headDimension),
+      key: rope(this.project(normed, layer, 'k_proj', dropoutRng), positions, config.ropeTheta, config.headDimension),
+      value: this.project(normed, layer, 'v_proj', dropoutRng),
+    };
+  }
+
+  /** The attention output projection and the MLP, each added to the residual stream. */
+  private finishBlock(hidden: Tensor, attended: Tensor, layer: number, dropoutRng: Rng | undefined): Tensor {
+    const { config } = this;
+    const afterAttention = add(hidden, this.project(attended, layer, 'o_proj', dropoutRng));
+    const postNormed = rmsNorm(afterAttention, this.weight(postAttentionNormWeight(layer)), config.rmsNormEpsilon);
+    const gated = swiglu(this.project(postNormed, layer, 'gate_proj', dropoutRng), this.project(postNormed, layer, 'up_proj', dropoutRng));
+    return add(afterAttention, this.project(gated, layer, 'down_proj', dropoutRng));
+  }
+
+  private projectLogits(hidden: Tensor): Tensor {
+    const { config } = this;
     const final = rmsNorm(hidden, this.weight(FINAL_NORM_WEIGHT), config.rmsNormEpsilon);
     const output = config.tieEmbeddings ? this.weight(EMBEDDING_WEIGHT) : this.weight(OUTPUT_WEIGHT);
     return matmul(final, output, { transposeB: true });
@@ -113,6 +163,17 @@ export class LlamaModel {
     for (const tensor of this.weights.values()) count += tensor.size;
     return count;
   }
+}
+
+function createPositions(offset: number, length: number): Int32Array {
+  const positions = new Int32Array(length);
+  for (let index = 0; index < length; index += 1) positions[index] = offset + index;
+  return positions;
+}
+
+/** [1, n, width] → [rows, n, width], each row a copy; gradients of the copies add up in the one source. */
+function repeatRows(tensor: Tensor, rows: number): Tensor {
+  return rows === 1 ? tensor : concat(Array.from({ length: rows }, () => tensor), 0);
 }
 
 export const ALL_PROJECTIONS: readonly ProjectionName[] = [...ATTENTION_PROJECTIONS, ...MLP_PROJECTIONS];

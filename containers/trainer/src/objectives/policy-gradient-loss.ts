@@ -27,7 +27,10 @@ export interface PolicyGradientResult {
   gradient: Float32Array;
 }
 
-/** Loss = Σ w·(−min(r·A, clip(r)·A) + β·k3) / Σ w, with k3 = exp(ref − logp) − (ref − logp) − 1. */
+/** Per-token cap on the k3 KL estimate (as in common RL trainers' low-variance KL). */
+export const KL_TOKEN_CAP = 10;
+
+/** Loss = Σ w·(−min(r·A, clip(r)·A) + β·min(k3, cap)) / Σ w, with k3 = exp(ref − logp) − (ref − logp) − 1. */
 export function computePolicyGradientLoss(inputs: PolicyGradientInputs, normalizer?: number): PolicyGradientResult {
   const count = inputs.logProbs.length;
   const gradient = new Float32Array(count);
@@ -56,9 +59,13 @@ export function computePolicyGradientLoss(inputs: PolicyGradientInputs, normaliz
     const difference = inputs.referenceLogProbs[index] - logProb;
     const expDifference = Math.exp(difference);
     const k3 = expDifference - difference - 1;
-    loss += (weight * (-surrogate + inputs.klCoefficient * k3)) / denominator;
-    kl += weight * k3;
-    gradient[index] = (weight * (surrogateGradient + inputs.klCoefficient * (1 - expDifference))) / denominator;
+    // k3 grows as exp(ref − logp): one sampled token the policy has pushed far below the reference would otherwise
+    // own the whole (norm-clipped) step. Past the cap the penalty is constant, so that token adds no gradient.
+    const cappedKl = Math.min(k3, KL_TOKEN_CAP);
+    loss += (weight * (-surrogate + inputs.klCoefficient * cappedKl)) / denominator;
+    kl += weight * cappedKl;
+    const klGradient = k3 < KL_TOKEN_CAP ? inputs.klCoefficient * (1 - expDifference) : 0;
+    gradient[index] = (weight * (surrogateGradient + klGradient)) / denominator;
   }
   return { loss, kl: kl / Math.max(weightSum, 1e-8), clipFraction: clipped / Math.max(weightSum, 1e-8), gradient };
 }

@@ -8,7 +8,8 @@ import { logSoftmaxGather } from '../tensor/ops';
 import type { Rng } from '../tensor/random';
 import type { TextTokenizer } from '../tokenizer/load-tokenizer';
 import type { MicroBatchResult, TrainingObjective } from '../train/train-loop';
-import { createTokenBatch, encodePromptAndAction, TokenBatch } from './encode-record';
+import { combine, createTokenBatch, EncodedSequence, TokenBatch } from './encode-record';
+import type { Tensor } from '../tensor/tensor';
 import { computeGroupAdvantages, computePolicyGradientLoss } from './policy-gradient-loss';
 import type { BatchedRewardScorer } from './step-reward';
 
@@ -21,7 +22,13 @@ export interface SwirlSettings {
   maxSequenceLength: number;
   /** Leave out of the update the states whose samples all scored the same (see selectInformativeSamples). */
   skipUniformGroups: boolean;
+  /** Samples per forward/backward pass when each is its own full row (default SEQUENCES_PER_PASS); the gradient is the same for any value. */
+  sequencesPerPass?: number;
+  /** Run a state's prompt once per pass with its samples' actions after it (default true); the gradient is the same either way. */
+  sharePrompt?: boolean;
 }
+
+export const SEQUENCES_PER_PASS = 16;
 
 /**
  * Indices of the samples whose state's group has some reward spread. A group whose samples all scored the same has
@@ -41,7 +48,7 @@ export function selectInformativeSamples(advantages: readonly number[], samplesP
 export interface SwirlOptions {
   policy: LlamaModel;
   /** Log-probabilities under the frozen reference (base model without the adapter, or a frozen copy). */
-  referenceLogProbs: (batch: TokenBatch) => Float32Array;
+  referenceLogProbs: (batch: TokenBatch, prefix: Int32Array | null) => Float32Array;
   tokenizer: TextTokenizer;
   scorer: BatchedRewardScorer;
   settings: SwirlSettings;
@@ -53,6 +60,17 @@ export interface SampledGroups {
   /** Reward minus its group's mean, per sample. */
   advantages: number[];
   meanReward: number;
+}
+
+/** Rows of samples in one forward/backward pass, after a shared prompt prefix or (null) each a full sequence. */
+interface Pass {
+  rows: number[];
+  batch: TokenBatch;
+  prefix: Int32Array | null;
+}
+
+function forwardPass(model: LlamaModel, batch: TokenBatch, prefix: Int32Array | null, rng?: Rng): Tensor {
+  return prefix ? model.forwardAfterPrefix(prefix, batch.inputs, batch.batch, batch.length, { dropoutRng: rng }) : model.forward(batch.inputs, batch.batch, batch.length, { dropoutRng: rng });
 }
 
 export class SwirlObjective implements TrainingObjective<TrainingRecord> {
@@ -83,41 +101,91 @@ export class SwirlObjective implements TrainingObjective<TrainingRecord> {
   }
 
   async accumulate(records: readonly TrainingRecord[], lossScale: number, rng: Rng): Promise<MicroBatchResult> {
-    const { policy, tokenizer, settings } = this.options;
+    const { policy, settings } = this.options;
     const { samples, advantages, meanReward } = await this.sampleGroups(records, rng);
     const kept = settings.skipUniformGroups ? selectInformativeSamples(advantages, settings.samplesPerState) : samples.map((_sample, index) => index);
     if (kept.length === 0) return { loss: 0, tokens: 0, reward: meanReward };
-    const maxLength = Math.min(settings.maxSequenceLength, policy.config.maxPositions + 1);
-    const batch = createTokenBatch(kept.map((index) => encodePromptAndAction(tokenizer, samples[index].record.context, samples[index].action, maxLength)), 0);
-    const tokenAdvantages = new Float32Array(batch.targets.length);
-    for (let row = 0; row < batch.batch; row += 1) tokenAdvantages.fill(advantages[kept[row]], row * batch.length, (row + 1) * batch.length);
-    const referenceLogProbs = this.options.referenceLogProbs(batch);
-    const logits = policy.forward(batch.inputs, batch.batch, batch.length, { dropoutRng: rng });
-    const logProbs = logSoftmaxGather(logits, batch.targets);
-    // One update per batch of samples: the sampling policy is the current one, so its log-probabilities are
-    // the detached current values (the ratio starts at 1; the clip bounds how far later accumulation may move).
-    const oldLogProbs = logProbs.data.slice();
-    const result = computePolicyGradientLoss({
-      logProbs: logProbs.data, oldLogProbs, referenceLogProbs, advantages: tokenAdvantages, weights: batch.weights,
-      klCoefficient: settings.klCoefficient, clipRange: settings.clipRange,
-    });
-    let tokenCount = 0;
-    for (const weight of batch.weights) tokenCount += weight;
-    if (tokenCount > 0) {
-      for (let index = 0; index < result.gradient.length; index += 1) result.gradient[index] *= lossScale;
-      backward(logProbs, result.gradient);
+    const passes = this.planPasses(samples, kept);
+    // Every pass divides by the step's total weight, so the passes' gradients add up to the one-pass gradient.
+    const weightTotal = passes.reduce((total, pass) => total + sumWeights(pass.batch.weights), 0);
+    let loss = 0;
+    let klTotal = 0;
+    let tokens = 0;
+    for (const { rows, batch, prefix } of passes) {
+      const tokenAdvantages = new Float32Array(batch.targets.length);
+      for (let row = 0; row < batch.batch; row += 1) tokenAdvantages.fill(advantages[rows[row]], row * batch.length, (row + 1) * batch.length);
+      const referenceLogProbs = this.options.referenceLogProbs(batch, prefix);
+      const logits = forwardPass(policy, batch, prefix, rng);
+      const logProbs = logSoftmaxGather(logits, batch.targets);
+      // One update per batch of samples: the sampling policy is the current one, so its log-probabilities are
+      // the detached current values (the ratio starts at 1; the clip bounds how far later accumulation may move).
+      const oldLogProbs = logProbs.data.slice();
+      const result = computePolicyGradientLoss({
+        logProbs: logProbs.data, oldLogProbs, referenceLogProbs, advantages: tokenAdvantages, weights: batch.weights,
+        klCoefficient: settings.klCoefficient, clipRange: settings.clipRange,
+      }, Math.max(weightTotal, 1e-8));
+      const passWeight = sumWeights(batch.weights);
+      loss += result.loss;
+      klTotal += result.kl * passWeight;
+      tokens += batch.tokenCount + (prefix?.length ?? 0);
+      if (passWeight > 0) {
+        for (let index = 0; index < result.gradient.length; index += 1) result.gradient[index] *= lossScale;
+        backward(logProbs, result.gradient);
+      }
     }
-    return { loss: result.loss, tokens: batch.tokenCount, reward: meanReward, kl: result.kl };
+    return { loss, tokens, reward: meanReward, kl: klTotal / Math.max(weightTotal, 1e-8) };
+  }
+
+  /**
+   * The forward/backward passes of one step. The samples of a state share its prompt, which then runs once per
+   * pass with every sample's action as a row after it (the actions are a few dozen tokens, the prompt hundreds).
+   * A prompt that would need cutting to fit maxSequenceLength goes the plain way: each sample its own full row,
+   * in passes of at most sequencesPerPass rows of similar length.
+   */
+  private planPasses(samples: readonly { record: TrainingRecord; action: string }[], kept: readonly number[]): Pass[] {
+    const { policy, tokenizer, settings } = this.options;
+    const maxLength = Math.min(settings.maxSequenceLength, policy.config.maxPositions + 1);
+    const passes: Pass[] = [];
+    const plain: { index: number; sequence: EncodedSequence }[] = [];
+    for (let start = 0; start < kept.length;) {
+      let end = start;
+      while (end < kept.length && samples[kept[end]].record === samples[kept[start]].record) end += 1;
+      const group = kept.slice(start, end);
+      const prompt = tokenizer.encode(tokenizer.template.renderPrompt(samples[group[0]].record.context));
+      const completions = group.map((index) => tokenizer.encode(samples[index].action + tokenizer.template.turnEnd));
+      if ((settings.sharePrompt ?? true) && prompt.length >= 2 && prompt.length + Math.max(...completions.map((completion) => completion.length)) <= maxLength) {
+        // Each row restarts from the prompt's last token, so that row predicts its own first action token.
+        const last = prompt[prompt.length - 1];
+        const rows = completions.map((completion) => ({ tokens: [last, ...completion], weights: [0, ...completion.map(() => 1)], promptLength: 1 }));
+        passes.push({ rows: group, batch: createTokenBatch(rows, 0), prefix: Int32Array.from(prompt.slice(0, -1)) });
+      } else {
+        group.forEach((index, offset) => plain.push({ index, sequence: combine(prompt, completions[offset], maxLength) }));
+      }
+      start = end;
+    }
+    plain.sort((left, right) => left.sequence.tokens.length - right.sequence.tokens.length);
+    const passSize = settings.sequencesPerPass ?? SEQUENCES_PER_PASS;
+    for (let start = 0; start < plain.length; start += passSize) {
+      const part = plain.slice(start, start + passSize);
+      passes.push({ rows: part.map((entry) => entry.index), batch: createTokenBatch(part.map((entry) => entry.sequence), 0), prefix: null });
+    }
+    return passes;
   }
 }
 
+function sumWeights(weights: Float32Array): number {
+  let total = 0;
+  for (const weight of weights) total += weight;
+  return total;
+}
+
 /** Reference log-probabilities from the same model with its LoRA adapter switched off. */
-export function createAdapterOffReference(model: LlamaModel): (batch: TokenBatch) => Float32Array {
-  return (batch) => noGrad(() => {
+export function createAdapterOffReference(model: LlamaModel): SwirlOptions['referenceLogProbs'] {
+  return (batch, prefix) => noGrad(() => {
     const adapter = model.adapter;
     if (adapter) adapter.enabled = false;
     try {
-      return logSoftmaxGather(model.forward(batch.inputs, batch.batch, batch.length), batch.targets).data;
+      return logSoftmaxGather(forwardPass(model, batch, prefix), batch.targets).data;
     } finally {
       if (adapter) adapter.enabled = true;
     }
@@ -125,6 +193,6 @@ export function createAdapterOffReference(model: LlamaModel): (batch: TokenBatch
 }
 
 /** Reference log-probabilities from a separate frozen model (full-weight training). */
-export function createFrozenReference(reference: LlamaModel): (batch: TokenBatch) => Float32Array {
-  return (batch) => noGrad(() => logSoftmaxGather(reference.forward(batch.inputs, batch.batch, batch.length), batch.targets).data);
+export function createFrozenReference(reference: LlamaModel): SwirlOptions['referenceLogProbs'] {
+  return (batch, prefix) => noGrad(() => logSoftmaxGather(forwardPass(reference, batch, prefix), batch.targets).data);
 }

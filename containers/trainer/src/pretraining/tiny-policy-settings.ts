@@ -66,7 +66,7 @@ export const DEFAULT_TINY_POLICY_SETTINGS: TinyPolicySettings = {
   mistakeRate: 0.15,
   recoveryRate: 0.3,
   blindSpots: 1,
-  blindSpotRate: 0.7,
+  blindSpotRate: 0.6,
   vocabularySize: 1024,
   hiddenSize: 128,
   intermediateSize: 384,

@@ -110,7 +110,8 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Objec
     }
     if (records.length === 0) throw new Error(`objective ${objectiveName}: no training records in ${runKey(runId, objectiveName === 'sft' ? RUN_FILES.sft : RUN_FILES.states)}`);
     log(`trainer: ${objectiveName} on ${records.length} records, ${parameterTotal(parameters)} trainable parameters of ${model.parameterCount()}`);
-    const result = await runTrainLoop({ records, objective, parameters, settings, output, shouldStop: options.shouldStop, label: objectiveName });
+    const objectiveSettings = objectiveName === 'swirl' ? { ...settings, batchSize: trainer.swirl.batchSize ?? trainer.batchSize } : settings;
+    const result = await runTrainLoop({ records, objective, parameters, settings: objectiveSettings, output, shouldStop: options.shouldStop, label: objectiveName });
     const outcome: ObjectiveOutcome = {
       objective: objectiveName, completedSteps: result.completedSteps, interrupted: result.interrupted,
       finalLoss: result.metrics.at(-1)?.loss ?? null, validationLoss: null, outputPrefix,
@@ -132,10 +133,11 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Objec
 async function selectScreenedStates(
   swirl: SwirlObjective, records: TrainingRecord[], output: ModelSource & ModelSink, trainer: RunConfig['trainer'], log: (line: string) => void,
 ): Promise<TrainingRecord[]> {
+  const startedAt = Date.now();
   const { screening, reused } = await loadOrScreenStates(output, swirl, records, {
-    maxStates: trainer.swirl.screenStates, batchSize: trainer.batchSize, seed: trainer.seed, label: 'swirl screen',
+    maxStates: trainer.swirl.screenStates, batchSize: trainer.swirl.batchSize ?? trainer.batchSize, seed: trainer.seed, label: 'swirl screen',
   });
-  log(`trainer: swirl screening${reused ? ' (saved)' : ''}: ${screening.kept.length} of ${screening.screened} states informative, ${screening.uniformHigh} all good, ${screening.uniformLow} all bad`);
+  log(`trainer: swirl screening${reused ? ' (saved)' : ''}: ${screening.kept.length} of ${screening.screened} states informative, ${screening.uniformHigh} all good, ${screening.uniformLow} all bad${reused ? '' : ` (${((Date.now() - startedAt) / 1000).toFixed(0)} s)`}`);
   if (screening.kept.length === 0) {
     log('trainer: no screened state separates its sampled actions; training on every state');
     return records;
