@@ -15,7 +15,11 @@ const TrajectoryCountsSchema = z.looseObject({
   usage: z.looseObject({ inputTokens: z.number(), outputTokens: z.number() }),
   costUsd: z.number().optional(),
 });
-const TrainingSummarySchema = z.looseObject({ finalLoss: z.number().nullable().optional(), validationLoss: z.number().nullable().optional() });
+const TrainingSummarySchema = z.looseObject({
+  finalLoss: z.number().nullable().optional(),
+  validationLoss: z.number().nullable().optional(),
+  screening: z.looseObject({ screened: z.number(), informative: z.number() }).nullable().optional(),
+});
 const TRAINING_METRICS_FILE = 'metrics.jsonl';
 const TRAINING_SUMMARY_FILE = 'summary.json';
 

@@ -64,8 +64,11 @@ function renderTraining(metrics: RunMetrics): string {
     if (series.length > 0) charts.push(`<figure>${renderLineChart(`${label} per optimizer step`, series, { x: 'step', y: field })}</figure>`);
     else charts.push(missing(`${label}: not recorded by any objective.`));
   }
-  const rows = metrics.training.map((run) => [run.objective, run.steps, run.finalLoss, run.validationLoss]);
-  return charts.join('') + table(['objective', 'steps', 'final loss', 'validation loss'], rows);
+  const rows = metrics.training.map((run) => [
+    run.objective, run.steps, run.finalLoss, run.validationLoss,
+    run.screening ? `${formatNumber(run.screening.informative)} of ${formatNumber(run.screening.screened)} screened` : null,
+  ]);
+  return charts.join('') + table(['objective', 'steps', 'final loss', 'validation loss', 'states trained on'], rows);
 }
 
 function renderAccounting(metrics: RunMetrics): string {

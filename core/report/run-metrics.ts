@@ -37,6 +37,7 @@ export const RunMetricsSchema = z.strictObject({
     steps: z.number(),
     finalLoss: z.number().nullable(),
     validationLoss: z.number().nullable(),
+    screening: z.strictObject({ screened: z.number(), informative: z.number() }).nullable().default(null).describe('Swirl state screening: states sampled first, and those trained on.'),
     curve: z.array(z.strictObject({ step: z.number(), loss: z.number().nullable(), reward: z.number().nullable(), kl: z.number().nullable(), tokensPerSecond: z.number().nullable() })),
   })),
   stages: z.array(z.strictObject({
@@ -72,7 +73,7 @@ export interface ReportInputs {
   status: RunStatus | null;
   manifest: TrainManifest | null;
   evaluation: EvaluationMetrics | null;
-  training: Array<{ objective: string; steps: TrainingStep[]; summary: { finalLoss?: number | null; validationLoss?: number | null } | null }>;
+  training: Array<{ objective: string; steps: TrainingStep[]; summary: { finalLoss?: number | null; validationLoss?: number | null; screening?: { screened: number; informative: number } | null } | null }>;
   trajectories: TrajectoryTally | null;
   /** Spans of the fanned-out stages from their shard records (see timeShard); status.json has no entry for them. */
   timings?: Partial<Record<ShardTimedStage, StageTiming>>;
@@ -160,6 +161,7 @@ export function buildRunMetrics(inputs: ReportInputs, generatedAt: string): RunM
     steps: steps.length === 0 ? 0 : Math.max(...steps.map((step) => step.step)),
     finalLoss: summary?.finalLoss ?? steps.at(-1)?.loss ?? null,
     validationLoss: summary?.validationLoss ?? null,
+    screening: summary?.screening ? { screened: summary.screening.screened, informative: summary.screening.informative } : null,
     curve: thin(steps, MAX_CURVE_POINTS).map((step) => ({ step: step.step, loss: step.loss ?? null, reward: step.reward ?? null, kl: step.kl ?? null, tokensPerSecond: step.tokensPerSecond ?? null })),
   }));
   return {

@@ -9,7 +9,7 @@ const finished: ReportInputs = {
   manifest: makeManifest('r1'), evaluation: makeEvaluation('r1'),
   training: [
     { objective: 'sft', steps: [{ step: 1, loss: 2 }, { step: 2, loss: 1 }], summary: null },
-    { objective: 'swirl', steps: [{ step: 1, loss: 3, reward: 0.2, kl: 0 }, { step: 2, loss: 2, reward: 0.4, kl: 0.1 }], summary: null },
+    { objective: 'swirl', steps: [{ step: 1, loss: 3, reward: 0.2, kl: 0 }, { step: 2, loss: 2, reward: 0.4, kl: 0.1 }], summary: { finalLoss: 2, validationLoss: null, screening: { screened: 476, informative: 141 } } },
   ],
   trajectories: { count: 6, steps: { 0: 1, 3: 5 }, finishReasons: { answered: 5, step_limit: 1 }, inputTokens: 10, outputTokens: 5, costUsd: 0 },
   problems: [],
@@ -41,6 +41,8 @@ describe('renderReportHtml', () => {
     expect((loss.match(/<path d="M/g) ?? []).length).toBe(2);
     const reward = html.slice(html.indexOf('aria-label="Reward'), html.indexOf('aria-label="KL'));
     expect((reward.match(/<path d="M/g) ?? []).length).toBe(1);
+    // The training table says how many states swirl's screening kept.
+    expect(html).toContain('141 of 476 screened');
   });
 
   it('escapes what it did not write itself', () => {

@@ -18,7 +18,7 @@ function status(overrides: Partial<RunStatus> = {}): RunStatus {
 function inputs(overrides: Partial<ReportInputs> = {}): ReportInputs {
   return {
     runId: 'r1', status: status(), manifest: makeManifest('r1'), evaluation: makeEvaluation('r1'),
-    training: [{ objective: 'swirl', steps: [{ step: 1, loss: 2, reward: 0.1, kl: 0 }, { step: 2, loss: 1.5, reward: 0.3, kl: 0.02 }], summary: { finalLoss: 1.5, validationLoss: 1.7 } }],
+    training: [{ objective: 'swirl', steps: [{ step: 1, loss: 2, reward: 0.1, kl: 0 }, { step: 2, loss: 1.5, reward: 0.3, kl: 0.02 }], summary: { finalLoss: 1.5, validationLoss: 1.7, screening: { screened: 476, informative: 141 } } }],
     trajectories: { count: 10, steps: { 1: 4, 2: 3, 3: 3 }, finishReasons: { answered: 10 }, inputTokens: 1000, outputTokens: 200, costUsd: 0.01 },
     problems: [],
     ...overrides,
@@ -50,7 +50,7 @@ describe('buildRunMetrics', () => {
     expect(metrics.funnel!.stages.slice(0, 2)).toEqual([{ label: 'trajectories', count: 10 }, { label: 'kept (process)', count: 7 }]);
     expect(metrics.funnel!.buckets.droppedBadStep).toBe(3);
     expect(metrics.trajectories!.stepsHistogram).toEqual([{ steps: 1, count: 4 }, { steps: 2, count: 3 }, { steps: 3, count: 3 }]);
-    expect(metrics.training[0]).toEqual(expect.objectContaining({ objective: 'swirl', steps: 2, finalLoss: 1.5, validationLoss: 1.7 }));
+    expect(metrics.training[0]).toEqual(expect.objectContaining({ objective: 'swirl', steps: 2, finalLoss: 1.5, validationLoss: 1.7, screening: { screened: 476, informative: 141 } }));
   });
 
   it('accounts time and tokens per stage', () => {

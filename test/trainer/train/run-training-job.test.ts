@@ -140,6 +140,7 @@ describe('training job over S3', () => {
     expect(screening).toMatchObject({ screened: 3, recordCount: 3, uniformHigh: 1, keptIds: ['t1@0'] });
     expect(lines).toContainEqual(expect.stringMatching(/swirl screening: 1 of 3 states informative, 1 all good, 1 all bad/));
     expect(lines).toContainEqual(expect.stringMatching(/swirl on 1 records/));
+    expect(JSON.parse((await store.getText('runs/job-screen/model/swirl/summary.json')) ?? 'null')).toMatchObject({ screening: { screened: 3, informative: 1 } });
     const rerunLines: string[] = [];
     await runTrainingJob({ runId: 'job-screen', store, reward, log: (line) => rerunLines.push(line) });
     expect(rerunLines).toContainEqual(expect.stringMatching(/swirl screening \(saved\): 1 of 3/));

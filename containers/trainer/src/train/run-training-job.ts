@@ -15,7 +15,7 @@ import { loadModel, LoadedModel } from '../model/load-model';
 import { createS3Source, ModelSink, ModelSource, readJsonFile } from '../model/model-source';
 import { saveModel } from '../model/save-model';
 import { createJudgeReward } from '../objectives/judge-reward';
-import { loadOrScreenStates } from '../objectives/screen-states';
+import { loadOrScreenStates, Screening } from '../objectives/screen-states';
 import { SftObjective } from '../objectives/sft-objective';
 import { BatchedRewardScorer, StepReward } from '../objectives/step-reward';
 import { createAdapterOffReference, createFrozenReference, SwirlObjective } from '../objectives/swirl-objective';
@@ -47,6 +47,8 @@ export interface ObjectiveOutcome {
   finalLoss: number | null;
   validationLoss: number | null;
   outputPrefix: string;
+  /** Swirl with screenStates: how many states were screened and how many were trained on. */
+  screening: { screened: number; informative: number } | null;
 }
 
 async function readRecords(store: ObjectStore, key: string, required: boolean): Promise<TrainingRecord[]> {
@@ -94,6 +96,7 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Objec
     const parameters = attachTrainableWeights(model, trainer.lora, trainer.seed);
     let objective: TrainingObjective<TrainingRecord>;
     let records: TrainingRecord[];
+    let screening: ObjectiveOutcome['screening'] = null;
     if (objectiveName === 'sft') {
       records = sftRecords;
       objective = new SftObjective(model, tokenizer, trainer.maxSequenceLength);
@@ -106,7 +109,11 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Objec
         settings: { ...trainer.swirl, maxSequenceLength: trainer.maxSequenceLength },
       });
       objective = swirl;
-      if (trainer.swirl.screenStates > 0 && records.length > 0) records = await selectScreenedStates(swirl, records, output, trainer, log);
+      if (trainer.swirl.screenStates > 0 && records.length > 0) {
+        const screened = await selectScreenedStates(swirl, records, output, trainer, log);
+        screening = { screened: screened.screening.screened, informative: screened.screening.kept.length };
+        records = screened.records;
+      }
     }
     if (records.length === 0) throw new Error(`objective ${objectiveName}: no training records in ${runKey(runId, objectiveName === 'sft' ? RUN_FILES.sft : RUN_FILES.states)}`);
     log(`trainer: ${objectiveName} on ${records.length} records, ${parameterTotal(parameters)} trainable parameters of ${model.parameterCount()}`);
@@ -114,7 +121,7 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Objec
     const result = await runTrainLoop({ records, objective, parameters, settings: objectiveSettings, output, shouldStop: options.shouldStop, label: objectiveName });
     const outcome: ObjectiveOutcome = {
       objective: objectiveName, completedSteps: result.completedSteps, interrupted: result.interrupted,
-      finalLoss: result.metrics.at(-1)?.loss ?? null, validationLoss: null, outputPrefix,
+      finalLoss: result.metrics.at(-1)?.loss ?? null, validationLoss: null, outputPrefix, screening,
     };
     outcomes.push(outcome);
     if (result.interrupted) {
@@ -132,7 +139,7 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Objec
 /** The states that screening found informative; every state when it found none (the loop then only skips). */
 async function selectScreenedStates(
   swirl: SwirlObjective, records: TrainingRecord[], output: ModelSource & ModelSink, trainer: RunConfig['trainer'], log: (line: string) => void,
-): Promise<TrainingRecord[]> {
+): Promise<{ records: TrainingRecord[]; screening: Screening }> {
   const startedAt = Date.now();
   const { screening, reused } = await loadOrScreenStates(output, swirl, records, {
     maxStates: trainer.swirl.screenStates, batchSize: trainer.swirl.batchSize ?? trainer.batchSize, seed: trainer.seed, label: 'swirl screen',
@@ -140,9 +147,9 @@ async function selectScreenedStates(
   log(`trainer: swirl screening${reused ? ' (saved)' : ''}: ${screening.kept.length} of ${screening.screened} states informative, ${screening.uniformHigh} all good, ${screening.uniformLow} all bad${reused ? '' : ` (${((Date.now() - startedAt) / 1000).toFixed(0)} s)`}`);
   if (screening.kept.length === 0) {
     log('trainer: no screened state separates its sampled actions; training on every state');
-    return records;
+    return { records, screening };
   }
-  return screening.kept.map((index) => records[index]);
+  return { records: screening.kept.map((index) => records[index]), screening };
 }
 
 /** LoRA: a fresh adapter over a frozen base. Full fine-tuning (lora null): every base weight. */
