@@ -80,8 +80,12 @@ export class TrainingSetBuilder {
     return this.kept;
   }
 
-  /** Every step before this one in its trajectory was judged GOOD (the first step always has a good history). */
+  /**
+   * Every step before this one in its trajectory was judged GOOD (the first step always has a good history). Only
+   * a strategy that judges steps (process, process+outcome) judges histories; under none or outcome every state counts.
+   */
   private hasGoodHistory(step: Step): boolean {
+    if (!this.options.strategy.includes('process')) return true;
     for (let index = 0; index < step.stepIndex; index += 1) {
       if (this.verdicts.get(`${step.trajectoryId}@${index}`) !== 'GOOD') return false;
     }

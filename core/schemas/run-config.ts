@@ -62,7 +62,7 @@ export const RunConfigSchema = z.strictObject({
   samplingSeed: z.number().int().nonnegative().optional().describe('Rollout sampling seed: runs with the same seed, config and model draw the same trajectories. Default: derived from the run id, so every run samples anew.'),
   maxSteps: z.number().int().positive().max(50).optional().describe('Step cap. Default 5 for QA, 10 for math.'),
   filter: FilterStrategySchema.default('process').describe('Trajectory filter. Default "process" (best in the method).'),
-  rlStates: RlStateSourceSchema.default('kept').describe('Where the swirl objective\'s states come from: "kept", every state of the trajectories the filter kept; "good-history", every state whose earlier steps the process judge all found GOOD, in kept trajectories or not (swirl samples its own action in each state, so the recorded action there does not matter, and the states where the policy went wrong are kept). SFT records always come from kept trajectories. Default "kept".'),
+  rlStates: RlStateSourceSchema.default('kept').describe('Where the swirl objective\'s states come from: "kept", every state of the trajectories the filter kept; "good-history", every state whose earlier steps the process judge all found GOOD, in kept trajectories or not (with the none or outcome filter, which judge no steps: every state) (swirl samples its own action in each state, so the recorded action there does not matter, and the states where the policy went wrong are kept). SFT records always come from kept trajectories. Default "kept".'),
   prompts: z.strictObject({
     system: z.string().default(DEFAULT_SYSTEM_PROMPT),
     user: z.string().default(DEFAULT_USER_PROMPT),

@@ -128,6 +128,9 @@ describe('TrainingSetBuilder', () => {
     expect(fromHistory.manifest).toMatchObject({ rlStates: 'good-history', records: { states: fromHistory.states.length } });
     expect(fromHistory.manifest.records.stateSteps).toBeGreaterThan(fromKept.manifest.records.stateSteps);
     expect(fromKept.manifest.rlStates).toBe('kept');
+    // The outcome filter judges no steps, so every state counts as a good history, the one after "+7" too.
+    const underOutcome = assemble('outcome', trajectories, 'good-history');
+    expect(underOutcome.states.some((record) => record.context.some((message) => /<math_exp>\d+\+7<\/math_exp>/.test(message.content)))).toBe(true);
   });
 
   it('counts unjudged steps and refuses steps of unknown trajectories', () => {
