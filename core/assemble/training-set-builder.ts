@@ -1,4 +1,5 @@
 // Builds the training set from judged trajectories: filter, split by question, remove duplicates, count the funnel.
+import { createStepId } from '../decompose/decompose-trajectory';
 import { classifyTrajectory, countBucketsPerStrategy, TrajectoryEvidence } from '../filters/trajectory-filter';
 import { Judgment, Verdict } from '../schemas/judgment';
 import { FilterStrategy, RlStateSource } from '../schemas/run-config';
@@ -65,7 +66,7 @@ export class TrainingSetBuilder {
   }
 
   private evidence(summary: TrajectorySummary): TrajectoryEvidence {
-    const stepVerdicts = Array.from({ length: summary.stepCount }, (_, index) => this.verdicts.get(`${summary.id}@${index}`) ?? null);
+    const stepVerdicts = Array.from({ length: summary.stepCount }, (_, index) => this.verdicts.get(createStepId(summary.id, index)) ?? null);
     return { trajectoryId: summary.id, stepVerdicts, correct: this.outcomes.get(summary.id) ?? null };
   }
 
@@ -87,7 +88,7 @@ export class TrainingSetBuilder {
   private hasGoodHistory(step: Step): boolean {
     if (!this.options.strategy.includes('process')) return true;
     for (let index = 0; index < step.stepIndex; index += 1) {
-      if (this.verdicts.get(`${step.trajectoryId}@${index}`) !== 'GOOD') return false;
+      if (this.verdicts.get(createStepId(step.trajectoryId, index)) !== 'GOOD') return false;
     }
     return true;
   }

@@ -9,11 +9,19 @@ export interface EncodedSequence {
   promptLength: number;
 }
 
+/** The context through the chat template, up to where the assistant's reply begins. */
+export function encodeContext(tokenizer: TextTokenizer, context: readonly Message[]): number[] {
+  return tokenizer.encode(tokenizer.template.renderPrompt(context));
+}
+
+/** The action and the turn end: what training predicts. */
+export function encodeAction(tokenizer: TextTokenizer, action: string): number[] {
+  return tokenizer.encode(action + tokenizer.template.turnEnd);
+}
+
 /** Prompt via the chat template, then the action and the turn end; keeps the end when too long. */
 export function encodePromptAndAction(tokenizer: TextTokenizer, context: readonly Message[], action: string, maxLength: number): EncodedSequence {
-  const prompt = tokenizer.encode(tokenizer.template.renderPrompt(context));
-  const completion = tokenizer.encode(action + tokenizer.template.turnEnd);
-  return combine(prompt, completion, maxLength);
+  return combine(encodeContext(tokenizer, context), encodeAction(tokenizer, action), maxLength);
 }
 
 export function combine(prompt: number[], completion: number[], maxLength: number): EncodedSequence {

@@ -8,7 +8,7 @@ import { logSoftmaxGather } from '../tensor/ops';
 import type { Rng } from '../tensor/random';
 import type { TextTokenizer } from '../tokenizer/load-tokenizer';
 import type { MicroBatchResult, TrainingObjective } from '../train/train-loop';
-import { combine, createTokenBatch, EncodedSequence, TokenBatch } from './encode-record';
+import { combine, createTokenBatch, EncodedSequence, encodeAction, encodeContext, TokenBatch } from './encode-record';
 import type { Tensor } from '../tensor/tensor';
 import { computeGroupAdvantages, computePolicyGradientLoss } from './policy-gradient-loss';
 import type { BatchedRewardScorer } from './step-reward';
@@ -107,11 +107,12 @@ export class SwirlObjective implements TrainingObjective<TrainingRecord> {
     if (kept.length === 0) return { loss: 0, tokens: 0, reward: meanReward };
     const passes = this.planPasses(samples, kept);
     // Every pass divides by the step's total weight, so the passes' gradients add up to the one-pass gradient.
-    const weightTotal = passes.reduce((total, pass) => total + sumWeights(pass.batch.weights), 0);
+    const passWeights = passes.map((pass) => sumWeights(pass.batch.weights));
+    const weightTotal = passWeights.reduce((total, weight) => total + weight, 0);
     let loss = 0;
     let klTotal = 0;
     let tokens = 0;
-    for (const { rows, batch, prefix } of passes) {
+    for (const [passIndex, { rows, batch, prefix }] of passes.entries()) {
       const tokenAdvantages = new Float32Array(batch.targets.length);
       for (let row = 0; row < batch.batch; row += 1) tokenAdvantages.fill(advantages[rows[row]], row * batch.length, (row + 1) * batch.length);
       const referenceLogProbs = this.options.referenceLogProbs(batch, prefix);
@@ -124,7 +125,7 @@ export class SwirlObjective implements TrainingObjective<TrainingRecord> {
         logProbs: logProbs.data, oldLogProbs, referenceLogProbs, advantages: tokenAdvantages, weights: batch.weights,
         klCoefficient: settings.klCoefficient, clipRange: settings.clipRange,
       }, Math.max(weightTotal, 1e-8));
-      const passWeight = sumWeights(batch.weights);
+      const passWeight = passWeights[passIndex];
       loss += result.loss;
       klTotal += result.kl * passWeight;
       tokens += batch.tokenCount + (prefix?.length ?? 0);
@@ -151,8 +152,8 @@ export class SwirlObjective implements TrainingObjective<TrainingRecord> {
       let end = start;
       while (end < kept.length && samples[kept[end]].record === samples[kept[start]].record) end += 1;
       const group = kept.slice(start, end);
-      const prompt = tokenizer.encode(tokenizer.template.renderPrompt(samples[group[0]].record.context));
-      const completions = group.map((index) => tokenizer.encode(samples[index].action + tokenizer.template.turnEnd));
+      const prompt = encodeContext(tokenizer, samples[group[0]].record.context);
+      const completions = group.map((index) => encodeAction(tokenizer, samples[index].action));
       if ((settings.sharePrompt ?? true) && prompt.length >= 2 && prompt.length + Math.max(...completions.map((completion) => completion.length)) <= maxLength) {
         // Each row restarts from the prompt's last token, so that row predicts its own first action token.
         const last = prompt[prompt.length - 1];
