@@ -3,8 +3,9 @@ import type { Message } from '../../../../core/schemas/message';
 import type { LlamaModel } from '../model/llama-model';
 import { Rng } from '../tensor/random';
 import type { TextTokenizer } from '../tokenizer/load-tokenizer';
-import { generateSamples } from './generate-samples';
-import { generateTokens, GenerationSettings } from './generate-tokens';
+import type { BatchedGenerator } from './batched-generator';
+import type { GeneratedTokens, GenerationSettings } from './decode-sequence';
+import { generateTokens } from './generate-tokens';
 
 export interface ReplySettings {
   temperature: number;
@@ -26,10 +27,11 @@ export function encodePrompt(tokenizer: TextTokenizer, messages: readonly Messag
   return prompt.length > room ? prompt.slice(prompt.length - room) : prompt;
 }
 
-function prepare(model: LlamaModel, tokenizer: TextTokenizer, messages: readonly Message[], settings: ReplySettings): { promptTokens: number[]; generation: GenerationSettings } {
-  const maxTokens = Math.min(settings.maxTokens, model.config.maxPositions - 1);
+/** The prompt's tokens and the decoding settings of one reply. */
+export function prepareReply(config: LlamaModel['config'], tokenizer: TextTokenizer, messages: readonly Message[], settings: ReplySettings): { promptTokens: number[]; generation: GenerationSettings } {
+  const maxTokens = Math.min(settings.maxTokens, config.maxPositions - 1);
   return {
-    promptTokens: encodePrompt(tokenizer, messages, model.config.maxPositions - maxTokens),
+    promptTokens: encodePrompt(tokenizer, messages, config.maxPositions - maxTokens),
     generation: {
       temperature: settings.temperature,
       topP: settings.topP,
@@ -41,16 +43,33 @@ function prepare(model: LlamaModel, tokenizer: TextTokenizer, messages: readonly
   };
 }
 
-export function generateReply(model: LlamaModel, tokenizer: TextTokenizer, messages: readonly Message[], settings: ReplySettings, rng: Rng): Reply {
-  const { promptTokens, generation } = prepare(model, tokenizer, messages, settings);
-  const result = generateTokens(model, promptTokens, generation, rng);
+function toReply(result: GeneratedTokens, promptTokens: number[]): Reply {
   return { text: result.text, tokens: result.tokens, promptTokens, finishReason: result.finishReason };
 }
 
-/** `count` independent replies to the same messages, decoded as one batch. */
-export function generateReplies(model: LlamaModel, tokenizer: TextTokenizer, messages: readonly Message[], count: number, settings: ReplySettings, rng: Rng): Reply[] {
-  const { promptTokens, generation } = prepare(model, tokenizer, messages, settings);
-  return generateSamples(model, promptTokens, count, generation, rng).map((result) => ({ text: result.text, tokens: result.tokens, promptTokens, finishReason: result.finishReason }));
+/** One reply decoded alone (no batching). */
+export function generateReply(model: LlamaModel, tokenizer: TextTokenizer, messages: readonly Message[], settings: ReplySettings, rng: Rng): Reply {
+  const { promptTokens, generation } = prepareReply(model.config, tokenizer, messages, settings);
+  return toReply(generateTokens(model, promptTokens, generation, rng), promptTokens);
+}
+
+/** One reply decoded by the batched generator, beside whatever other calls it is serving. */
+export async function generateBatchedReply(generator: BatchedGenerator, tokenizer: TextTokenizer, messages: readonly Message[], settings: ReplySettings, rng: Rng): Promise<Reply> {
+  const { promptTokens, generation } = prepareReply(generator.model.config, tokenizer, messages, settings);
+  return toReply(await generator.generate(promptTokens, generation, rng), promptTokens);
+}
+
+/** The seed of sample `index` of a group seeded `seed`: each sample has its own stream, whatever batch it runs in. */
+export function deriveSampleSeed(seed: number, index: number): number {
+  let hash = Math.imul((seed >>> 0) ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
+  hash = Math.imul((hash ^ (hash >>> 13) ^ index) >>> 0, 0xc2b2ae35) >>> 0;
+  return (hash ^ (hash >>> 16)) >>> 0;
+}
+
+/** `count` independent replies to the same messages; the samples share the prompt's prefill through the generator. */
+export function generateReplies(generator: BatchedGenerator, tokenizer: TextTokenizer, messages: readonly Message[], count: number, settings: ReplySettings, seed: number): Promise<Reply[]> {
+  const { promptTokens, generation } = prepareReply(generator.model.config, tokenizer, messages, settings);
+  return Promise.all(Array.from({ length: count }, async (_, index) => toReply(await generator.generate(promptTokens, generation, new Rng(deriveSampleSeed(seed, index))), promptTokens)));
 }
 
 export function createSeededRng(seed: number | undefined): Rng {

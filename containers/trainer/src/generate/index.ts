@@ -1,5 +1,7 @@
-// Text generation with a key-value cache: sampling, single and batched decoding, chat replies.
+// Text generation with a key-value cache: sampling, one sequence alone or many with continuous batching, chat replies.
 export * from './sample-token';
+export * from './decode-sequence';
 export * from './generate-tokens';
-export * from './generate-samples';
+export * from './prefix-pool';
+export * from './batched-generator';
 export * from './generate-reply';

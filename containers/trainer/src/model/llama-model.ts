@@ -96,6 +96,51 @@ export class LlamaModel {
   }
 
   /**
+   * Inference over several sequences at once, each extending its own one-row cache: `ids` holds each segment's new
+   * tokens one after another. Projections and the MLP run over all of them as one matrix, attention runs per
+   * sequence over its own keys and values, so every row computes what `forward` with that sequence's cache alone
+   * computes. Returns the logits [segments, vocab] of each segment's last token. Untracked by autograd.
+   */
+  forwardSegments(ids: Int32Array, segments: readonly { cache: KeyValueCache; length: number }[]): Tensor {
+    const { config } = this;
+    const positions = new Int32Array(ids.length);
+    const starts: number[] = [];
+    let total = 0;
+    for (const { cache, length } of segments) {
+      if (length < 1 || cache.batch !== 1 || cache.length + length > config.maxPositions) {
+        throw new Error(`forwardSegments: expected 1 to ${config.maxPositions - cache.length} new tokens on a one-row cache, received ${length} on ${cache.batch} rows`);
+      }
+      starts.push(total);
+      for (let index = 0; index < length; index += 1) positions[total + index] = cache.length + index;
+      total += length;
+    }
+    if (total !== ids.length) throw new Error(`forwardSegments: the segments cover ${total} tokens; ids holds ${ids.length}`);
+    const rows = (tensor: Tensor, start: number, length: number): Tensor => {
+      const width = tensor.shape[2];
+      return new Tensor(tensor.data.subarray(start * width, (start + length) * width), [1, length, width]);
+    };
+    let hidden = embedding(this.weight(EMBEDDING_WEIGHT), ids, [1, total]);
+    for (let layer = 0; layer < config.layerCount; layer += 1) {
+      const { query, key, value } = this.projectAttentionInputs(hidden, layer, positions, undefined);
+      const attended = new Tensor(new Float32Array(query.size), query.shape);
+      segments.forEach(({ cache, length }, segment) => {
+        const start = starts[segment];
+        const cached = cache.append(layer, rows(key, start, length), rows(value, start, length));
+        const output = causalAttention(rows(query, start, length), cached.key, cached.value, { heads: config.headCount, kvHeads: config.keyValueHeadCount, queryOffset: cache.length });
+        attended.data.set(output.data, start * query.shape[2]);
+      });
+      hidden = this.finishBlock(hidden, attended, layer, undefined);
+    }
+    const last = new Float32Array(segments.length * config.hiddenSize);
+    segments.forEach(({ cache, length }, segment) => {
+      cache.advance(length);
+      const end = starts[segment] + length;
+      last.set(hidden.data.subarray((end - 1) * config.hiddenSize, end * config.hiddenSize), segment * config.hiddenSize);
+    });
+    return this.projectLogits(new Tensor(last, [1, segments.length, config.hiddenSize]));
+  }
+
+  /**
    * Logits [batch, length, vocab] of `batch` continuations of one shared prefix: the prefix runs once (batch 1)
    * and every row attends to its keys and values, instead of each row recomputing them. Gradients flow through
    * the shared keys and values into the prefix, so training sees exactly what `forward` on each full row would.
