@@ -44,6 +44,16 @@ describe('trainer model provider', () => {
     if (first.finishReason === 'length') expect(first.usage.outputTokens).toBe(12);
   });
 
+  it('decodes concurrent calls together with the replies each gives alone', async () => {
+    const provider = createProvider(ModelConfigSchema.parse({ provider: 'trainer', model: modelDirectory, temperature: 1, maxTokens: 10 }));
+    const conversations = [0, 1, 2, 3, 4, 5].map((index) => [{ role: 'user' as const, content: `Question ${index}: what is ${index} + ${index * 3}?` }]);
+    const together = await Promise.all(conversations.map((conversation, index) => provider.generate(conversation, { seed: 40 + index })));
+    const oneByOne = [];
+    for (const [index, conversation] of conversations.entries()) oneByOne.push(await provider.generate(conversation, { seed: 40 + index }));
+    expect(together).toEqual(oneByOne);
+    expect(new Set(together.map((reply) => reply.text)).size).toBeGreaterThan(1);
+  });
+
   it('applies the adapter and honours max tokens and stop strings', async () => {
     const base = createProvider(ModelConfigSchema.parse({ provider: 'trainer', model: modelDirectory, temperature: 0, maxTokens: 8 }));
     const adapted = createProvider(ModelConfigSchema.parse({ provider: 'trainer', model: modelDirectory, adapter: adapterDirectory, temperature: 0, maxTokens: 8 }));
