@@ -1,6 +1,7 @@
 // The swirl objective: per recorded state, sample fresh actions, reward them, and take a token-level policy-gradient
 // step on (reward − state mean) with a k3 KL penalty to the frozen reference and optional PPO-style clipping.
 import type { TrainingRecord } from '../../../../core/schemas/training-record';
+import { BatchedGenerator } from '../generate/batched-generator';
 import { generateReplies } from '../generate/generate-reply';
 import type { LlamaModel } from '../model/llama-model';
 import { backward, noGrad } from '../tensor/autograd';
@@ -82,14 +83,18 @@ export class SwirlObjective implements TrainingObjective<TrainingRecord> {
     return this.options.settings.samplesPerState;
   }
 
-  /** Samples fresh actions for each record's state and scores them: one group of samplesPerState per record, in order. */
+  /**
+   * Samples fresh actions for each record's state and scores them: one group of samplesPerState per record, in order.
+   * Every group's samples decode together in one batched generator; each record takes one seed from `rng`, in record
+   * order, and each sample its own stream from that seed, so a sample does not depend on the batch around it.
+   */
   async sampleGroups(records: readonly TrainingRecord[], rng: Rng): Promise<SampledGroups> {
     const { policy, tokenizer, settings, scorer } = this.options;
-    const samples: { record: TrainingRecord; action: string }[] = [];
-    for (const record of records) {
-      const replies = generateReplies(policy, tokenizer, record.context, settings.samplesPerState, { temperature: settings.temperature, topP: 1, maxTokens: settings.maxNewTokens }, rng);
-      for (const reply of replies) samples.push({ record, action: reply.text });
-    }
+    // A generator per call: its cached prefixes hold keys and values of the weights as they are now.
+    const generator = new BatchedGenerator(policy, { maxBatch: Math.max(1, records.length * settings.samplesPerState) });
+    const seeds = records.map(() => rng.nextUint32());
+    const groups = await Promise.all(records.map((record, index) => generateReplies(generator, tokenizer, record.context, settings.samplesPerState, { temperature: settings.temperature, topP: 1, maxTokens: settings.maxNewTokens }, seeds[index])));
+    const samples = groups.flatMap((replies, index) => replies.map((reply) => ({ record: records[index], action: reply.text })));
     const rewards = await scorer.scoreAll(samples);
     const advantages: number[] = [];
     for (let group = 0; group < records.length; group += 1) {
