@@ -1,5 +1,6 @@
 import { BatchedGenerator } from '../../../containers/trainer/src/generate/batched-generator';
 import type { GeneratedTokens, GenerationSettings } from '../../../containers/trainer/src/generate/decode-sequence';
+import { deriveSampleSeed, generateReplies } from '../../../containers/trainer/src/generate/generate-reply';
 import { generateTokens } from '../../../containers/trainer/src/generate/generate-tokens';
 import { KeyValueCache } from '../../../containers/trainer/src/model/key-value-cache';
 import type { LlamaModel } from '../../../containers/trainer/src/model/llama-model';
@@ -121,5 +122,22 @@ describe('BatchedGenerator', () => {
     await expect(generator.generate([], GREEDY, new Rng(0))).rejects.toThrow('the prompt is empty');
     await expect(generator.generate(Array.from({ length: 32 }, () => 1), GREEDY, new Rng(0))).rejects.toThrow('leaving no room under max_position_embeddings 32');
     expect(await good).toEqual(alone(model, [1, 2, 3], GREEDY, 0));
+  });
+
+  it('samples groups of replies (swirl states) the same together as each group alone', async () => {
+    const model = createTinyModel(13);
+    const tokenizer = createTestTokenizer();
+    const settings = { temperature: 1.3, topP: 1, maxTokens: 6 };
+    const states = ['first state', 'second, longer state'].map((content) => [{ role: 'user' as const, content }]);
+    const together = new BatchedGenerator(model);
+    const groups = await Promise.all(states.map((messages, index) => generateReplies(together, tokenizer, messages, 3, settings, 50 + index)));
+    for (const [index, messages] of states.entries()) {
+      const alone = await generateReplies(new BatchedGenerator(model), tokenizer, messages, 3, settings, 50 + index);
+      expect(groups[index]).toEqual(alone);
+      const prompt = alone[0].promptTokens;
+      const first = generateTokens(model, prompt, { ...settings, stopTokenIds: tokenizer.stopTokenIds }, new Rng(deriveSampleSeed(50 + index, 0)));
+      expect(alone[0].tokens).toEqual(first.tokens);
+    }
+    expect(new Set(groups.flat().map((reply) => reply.text)).size).toBeGreaterThan(2);
   });
 });

@@ -36,6 +36,9 @@ interface Entry {
   reject: (error: unknown) => void;
 }
 
+/** Tokens of prefill a call must be able to share with one admitted in the same step before it waits a step for it. */
+const SHARED_PREFIX_WORTH_WAITING = 16;
+
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
@@ -108,7 +111,7 @@ export class BatchedGenerator {
       const donor = this.pool.findLongestPrefix(prompt, usable, this.live);
       const reused = donor?.length ?? 0;
       // A call sharing more of its prompt with one admitted this step waits a step and copies that one's prefill.
-      const sibling = admitted.some((other) => commonPrefixLength(other.sequence.prompt, prompt, usable) > reused + 16);
+      const sibling = admitted.some((other) => commonPrefixLength(other.sequence.prompt, prompt, usable) > reused + SHARED_PREFIX_WORTH_WAITING);
       const cost = prompt.length - reused;
       if (sibling || (admitted.length > 0 && admittedTokens + cost > this.maxStepTokens)) {
         index += 1;

@@ -30,6 +30,8 @@ export interface SwirlSettings {
 }
 
 export const SEQUENCES_PER_PASS = 16;
+/** Sampled sequences decoded together at most (each holds its own key-value cache while it decodes). */
+export const SAMPLING_BATCH = 64;
 
 /**
  * Indices of the samples whose state's group has some reward spread. A group whose samples all scored the same has
@@ -91,7 +93,7 @@ export class SwirlObjective implements TrainingObjective<TrainingRecord> {
   async sampleGroups(records: readonly TrainingRecord[], rng: Rng): Promise<SampledGroups> {
     const { policy, tokenizer, settings, scorer } = this.options;
     // A generator per call: its cached prefixes hold keys and values of the weights as they are now.
-    const generator = new BatchedGenerator(policy, { maxBatch: Math.max(1, records.length * settings.samplesPerState) });
+    const generator = new BatchedGenerator(policy, { maxBatch: Math.min(SAMPLING_BATCH, Math.max(1, records.length * settings.samplesPerState)) });
     const seeds = records.map(() => rng.nextUint32());
     const groups = await Promise.all(records.map((record, index) => generateReplies(generator, tokenizer, record.context, settings.samplesPerState, { temperature: settings.temperature, topP: 1, maxTokens: settings.maxNewTokens }, seeds[index])));
     const samples = groups.flatMap((replies, index) => replies.map((reply) => ({ record: records[index], action: reply.text })));
