@@ -30,8 +30,9 @@ export async function resolveModelSource(reference: string, store: ObjectStore |
   return createS3Source(bucket === store.bucket ? store : new ObjectStore({ ...store.settings, bucket }), prefix);
 }
 
-export async function loadModelFromSource(source: ModelSource): Promise<LoadedModel> {
-  const config = parseModelConfig(await readJsonFile(source, 'config.json'), `${source.description}/config.json`);
+/** The decoder alone (config.json and weights), without a tokenizer. */
+export async function loadDecoderFromSource(source: ModelSource, configFile = 'config.json'): Promise<LlamaModel> {
+  const config = parseModelConfig(await readJsonFile(source, configFile), `${source.description}/${configFile}`);
   const tensors = await loadWeights(source);
   const weights = new Map<string, Tensor>();
   for (const name of expectedWeightShapes(config).keys()) {
@@ -39,11 +40,16 @@ export async function loadModelFromSource(source: ModelSource): Promise<LoadedMo
     if (!tensor) throw new Error(`${source.description}: weights: expected tensor ${name}, but the checkpoint lacks it`);
     weights.set(name, new Tensor(tensor.data, tensor.shape, { name }));
   }
+  return new LlamaModel(config, weights);
+}
+
+export async function loadModelFromSource(source: ModelSource): Promise<LoadedModel> {
+  const model = await loadDecoderFromSource(source);
   const tokenizer = await loadTokenizer(source);
-  if (tokenizer.vocabularySize > config.vocabSize) {
-    throw new Error(`${source.description}: the tokenizer has ${tokenizer.vocabularySize} tokens but config.json vocab_size is ${config.vocabSize}`);
+  if (tokenizer.vocabularySize > model.config.vocabSize) {
+    throw new Error(`${source.description}: the tokenizer has ${tokenizer.vocabularySize} tokens but config.json vocab_size is ${model.config.vocabSize}`);
   }
-  return { model: new LlamaModel(config, weights), tokenizer, source };
+  return { model, tokenizer, source };
 }
 
 export async function loadModel(reference: string, store: ObjectStore | null): Promise<LoadedModel> {
