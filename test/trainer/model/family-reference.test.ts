@@ -1,10 +1,17 @@
 // Each family against transformers' float32 logits and PEFT's LoRA gradients (fixtures written by
 // scripts/reference/generate-family-fixtures.py): both config layouts, adapters, merged export, the KV cache.
-import { LlamaModel, type DecoderConfig } from '../../../containers/trainer/src/model';
+import { Bfloat16Tensor, LlamaModel, type DecoderConfig } from '../../../containers/trainer/src/model';
 import { noGrad } from '../../../containers/trainer/src/tensor/autograd';
 import { compareFamily, FAMILY_FIXTURE_NAMES, loadFamilyModel, maxAbsDifference, readFamilyReference } from './family-fixtures';
 
 describe('model families against transformers and PEFT', () => {
+  it('keeps the checkpoints\' bf16 matrices as bf16 and their vectors as float32', async () => {
+    const model = await loadFamilyModel('gemma2');
+    expect(model.weights.get('model.layers.0.self_attn.q_proj.weight')).toBeInstanceOf(Bfloat16Tensor);
+    expect(model.weights.get('model.embed_tokens.weight')).toBeInstanceOf(Bfloat16Tensor);
+    expect(model.weights.get('model.layers.0.pre_feedforward_layernorm.weight')).not.toBeInstanceOf(Bfloat16Tensor);
+  });
+
   it.each(FAMILY_FIXTURE_NAMES)('%s matches its reference', async (name) => {
     const result = await compareFamily(name);
     expect(result.maxAbsLogitError).toBeLessThan(1e-4);

@@ -6,6 +6,8 @@ import {
 } from '../tensor/ops';
 import type { Rng } from '../tensor/random';
 import { scalar, Tensor } from '../tensor/tensor';
+import { embeddingBfloat16, matmulBfloat16 } from './bfloat16-ops';
+import { Bfloat16Tensor } from './bfloat16-weight';
 import type { KeyValueCache } from './key-value-cache';
 import { attentionScaleOf, type DecoderConfig } from './decoder-config';
 import { computeInverseFrequencies } from './rope-settings';
@@ -72,7 +74,7 @@ export class LlamaModel {
   }
 
   private project(x: Tensor, layer: number, projection: ProjectionName, dropoutRng: Rng | undefined): Tensor {
-    let output = matmul(x, this.weight(projectionWeight(layer, projection)), { transposeB: true });
+    let output = multiplyByTransposed(x, this.weight(projectionWeight(layer, projection)));
     const bias = this.weights.get(projectionBias(layer, projection));
     if (bias) output = add(output, bias);
     const pair = this.adapter?.get(layer, projection);
@@ -139,7 +141,8 @@ export class LlamaModel {
 
   /** Token embeddings, times the family's multiplier (Gemma scales them by sqrt(hidden size)). */
   private embed(ids: Int32Array, shape: number[]): Tensor {
-    const embedded = embedding(this.weight(EMBEDDING_WEIGHT), ids, shape);
+    const table = this.weight(EMBEDDING_WEIGHT);
+    const embedded = table instanceof Bfloat16Tensor ? embeddingBfloat16(table, ids, shape) : embedding(table, ids, shape);
     return this.config.embeddingMultiplier === 1 ? embedded : scale(embedded, this.config.embeddingMultiplier);
   }
 
@@ -196,12 +199,16 @@ export class LlamaModel {
     const { config } = this;
     const final = this.norm(hidden, FINAL_NORM_WEIGHT);
     const output = config.tieEmbeddings ? this.weight(EMBEDDING_WEIGHT) : this.weight(OUTPUT_WEIGHT);
-    const logits = matmul(final, output, { transposeB: true });
+    const logits = multiplyByTransposed(final, output);
     return config.finalLogitSoftCap === null ? logits : softCap(logits, config.finalLogitSoftCap);
   }
 
   /** Marks every base weight trainable (full fine-tuning, training from scratch) or frozen (LoRA). */
   setBaseTrainable(trainable: boolean): void {
+    for (const [name, tensor] of this.weights) {
+      // A trained weight needs float32 storage for its updates: bf16 weights are expanded first.
+      if (trainable && tensor instanceof Bfloat16Tensor) this.weights.set(name, tensor.toFloat32());
+    }
     for (const tensor of this.weights.values()) tensor.requiresGrad = trainable;
   }
 
@@ -210,6 +217,11 @@ export class LlamaModel {
     for (const tensor of this.weights.values()) count += tensor.size;
     return count;
   }
+}
+
+/** x · Wᵀ for a [out, in] weight, read block by block when it is held as bf16. */
+function multiplyByTransposed(x: Tensor, weight: Tensor): Tensor {
+  return weight instanceof Bfloat16Tensor ? matmulBfloat16(x, weight) : matmul(x, weight, { transposeB: true });
 }
 
 function createPositions(offset: number, length: number): Int32Array {

@@ -2,11 +2,14 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ObjectStore } from '../../../../core/store/object-store';
+import type { RandomAccessFile } from '../safetensors/stream-safetensors';
 
 export interface ModelSource {
   readonly description: string;
   /** The file's bytes, or null when it does not exist. */
   readFile(name: string): Promise<Buffer | null>;
+  /** Ranged access to a large file (weights), when the source offers it; null when the file does not exist. */
+  openFile?(name: string): Promise<RandomAccessFile | null>;
 }
 
 export interface ModelSink {
@@ -24,6 +27,28 @@ export function createLocalSource(directory: string): ModelSource & ModelSink {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
         throw error;
       }
+    },
+    async openFile(name) {
+      let handle: fs.FileHandle;
+      try {
+        handle = await fs.open(path.join(directory, name), 'r');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw error;
+      }
+      const { size } = await handle.stat();
+      return {
+        size,
+        async read(target, position) {
+          let done = 0;
+          while (done < target.length) {
+            const { bytesRead } = await handle.read(target, done, target.length - done, position + done);
+            if (bytesRead === 0) throw new Error(`${directory}/${name}: expected ${target.length} bytes at ${position}, the file ends first`);
+            done += bytesRead;
+          }
+        },
+        close: () => handle.close(),
+      };
     },
     async writeFile(name, body) {
       const target = path.join(directory, name);
