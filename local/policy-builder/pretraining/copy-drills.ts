@@ -1,8 +1,8 @@
 // Copy drills: short chat turns whose reply repeats the names and numbers of the turn before, for a policy trained from scratch.
-import type { SeededRandom } from '../../../../core/tasks/seeded-random';
-import { drawUniqueWord } from '../../../../core/tasks/syllable-names';
-import type { EncodedSequence } from '../objectives/encode-record';
-import type { TextTokenizer } from '../tokenizer/load-tokenizer';
+import type { SeededRandom } from '../../../core/tasks/seeded-random';
+import { drawUniqueWord } from '../../../core/tasks/syllable-names';
+import type { EncodedSequence } from '../../../containers/trainer/src/objectives/encode-record';
+import type { TextTokenizer } from '../../../containers/trainer/src/tokenizer/load-tokenizer';
 import { packDrillTurns, type DrillOptions } from './pack-drill-turns';
 
 /** Sequence lengths of stage 1 (short, so steps are cheap) and of the drills mixed into episodes (episode-long). */

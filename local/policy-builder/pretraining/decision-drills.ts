@@ -1,8 +1,8 @@
 // Decision drills: hop states cut from the demonstrations, each answered only by the relation the demonstration's next note names.
-import type { Message } from '../../../../core/schemas/message';
-import { createSeededRandom } from '../../../../core/tasks/seeded-random';
-import type { EncodedSequence } from '../objectives/encode-record';
-import type { TextTokenizer } from '../tokenizer/load-tokenizer';
+import type { Message } from '../../../core/schemas/message';
+import { createSeededRandom } from '../../../core/tasks/seeded-random';
+import type { EncodedSequence } from '../../../containers/trainer/src/objectives/encode-record';
+import type { TextTokenizer } from '../../../containers/trainer/src/tokenizer/load-tokenizer';
 import type { DrillOptions } from './pack-drill-turns';
 
 /** Drill sequences hold several states; a hop state after two or three tool results is 150–350 tokens, so each sequence holds one to three. */

@@ -3,7 +3,7 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { STAGE_ONE_DRILL_TOKENS } from './copy-drills';
 import { LOSS_TARGET_WINDOW } from './loss-target';
-import type { TinyPolicyBuild } from './build-tiny-policy';
+import type { TinyPolicyBuild } from './tiny-policy-build';
 import type { PolicyEvaluation } from './evaluate-tiny-policy';
 import type { TinyPolicySettings } from './tiny-policy-settings';
 

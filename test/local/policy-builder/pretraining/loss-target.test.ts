@@ -1,5 +1,5 @@
 // The stage stopping rule: a full window's mean loss at or below the target, never before a full window, never without a target.
-import { createLossTarget } from '../../../containers/trainer/src/pretraining/loss-target';
+import { createLossTarget } from '../../../../local/policy-builder/pretraining/loss-target';
 
 describe('createLossTarget', () => {
   it('is reached only once a full window averages at or below the target', () => {

@@ -1,5 +1,5 @@
 // Splits text into byte-level words exactly as the pre-tokenizer written to tokenizer.json does (Split on PRE_TOKEN_PATTERN, then bytes as printable symbols).
-import { byteToUnicode } from '../tokenizer/byte-level-tokenizer';
+import { byteToUnicode } from '../../../containers/trainer/src/tokenizer/byte-level-tokenizer';
 
 /**
  * Letter runs, single digits, punctuation runs and whitespace runs, each its own pre-token. A space is never glued to

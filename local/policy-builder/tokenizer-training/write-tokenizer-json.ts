@@ -1,7 +1,7 @@
 // Serializes a trained byte-level BPE as Hugging Face tokenizer.json (+ tokenizer_config.json for the chat template).
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { assembleBytePairTokenizerJson, END_OF_TEXT_TOKEN, TURN_END_TOKEN } from '../tokenizer/byte-level-tokenizer';
+import { assembleBytePairTokenizerJson, END_OF_TEXT_TOKEN, TURN_END_TOKEN } from '../../../containers/trainer/src/tokenizer/byte-level-tokenizer';
 import { createPreTokenizerJson } from './pre-tokenize';
 import type { BytePairEncoding } from './train-byte-pair-encoding';
 

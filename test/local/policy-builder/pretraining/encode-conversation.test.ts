@@ -1,10 +1,10 @@
 // Tests that whole-episode encoding gives the model exactly the tokens it sees at each step, with loss on replies only.
-import { buildConversation } from '../../../core/decompose/decompose-trajectory';
-import { generateTaskDataset } from '../../../core/tasks';
-import { generateDemonstrations } from '../../../core/tasks/demonstrations';
-import { BYTE_LEVEL_SPECIAL_TOKENS, createTextTokenizer, getChatTemplate } from '../../../containers/trainer/src/tokenizer';
-import { createTokenizerConfig, createTokenizerJson, trainBytePairEncoding } from '../../../containers/trainer/src/tokenizer-training';
-import { encodeConversation } from '../../../containers/trainer/src/pretraining';
+import { buildConversation } from '../../../../core/decompose/decompose-trajectory';
+import { generateTaskDataset } from '../../../../core/tasks';
+import { generateDemonstrations } from '../../../../core/tasks/demonstrations';
+import { BYTE_LEVEL_SPECIAL_TOKENS, createTextTokenizer, getChatTemplate } from '../../../../containers/trainer/src/tokenizer';
+import { createTokenizerConfig, createTokenizerJson, trainBytePairEncoding } from '../../../../local/policy-builder/tokenizer-training';
+import { encodeConversation } from '../../../../local/policy-builder/pretraining';
 
 describe('encodeConversation', () => {
   it('matches the per-step prompt encoding and weights exactly the replies', async () => {

@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { buildConversation } from '../../../core/decompose/decompose-trajectory';
-import { generateTaskDataset } from '../../../core/tasks';
-import { generateDemonstrations } from '../../../core/tasks/demonstrations';
-import { BYTE_LEVEL_SPECIAL_TOKENS, createTextTokenizer, getChatTemplate } from '../../../containers/trainer/src/tokenizer';
+import { buildConversation } from '../../../../core/decompose/decompose-trajectory';
+import { generateTaskDataset } from '../../../../core/tasks';
+import { generateDemonstrations } from '../../../../core/tasks/demonstrations';
+import { BYTE_LEVEL_SPECIAL_TOKENS, createTextTokenizer, getChatTemplate } from '../../../../containers/trainer/src/tokenizer';
 import {
   countWords,
   createTokenizerConfig,
@@ -17,7 +17,7 @@ import {
   trainBytePairEncoding,
   writeTokenizerFiles,
   type BytePairEncoding,
-} from '../../../containers/trainer/src/tokenizer-training';
+} from '../../../../local/policy-builder/tokenizer-training';
 
 async function demonstrationTexts(split: 'train' | 'test', seed: number): Promise<string[]> {
   const texts: string[] = [];

@@ -1,11 +1,11 @@
 // Opening drills: hop-style questions over random relation chains, answered only by the first reply of a hop episode.
-import { writeHopOpening, type HopDemonstrationOptions } from '../../../../core/tasks/demonstrations/plan-hop-demonstration';
-import { HOP_FRAMES, renderHopQuestion } from '../../../../core/tasks/hop/hop-templates';
-import { RELATIONS, type RelationName } from '../../../../core/tasks/hop/knowledge-base';
-import type { SeededRandom } from '../../../../core/tasks/seeded-random';
-import { drawUniqueWord } from '../../../../core/tasks/syllable-names';
-import type { EncodedSequence } from '../objectives/encode-record';
-import type { TextTokenizer } from '../tokenizer/load-tokenizer';
+import { writeHopOpening, type HopDemonstrationOptions } from '../../../core/tasks/demonstrations/plan-hop-demonstration';
+import { HOP_FRAMES, renderHopQuestion } from '../../../core/tasks/hop/hop-templates';
+import { RELATIONS, type RelationName } from '../../../core/tasks/hop/knowledge-base';
+import type { SeededRandom } from '../../../core/tasks/seeded-random';
+import { drawUniqueWord } from '../../../core/tasks/syllable-names';
+import type { EncodedSequence } from '../../../containers/trainer/src/objectives/encode-record';
+import type { TextTokenizer } from '../../../containers/trainer/src/tokenizer/load-tokenizer';
 import { packDrillTurns, type DrillOptions } from './pack-drill-turns';
 
 const START_SUFFIXES = ['Songs', 'Tales', 'Story', 'Records', 'Press', 'Studios'] as const;

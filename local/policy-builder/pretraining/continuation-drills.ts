@@ -1,12 +1,12 @@
 // Continuation drills: a hop tool turn over a random relation chain, answered by the reply that follows it correctly.
-import { formatToolTurn } from '../../../../core/agent/build-prompt';
-import { writeHopContinuation, writeHopQuery, type HopDemonstrationOptions } from '../../../../core/tasks/demonstrations/plan-hop-demonstration';
-import { renderFactSentence } from '../../../../core/tasks/hop/hop-documents';
-import { RELATIONS, type RelationName } from '../../../../core/tasks/hop/knowledge-base';
-import { rankSentences } from '../../../../core/tools/rank-sentences';
-import { tokenizeText } from '../../../../core/tools/tokenize-text';
-import type { EncodedSequence } from '../objectives/encode-record';
-import type { TextTokenizer } from '../tokenizer/load-tokenizer';
+import { formatToolTurn } from '../../../core/agent/build-prompt';
+import { writeHopContinuation, writeHopQuery, type HopDemonstrationOptions } from '../../../core/tasks/demonstrations/plan-hop-demonstration';
+import { renderFactSentence } from '../../../core/tasks/hop/hop-documents';
+import { RELATIONS, type RelationName } from '../../../core/tasks/hop/knowledge-base';
+import { rankSentences } from '../../../core/tools/rank-sentences';
+import { tokenizeText } from '../../../core/tools/tokenize-text';
+import type { EncodedSequence } from '../../../containers/trainer/src/objectives/encode-record';
+import type { TextTokenizer } from '../../../containers/trainer/src/tokenizer/load-tokenizer';
 import { drawChain, drawStartName } from './opening-drills';
 import { packDrillTurns, type DrillOptions } from './pack-drill-turns';
 

@@ -1,5 +1,5 @@
 // Byte-level BPE training: start from the 256 byte symbols and repeatedly merge the most frequent adjacent pair.
-import { byteToUnicode } from '../tokenizer/byte-level-tokenizer';
+import { byteToUnicode } from '../../../containers/trainer/src/tokenizer/byte-level-tokenizer';
 import { countWords, toByteSymbols } from './pre-tokenize';
 
 export interface BytePairEncodingOptions {

@@ -1,7 +1,7 @@
 // Packs short question-and-reply chat turns into training sequences, only the replies weighted: the shape of every drill.
-import { createSeededRandom, type SeededRandom } from '../../../../core/tasks/seeded-random';
-import type { EncodedSequence } from '../objectives/encode-record';
-import type { TextTokenizer } from '../tokenizer/load-tokenizer';
+import { createSeededRandom, type SeededRandom } from '../../../core/tasks/seeded-random';
+import type { EncodedSequence } from '../../../containers/trainer/src/objectives/encode-record';
+import type { TextTokenizer } from '../../../containers/trainer/src/tokenizer/load-tokenizer';
 import { WeightedTokenWriter } from './weighted-token-writer';
 
 export interface DrillOptions {

@@ -1,8 +1,8 @@
 // Tests that copy drills are deterministic chat turns whose weighted reply repeats the unweighted question verbatim.
-import { splitOfWord } from '../../../core/tasks/syllable-names';
-import { createCopyDrills } from '../../../containers/trainer/src/pretraining';
-import { BYTE_LEVEL_SPECIAL_TOKENS, createTextTokenizer, getChatTemplate } from '../../../containers/trainer/src/tokenizer';
-import { createTokenizerConfig, createTokenizerJson, trainBytePairEncoding } from '../../../containers/trainer/src/tokenizer-training';
+import { splitOfWord } from '../../../../core/tasks/syllable-names';
+import { createCopyDrills } from '../../../../local/policy-builder/pretraining';
+import { BYTE_LEVEL_SPECIAL_TOKENS, createTextTokenizer, getChatTemplate } from '../../../../containers/trainer/src/tokenizer';
+import { createTokenizerConfig, createTokenizerJson, trainBytePairEncoding } from '../../../../local/policy-builder/tokenizer-training';
 
 const template = getChatTemplate('chatml');
 const encoding = trainBytePairEncoding([template.renderPrompt([{ role: 'user', content: 'Latron Dregadel, 74, 3.5' }])], { vocabularySize: 300, specialTokens: BYTE_LEVEL_SPECIAL_TOKENS });

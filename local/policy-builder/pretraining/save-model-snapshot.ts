@@ -1,11 +1,11 @@
 // Writes a model directory synchronously: the training loop never yields to the event loop, so async writes would wait until it ends.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { LlamaModel } from '../model/llama-model';
-import { toHuggingFaceConfig } from '../model/model-config';
-import { exportWeights, type TokenizerFiles } from '../model/save-model';
-import type { WritableDtype } from '../safetensors/safetensors-types';
-import { writeSafetensors } from '../safetensors/write-safetensors';
+import type { LlamaModel } from '../../../containers/trainer/src/model/llama-model';
+import { toHuggingFaceConfig } from '../../../containers/trainer/src/model/model-config';
+import { exportWeights, type TokenizerFiles } from '../../../containers/trainer/src/model/save-model';
+import type { WritableDtype } from '../../../containers/trainer/src/safetensors/safetensors-types';
+import { writeSafetensors } from '../../../containers/trainer/src/safetensors/write-safetensors';
 
 function writeWhole(file: string, body: Buffer | string): void {
   // Write then rename, so a reader (an evaluation of the snapshot) never sees half a file.

@@ -1,9 +1,9 @@
 // Next-token loss over pre-encoded conversations (weights pick the assistant tokens): pretraining a policy on demonstrations.
-import type { LlamaModel } from '../model/llama-model';
-import { createTokenBatch, type EncodedSequence } from '../objectives/encode-record';
-import { accumulateWeightedNll } from '../objectives/accumulate-weighted-nll';
-import type { Rng } from '../tensor/random';
-import type { MicroBatchResult, TrainingObjective } from '../train/train-loop';
+import type { LlamaModel } from '../../../containers/trainer/src/model/llama-model';
+import { createTokenBatch, type EncodedSequence } from '../../../containers/trainer/src/objectives/encode-record';
+import { accumulateWeightedNll } from '../../../containers/trainer/src/objectives/accumulate-weighted-nll';
+import type { Rng } from '../../../containers/trainer/src/tensor/random';
+import type { MicroBatchResult, TrainingObjective } from '../../../containers/trainer/src/train/train-loop';
 
 /** Sequences of similar length trained together, so little of a batch is padding. */
 export type SequenceGroup = readonly EncodedSequence[];

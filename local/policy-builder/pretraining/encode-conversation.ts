@@ -1,7 +1,7 @@
 // Encodes a whole conversation for training: every assistant turn carries loss; questions and tool results optionally some.
-import type { Message } from '../../../../core/schemas/message';
-import type { EncodedSequence } from '../objectives/encode-record';
-import type { TextTokenizer } from '../tokenizer/load-tokenizer';
+import type { Message } from '../../../core/schemas/message';
+import type { EncodedSequence } from '../../../containers/trainer/src/objectives/encode-record';
+import type { TextTokenizer } from '../../../containers/trainer/src/tokenizer/load-tokenizer';
 import { WeightedTokenWriter } from './weighted-token-writer';
 
 /** Where the leading system turns end: the text the prompt shares with a prompt of the system turns alone, cut at a chat marker. */

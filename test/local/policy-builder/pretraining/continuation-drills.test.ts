@@ -1,9 +1,9 @@
 // Tests that continuation drills pair a hop tool turn over a random chain with the reply that carries the chain on.
-import { RELATIONS } from '../../../core/tasks/hop/knowledge-base';
-import { splitIntoSentences } from '../../../core/tools/rank-sentences';
-import { createContinuationDrills } from '../../../containers/trainer/src/pretraining';
-import { BYTE_LEVEL_SPECIAL_TOKENS, createTextTokenizer, getChatTemplate } from '../../../containers/trainer/src/tokenizer';
-import { createTokenizerConfig, createTokenizerJson, trainBytePairEncoding } from '../../../containers/trainer/src/tokenizer-training';
+import { RELATIONS } from '../../../../core/tasks/hop/knowledge-base';
+import { splitIntoSentences } from '../../../../core/tools/rank-sentences';
+import { createContinuationDrills } from '../../../../local/policy-builder/pretraining';
+import { BYTE_LEVEL_SPECIAL_TOKENS, createTextTokenizer, getChatTemplate } from '../../../../containers/trainer/src/tokenizer';
+import { createTokenizerConfig, createTokenizerJson, trainBytePairEncoding } from '../../../../local/policy-builder/tokenizer-training';
 
 const template = getChatTemplate('chatml');
 const encoding = trainBytePairEncoding([template.renderPrompt([{ role: 'user', content: 'Kolan Songs creator birthplace -> Kolan Songs: Kolan Songs creator: Dora Velkin.' }])], { vocabularySize: 300, specialTokens: BYTE_LEVEL_SPECIAL_TOKENS });

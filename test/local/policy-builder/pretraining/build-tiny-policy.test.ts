@@ -2,8 +2,8 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { appendEvaluationToReadme, buildTinyPolicy, DEFAULT_TINY_POLICY_SETTINGS, evaluateTinyPolicy, LOSS_TARGET_WINDOW } from '../../../containers/trainer/src/pretraining';
-import { loadModel } from '../../../containers/trainer/src/model/load-model';
+import { appendEvaluationToReadme, buildTinyPolicy, DEFAULT_TINY_POLICY_SETTINGS, evaluateTinyPolicy, LOSS_TARGET_WINDOW } from '../../../../local/policy-builder/pretraining';
+import { loadModel } from '../../../../containers/trainer/src/model/load-model';
 
 describe('buildTinyPolicy (cut down)', () => {
   let directory: string;

@@ -1,10 +1,10 @@
 // Measures a policy's accuracy on held-out built-in tasks through the real agent loop, tools and outcome judge.
-import { runEpisode } from '../../../../core/agent/run-episode';
-import { scoreAnswer } from '../../../../core/judges/outcome-judge';
-import { resolveMaxSteps, TrainerModelSchema, type FinishReason } from '../../../../core/schemas';
-import { createDemonstrationTools } from '../../../../core/tasks/demonstrations';
-import { generateTaskDataset, type TaskFamily } from '../../../../core/tasks/generate-task-dataset';
-import { TrainerProvider } from '../serve/trainer-provider';
+import { runEpisode } from '../../../core/agent/run-episode';
+import { scoreAnswer } from '../../../core/judges/outcome-judge';
+import { resolveMaxSteps, TrainerModelSchema, type FinishReason } from '../../../core/schemas';
+import { createDemonstrationTools } from '../../../core/tasks/demonstrations';
+import { generateTaskDataset, type TaskFamily } from '../../../core/tasks/generate-task-dataset';
+import { TrainerProvider } from '../../../containers/trainer/src/serve/trainer-provider';
 import { TINY_POLICY_PROMPTS } from './tiny-policy-settings';
 
 export interface PolicyEvaluationOptions {

@@ -1,9 +1,9 @@
 // Tests that opening drills pair a rendered hop question with an episode's first reply in the demonstrations' format, weighting only that reply.
-import { splitOfWord } from '../../../core/tasks/syllable-names';
-import { RELATIONS } from '../../../core/tasks/hop/knowledge-base';
-import { createOpeningDrills } from '../../../containers/trainer/src/pretraining';
-import { BYTE_LEVEL_SPECIAL_TOKENS, createTextTokenizer, getChatTemplate } from '../../../containers/trainer/src/tokenizer';
-import { createTokenizerConfig, createTokenizerJson, trainBytePairEncoding } from '../../../containers/trainer/src/tokenizer-training';
+import { splitOfWord } from '../../../../core/tasks/syllable-names';
+import { RELATIONS } from '../../../../core/tasks/hop/knowledge-base';
+import { createOpeningDrills } from '../../../../local/policy-builder/pretraining';
+import { BYTE_LEVEL_SPECIAL_TOKENS, createTextTokenizer, getChatTemplate } from '../../../../containers/trainer/src/tokenizer';
+import { createTokenizerConfig, createTokenizerJson, trainBytePairEncoding } from '../../../../local/policy-builder/tokenizer-training';
 
 const template = getChatTemplate('chatml');
 const encoding = trainBytePairEncoding([template.renderPrompt([{ role: 'user', content: 'Question: What is the home city of the founder of Kolan Songs?' }])], { vocabularySize: 300, specialTokens: BYTE_LEVEL_SPECIAL_TOKENS });

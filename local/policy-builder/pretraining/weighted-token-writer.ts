@@ -1,6 +1,6 @@
 // Accumulates text as tokens with a loss weight per token: the shape every pretraining sequence is built in.
-import type { EncodedSequence } from '../objectives/encode-record';
-import type { TextTokenizer } from '../tokenizer/load-tokenizer';
+import type { EncodedSequence } from '../../../containers/trainer/src/objectives/encode-record';
+import type { TextTokenizer } from '../../../containers/trainer/src/tokenizer/load-tokenizer';
 
 export class WeightedTokenWriter {
   readonly tokens: number[] = [];

@@ -1,21 +1,21 @@
 // Builds a small base policy from scratch: demonstrations → byte-level BPE → Llama pretrained on whole episodes → model directory.
-import { buildConversation } from '../../../../core/decompose/decompose-trajectory';
-import { renderTemplate } from '../../../../core/prompts/default-prompts';
-import { generateTaskDataset } from '../../../../core/tasks/generate-task-dataset';
-import { createMistakeProfile, generateDemonstrations, HOP_SITUATIONS, type Demonstration } from '../../../../core/tasks/demonstrations';
-import type { RelationName } from '../../../../core/tasks/hop/knowledge-base';
-import { initializeModel } from '../model/initialize-model';
-import { loadModelFromSource } from '../model/load-model';
-import { parseModelConfig, type DecoderConfig } from '../model/model-config';
-import { createLocalSource } from '../model/model-source';
-import { saveModel } from '../model/save-model';
-import type { EncodedSequence } from '../objectives/encode-record';
-import { BYTE_LEVEL_SPECIAL_TOKENS, END_OF_TEXT_TOKEN, TURN_END_TOKEN } from '../tokenizer/byte-level-tokenizer';
-import { getChatTemplate } from '../tokenizer/chat-template';
-import { createTextTokenizer } from '../tokenizer/load-tokenizer';
+import { buildConversation } from '../../../core/decompose/decompose-trajectory';
+import { renderTemplate } from '../../../core/prompts/default-prompts';
+import { generateTaskDataset } from '../../../core/tasks/generate-task-dataset';
+import { createMistakeProfile, generateDemonstrations, HOP_SITUATIONS, type Demonstration } from '../../../core/tasks/demonstrations';
+import type { RelationName } from '../../../core/tasks/hop/knowledge-base';
+import { initializeModel } from '../../../containers/trainer/src/model/initialize-model';
+import { loadModelFromSource } from '../../../containers/trainer/src/model/load-model';
+import { parseModelConfig, type DecoderConfig } from '../../../containers/trainer/src/model/model-config';
+import { createLocalSource } from '../../../containers/trainer/src/model/model-source';
+import { saveModel } from '../../../containers/trainer/src/model/save-model';
+import type { EncodedSequence } from '../../../containers/trainer/src/objectives/encode-record';
+import { BYTE_LEVEL_SPECIAL_TOKENS, END_OF_TEXT_TOKEN, TURN_END_TOKEN } from '../../../containers/trainer/src/tokenizer/byte-level-tokenizer';
+import { getChatTemplate } from '../../../containers/trainer/src/tokenizer/chat-template';
+import { createTextTokenizer } from '../../../containers/trainer/src/tokenizer/load-tokenizer';
 import { createTokenizerConfig, createTokenizerJson } from '../tokenizer-training/write-tokenizer-json';
 import { trainBytePairEncoding } from '../tokenizer-training/train-byte-pair-encoding';
-import { runTrainLoop } from '../train/train-loop';
+import { runTrainLoop } from '../../../containers/trainer/src/train/train-loop';
 import { ConversationObjective, groupByLength, type SequenceGroup } from './conversation-objective';
 import { createCopyDrills, MIXED_DRILL_TOKENS, STAGE_ONE_DRILL_TOKENS } from './copy-drills';
 import { encodeConversation } from './encode-conversation';
@@ -26,20 +26,7 @@ import { createOpeningDrills } from './opening-drills';
 import { saveModelSnapshot } from './save-model-snapshot';
 import { TINY_POLICY_PROMPTS, type TinyPolicySettings } from './tiny-policy-settings';
 import { writeTinyPolicyReadme } from './tiny-policy-readme';
-
-export interface TinyPolicyBuild {
-  directory: string;
-  parameterCount: number;
-  /** The trained model's shape: the settings' for a fresh build, the starting model's for a continuation. */
-  config: DecoderConfig;
-  demonstrations: { total: number; correct: number; withMistakes: number };
-  trainingTokens: number;
-  /** Copy-drill loss at the start and end of stage 1, and the steps it ran (null when it was skipped). */
-  drillLoss: { first: number; final: number; steps: number } | null;
-  firstLoss: number;
-  finalLoss: number;
-  seconds: { demonstrations: number; tokenizer: number; training: number; total: number };
-}
+import type { TinyPolicyBuild } from './tiny-policy-build';
 
 function summarize(demonstrations: readonly Demonstration[]): TinyPolicyBuild['demonstrations'] {
   return {

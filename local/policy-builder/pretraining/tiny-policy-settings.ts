@@ -1,6 +1,6 @@
 // Settings of the embedded demo's base policy: its demonstrations, tokenizer, shape and pretraining schedule.
-import type { QueryStyle } from '../../../../core/tasks/demonstrations/plan-hop-demonstration';
-import { COMPACT_SYSTEM_PROMPT, DEFAULT_USER_PROMPT } from '../../../../core/prompts/default-prompts';
+import type { QueryStyle } from '../../../core/tasks/demonstrations/plan-hop-demonstration';
+import { COMPACT_SYSTEM_PROMPT, DEFAULT_USER_PROMPT } from '../../../core/prompts/default-prompts';
 
 /** The prompts the tiny policy is trained with; a run of it must use the same (the demo config does). */
 export const TINY_POLICY_PROMPTS = { system: COMPACT_SYSTEM_PROMPT, user: DEFAULT_USER_PROMPT } as const;

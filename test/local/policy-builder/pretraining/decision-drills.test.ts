@@ -1,12 +1,12 @@
 // Tests that decision drills cut hop states from demonstrations and weight only the relation each state's note chose.
-import { buildConversation } from '../../../core/decompose/decompose-trajectory';
-import type { Message } from '../../../core/schemas/message';
-import { generateDemonstrations } from '../../../core/tasks/demonstrations';
-import { generateTaskDataset } from '../../../core/tasks/generate-task-dataset';
-import { RELATIONS } from '../../../core/tasks/hop/knowledge-base';
-import { createDecisionDrills, listDecisionStates, readDecision, TINY_POLICY_PROMPTS } from '../../../containers/trainer/src/pretraining';
-import { BYTE_LEVEL_SPECIAL_TOKENS, createTextTokenizer, getChatTemplate } from '../../../containers/trainer/src/tokenizer';
-import { createTokenizerConfig, createTokenizerJson, trainBytePairEncoding } from '../../../containers/trainer/src/tokenizer-training';
+import { buildConversation } from '../../../../core/decompose/decompose-trajectory';
+import type { Message } from '../../../../core/schemas/message';
+import { generateDemonstrations } from '../../../../core/tasks/demonstrations';
+import { generateTaskDataset } from '../../../../core/tasks/generate-task-dataset';
+import { RELATIONS } from '../../../../core/tasks/hop/knowledge-base';
+import { createDecisionDrills, listDecisionStates, readDecision, TINY_POLICY_PROMPTS } from '../../../../local/policy-builder/pretraining';
+import { BYTE_LEVEL_SPECIAL_TOKENS, createTextTokenizer, getChatTemplate } from '../../../../containers/trainer/src/tokenizer';
+import { createTokenizerConfig, createTokenizerJson, trainBytePairEncoding } from '../../../../local/policy-builder/tokenizer-training';
 
 const relationNames: string[] = RELATIONS.map((relation) => relation.name);
 

@@ -2,6 +2,7 @@
 export * from './encode-conversation';
 export * from './conversation-objective';
 export * from './tiny-policy-settings';
+export * from './tiny-policy-build';
 export * from './build-tiny-policy';
 export * from './tiny-policy-readme';
 export * from './evaluate-tiny-policy';
