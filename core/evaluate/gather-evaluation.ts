@@ -14,7 +14,7 @@ function unique<T>(values: T[]): T[] {
 
 /**
  * Reads every planned pair's result and writes eval/metrics.json. A pair without a result (its job failed for good, or
- * never ran) is reported as such. Null when no pair has a result yet (evaluation not reached); a run without a plan
+ * never ran) is reported as such. Null when pairs are planned but none has a result yet (evaluation not reached); a run without a plan
  * (written before evaluation was split into pairs) keeps the metrics file it has.
  */
 export async function gatherEvaluation(objects: ObjectStore, runId: string): Promise<EvaluationMetrics | null> {
@@ -22,7 +22,8 @@ export async function gatherEvaluation(objects: ObjectStore, runId: string): Pro
   const plan = await store.getJson(EVALUATION_FILES.plan, EvaluationPlanSchema);
   if (plan === null) return store.getJson(EVALUATION_FILES.metrics, EvaluationMetricsSchema);
   const results = await Promise.all(plan.map((pair) => store.getJson(EVALUATION_FILES.result(pair.set, pair.model), EvaluationPairResultSchema)));
-  if (results.every((result) => result === null)) return null;
+  // An empty plan (a run without eval sets) is complete as it is; otherwise nothing gathered means evaluation was not reached.
+  if (plan.length > 0 && results.every((result) => result === null)) return null;
   const config = await store.getJson(RUN_FILES.config, RunConfigSchema);
   const planned = new Map((config ? planEvaluationModels(config) : []).map((model) => [model.name, describeEvaluatedModel(model)]));
   const modelNames = unique(plan.map((pair) => pair.model));
