@@ -17,7 +17,8 @@ import { PROJECT_ROOT, RUN_BUCKET_OBJECTS } from './pipeline-functions';
 /** The trainer's entry, relative to the project root (and to the image's working directory). */
 export const TRAINER_ENTRY = 'containers/trainer/src/main.ts';
 /** Paths the image build needs; everything else in the project stays out of the build context. */
-const IMAGE_CONTEXT = ['package.json', 'package-lock.json', 'tsconfig.json', 'core', 'containers/trainer'];
+// models/tiny-policy makes `builtin:tiny-policy` loadable by the jobs on AWS, as it is locally.
+const IMAGE_CONTEXT = ['package.json', 'package-lock.json', 'tsconfig.json', 'core', 'containers/trainer', 'models/tiny-policy'];
 
 export interface TrainerBatchProps {
   bucket: s3.IBucket;

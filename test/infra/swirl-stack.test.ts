@@ -1,4 +1,6 @@
 // The synthesized stack: bucket, trigger, state machine, Batch and least-privilege roles.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -131,6 +133,16 @@ describe('stage Lambdas', () => {
 describe('trainer on Batch', () => {
   const jobDefinitions = Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::Batch::JobDefinition');
   const commandOf = (resource: { Properties: Record<string, unknown> }) => (resource.Properties.ContainerProperties as { Command: string[] }).Command;
+
+  it('builds the trainer image from a context holding the trainer, core and the builtin tiny policy, and not the demo builder', () => {
+    const outdir = synthesized.app.outdir;
+    const context = readdirSync(outdir).map((name) => join(outdir, name)).find((path) => existsSync(join(path, 'containers/trainer/Dockerfile')));
+    expect(context).toBeDefined();
+    expect(existsSync(join(context!, 'models/tiny-policy/config.json'))).toBe(true);
+    expect(existsSync(join(context!, 'core'))).toBe(true);
+    expect(existsSync(join(context!, 'local'))).toBe(false);
+    expect(existsSync(join(context!, 'models/tiny-policy-stage1'))).toBe(false);
+  });
 
   it('has one job definition per trainer entry point (train, rollout, evaluate), each on a GPU, retrying spot reclaims and host errors, with a timeout', () => {
     synthesized.template.resourceCountIs('AWS::Batch::JobDefinition', 3);
