@@ -30,6 +30,8 @@ export const SwirlStackPropsSchema = z.strictObject({
   maxConcurrency: z.strictObject({
     rollout: z.number().int().min(1).max(10000).default(16).describe('Concurrent rollout Lambdas. Default 16.'),
     judge: z.number().int().min(1).max(10000).default(16).describe('Concurrent decompose+judge children. Default 16.'),
+    rolloutJobs: z.number().int().min(1).max(10000).default(4).describe('Concurrent rollout shard jobs on Batch (trainer-served policies). Default 4.'),
+    evaluate: z.number().int().min(1).max(10000).default(8).describe('Concurrent (model, eval set) pairs, as Batch jobs or Lambdas. Default 8.'),
   }).prefault({}),
   toleratedFailurePercentage: z.number().min(0).max(100).default(0)
     .describe('Share of failed shards a map tolerates, used unless toleratedFailureFromConfig is on. Default 0.'),

@@ -11,7 +11,7 @@ import {
   evaluateTinyPolicy,
   type PolicyEvaluation,
   type TinyPolicySettings,
-} from '../containers/trainer/src/pretraining';
+} from '../local/policy-builder/pretraining';
 import { selectBackend } from '../containers/trainer/src/tensor/backend';
 
 function toNumber(name: string) {

@@ -1,4 +1,4 @@
-// Which models a run evaluates: the base policy, then every trained model the train stage left under runs/<run>/model/.
+// Which models a run evaluates: the base policy, then every model the train stage is configured to write under runs/<run>/model/.
 import { ModelConfig, TrainerModelSchema } from '../schemas/model-config';
 import { RunConfig } from '../schemas/run-config';
 import { runKey } from '../store/run-keys';
@@ -9,10 +9,10 @@ export interface EvaluationModel {
   config: ModelConfig;
 }
 
-/** Files that make a folder a loadable model: a PEFT adapter, or full weights. */
-const ADAPTER_FILES = ['adapter_config.json', 'adapter_model.safetensors'];
-const FULL_MODEL_FILE = 'model.safetensors';
-const MODEL_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+/** The objectives a training job trains, in order: the sft baseline first when the objective is swirl. */
+export function listTrainedObjectives(trainer: Pick<RunConfig['trainer'], 'objective' | 'baseline'>): Array<'sft' | 'swirl'> {
+  return trainer.objective === 'swirl' && trainer.baseline === 'sft' ? ['sft', 'swirl'] : [trainer.objective];
+}
 
 /** Greedy decoding: evaluation compares models, not samples. */
 function greedy(config: ModelConfig): ModelConfig {
@@ -20,30 +20,15 @@ function greedy(config: ModelConfig): ModelConfig {
 }
 
 /**
- * Pure: from the keys listed under runs/<run>/model/ picks each folder `model/<name>/` holding an adapter
- * (evaluated as the trainer's base model plus that adapter) or full weights (evaluated on their own).
- * Files deeper down (checkpoints) do not count; base comes first, trained models follow in name order.
+ * Pure: the base policy, then one trained model per objective the config trains — with LoRA, the trainer's base model
+ * plus the adapter in model/<objective>/; without, the full weights there. Known before training runs, so the plan
+ * exists from the prepare stage on; a model the train stage did not leave fails its own evaluation when it is loaded.
  */
-export function listEvaluationModels(config: Pick<RunConfig, 'runId' | 'policy' | 'trainer'>, modelKeys: readonly string[]): EvaluationModel[] {
-  const prefix = runKey(config.runId, 'model') + '/';
-  const folders = new Map<string, { adapter: boolean; full: boolean }>();
-  for (const key of modelKeys) {
-    if (!key.startsWith(prefix)) continue;
-    const parts = key.slice(prefix.length).split('/');
-    if (parts.length !== 2 || !MODEL_NAME.test(parts[0]) || parts[0] === 'base') continue;
-    const found = folders.get(parts[0]) ?? { adapter: false, full: false };
-    if (ADAPTER_FILES.includes(parts[1])) found.adapter = true;
-    if (parts[1] === FULL_MODEL_FILE) found.full = true;
-    folders.set(parts[0], found);
-  }
-  const trained: EvaluationModel[] = [...folders.entries()]
-    .filter(([, found]) => found.adapter || found.full)
-    .sort(([left], [right]) => left.localeCompare(right))
-    .map(([name, found]) => {
-      const directory = `${prefix}${name}`;
-      const location = found.adapter ? { model: config.trainer.baseModel, adapter: directory } : { model: directory };
-      const trainedConfig = TrainerModelSchema.parse({ provider: 'trainer', ...location, temperature: 0, topP: 1, maxTokens: config.policy.maxTokens });
-      return { name, config: trainedConfig };
-    });
+export function planEvaluationModels(config: Pick<RunConfig, 'runId' | 'policy' | 'trainer'>): EvaluationModel[] {
+  const trained = listTrainedObjectives(config.trainer).map((name) => {
+    const directory = runKey(config.runId, 'model', name);
+    const location = config.trainer.lora ? { model: config.trainer.baseModel, adapter: directory } : { model: directory };
+    return { name, config: TrainerModelSchema.parse({ provider: 'trainer', ...location, temperature: 0, topP: 1, maxTokens: config.policy.maxTokens }) };
+  });
   return [{ name: 'base', config: greedy(config.policy) }, ...trained];
 }

@@ -31,9 +31,24 @@ export const SetMetricsSchema = z.strictObject({
 });
 export type SetMetrics = z.infer<typeof SetMetricsSchema>;
 
+/** Which model a result belongs to: its name in the run, provider, model id or directory, and LoRA adapter. */
+export const EvaluatedModelSchema = z.strictObject({ name: z.string(), provider: z.string(), model: z.string(), adapter: z.string().nullable() });
+export type EvaluatedModel = z.infer<typeof EvaluatedModelSchema>;
+
+/** The outcome of one (model, eval set) pair, written after its records: a failed pair says why. */
+export const EvaluationPairResultSchema = z.strictObject({
+  runId: z.string(),
+  model: EvaluatedModelSchema,
+  set: z.string(),
+  state: z.enum(['SUCCEEDED', 'FAILED']),
+  error: z.string().nullable(),
+  metrics: SetMetricsSchema.nullable(),
+});
+export type EvaluationPairResult = z.infer<typeof EvaluationPairResultSchema>;
+
 export const EvaluationMetricsSchema = z.strictObject({
   runId: z.string(),
-  models: z.array(z.strictObject({ name: z.string(), provider: z.string(), model: z.string(), adapter: z.string().nullable(), error: z.string().nullable() })),
+  models: z.array(EvaluatedModelSchema.extend({ error: z.string().nullable().describe('Why some or all of its pairs failed; null when none did.') })),
   sets: z.array(z.string()),
   results: z.record(z.string(), z.record(z.string(), SetMetricsSchema)).describe('results[model][set].'),
 });

@@ -1,6 +1,6 @@
 // Reads what the stages left in runs/<run>/ for the report; anything missing or unreadable becomes a listed problem.
 import { z } from 'zod';
-import { EvaluationMetricsSchema } from '../evaluate/evaluation-record';
+import { gatherEvaluation } from '../evaluate/gather-evaluation';
 import { TrainManifestSchema } from '../assemble/train-manifest';
 import { ObjectStore } from '../store/object-store';
 import { RunStore } from '../store/run-store';
@@ -89,7 +89,8 @@ export async function collectReportInputs(objects: ObjectStore, runId: string): 
   const problems: string[] = [];
   const status = await readOptional(problems, store.key(RUN_FILES.status), () => store.readStatus());
   const manifest = await readOptional(problems, store.key(RUN_FILES.trainManifest), () => store.getJson(RUN_FILES.trainManifest, TrainManifestSchema));
-  const evaluation = await readOptional(problems, store.key('eval/metrics.json'), () => store.getJson('eval/metrics.json', EvaluationMetricsSchema));
+  // The evaluation pairs ran in parallel; their results are gathered here into eval/metrics.json.
+  const evaluation = await readOptional(problems, store.key('eval/metrics.json'), () => gatherEvaluation(objects, runId));
   const trajectories = await tallyTrajectories(store, problems).catch((error: Error) => {
     problems.push(`${store.key('trajectories')}/: ${error.message}`);
     return null;

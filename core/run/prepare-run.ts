@@ -2,6 +2,7 @@
 import type { DatasetLineError } from '../datasets';
 import type { RunConfig } from '../schemas';
 import { ObjectStore, RUN_FILES, RunStore } from '../store';
+import { ModelRunner, selectModelRunner, writeEvaluationPlan } from '../evaluate/evaluation-plan';
 import { ConfigValidationError } from './config-validation-error';
 import { DatasetSourceError } from './dataset-source';
 import { loadRunConfig, PrepareEvent } from './load-run-config';
@@ -13,6 +14,10 @@ export interface PrepareResult {
   runId: string;
   manifestKey: string;
   shardCount: number;
+  /** Where the policy's rollouts run: "batch" for the trainer's own models, "lambda" for models behind an API. */
+  policyRunner: ModelRunner;
+  /** runs/<run>/eval/pairs.json: the (model, eval set) pairs the evaluate stage runs. */
+  evaluationPlanKey: string;
 }
 
 export interface ShardManifestItem {
@@ -73,12 +78,16 @@ async function prepareResolvedRun(objects: ObjectStore, config: RunConfig, optio
     const corpusDocuments = await store.putJsonLines(PREPARE_FILES.corpus, corpus);
     const errors: Array<DatasetLineError & { set: string }> = shards.errors.map((error) => ({ set: 'dataset', ...error }));
     const evalQuestions = await materializeEvalSets(store, config, objects, options, errors);
+    const evaluationPlanKey = await writeEvaluationPlan(store, config);
     await store.putJsonLines(PREPARE_FILES.datasetErrors, errors);
     await store.updateStatus({
       stage: 'prepare', stageState: 'SUCCEEDED',
       counts: { questions: shards.questions, shards: shards.shards.length, corpusDocuments, malformedLines: errors.length, evalSets: config.eval.length, evalQuestions },
     });
-    return { runId: config.runId, manifestKey: store.key(RUN_FILES.shardManifest), shardCount: shards.shards.length };
+    return {
+      runId: config.runId, manifestKey: store.key(RUN_FILES.shardManifest), shardCount: shards.shards.length,
+      policyRunner: selectModelRunner(config.policy), evaluationPlanKey,
+    };
   } catch (error) {
     await recordFailure(store, error);
     throw error;

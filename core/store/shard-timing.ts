@@ -11,7 +11,7 @@ export const ShardTimingSchema = z.strictObject({
 export type ShardTiming = z.infer<typeof ShardTimingSchema>;
 
 /** The stages whose work runs as many parallel invocations (or a separate job) and so cannot update status.json safely. */
-export const SHARD_TIMED_STAGES = ['rollout', 'decompose', 'judge', 'train'] as const satisfies readonly Stage[];
+export const SHARD_TIMED_STAGES = ['rollout', 'decompose', 'judge', 'train', 'evaluate'] as const satisfies readonly Stage[];
 export type ShardTimedStage = (typeof SHARD_TIMED_STAGES)[number];
 
 export interface StageTiming {

@@ -9,6 +9,8 @@ import { Construct } from 'constructs';
 import { LambdaStage, SwirlStackSettings } from '../stack-props';
 import { acknowledgeFindings } from '../nag-acknowledgements';
 import { SCRATCH_PREFIXES } from './data-bucket';
+import type { ModelRunner } from '../../core/evaluate/evaluation-plan';
+import { BatchJobName } from './job-access';
 import { TrainerBatch } from './trainer-batch';
 
 /** Errors of the Lambda service itself (not of the handler), retried with backoff. */
@@ -22,6 +24,10 @@ export const LAMBDA_SERVICE_ERRORS = [
 /** Thrown by the rollout handler when it saved progress before its time ran out; a retry continues the shard. */
 export const SHARD_INCOMPLETE_ERROR = 'ShardIncompleteError';
 export const BATCH_SERVICE_ERRORS = ['Batch.AWSBatchException', 'Batch.ServerException', 'Batch.TooManyRequestsException'];
+/** A Batch job that failed after its own attempts (a shard that died): a new job resumes or overwrites its output. */
+export const BATCH_JOB_FAILED = 'States.TaskFailed';
+/** The evaluation plan's and prepare's runner value for work on the trainer image. */
+const BATCH_RUNNER = 'batch' satisfies ModelRunner;
 /** The Fail state's error name: the cause is in runs/<run>/status.json. */
 export const RUN_FAILED_ERROR = 'SwirlRunFailed';
 
@@ -47,15 +53,23 @@ export class PipelineStateMachine extends Construct {
       payload: sfn.TaskInput.fromJsonPathAt('$'),
       resultSelector: { runId: sfn.JsonPath.stringAt('$.Payload.runId') },
     }).addCatch(runFailed, { resultPath: '$.failure' }).next(reportFailure);
-    const onFailure = (stage: string): sfn.IChainable => new sfn.Pass(this, `${capitalize(stage)} failed`, {
-      parameters: {
-        stage,
-        error: sfn.JsonPath.stringAt('$.failure.Error'),
-        cause: sfn.JsonPath.stringAt('$.failure.Cause'),
-        execution: sfn.JsonPath.stringAt('$$.Execution.Name'),
-        input: sfn.JsonPath.objectAt('$'),
-      },
-    }).next(recordFailure);
+    // One record-the-failure state per stage, shared by every state of that stage (the two rollout maps).
+    const failureStates = new Map<string, sfn.IChainable>();
+    const onFailure = (stage: string): sfn.IChainable => {
+      const existing = failureStates.get(stage);
+      if (existing) return existing;
+      const created = new sfn.Pass(this, `${capitalize(stage)} failed`, {
+        parameters: {
+          stage,
+          error: sfn.JsonPath.stringAt('$.failure.Error'),
+          cause: sfn.JsonPath.stringAt('$.failure.Cause'),
+          execution: sfn.JsonPath.stringAt('$$.Execution.Name'),
+          input: sfn.JsonPath.objectAt('$'),
+        },
+      }).next(recordFailure);
+      failureStates.set(stage, created);
+      return created;
+    };
     const runId = sfn.JsonPath.stringAt('$.run.runId');
     const runPayload = sfn.TaskInput.fromObject({ runId });
 
@@ -71,28 +85,46 @@ export class PipelineStateMachine extends Construct {
       runId: sfn.JsonPath.stringAt('$.Payload.runId'),
       manifestKey: sfn.JsonPath.stringAt('$.Payload.manifestKey'),
       shardCount: sfn.JsonPath.numberAt('$.Payload.shardCount') as unknown as string,
+      policyRunner: sfn.JsonPath.stringAt('$.Payload.policyRunner'),
+      evaluationPlanKey: sfn.JsonPath.stringAt('$.Payload.evaluationPlanKey'),
     };
     if (settings.toleratedFailureFromConfig) prepareSelector.toleratedFailurePercentage = sfn.JsonPath.numberAt('$.Payload.toleratedFailurePercentage') as unknown as string;
     const prepare = this.invoke('Prepare', functions.prepare, { payload: sfn.TaskInput.fromJsonPathAt('$'), resultSelector: prepareSelector, resultPath: '$.run' })
       .addCatch(onFailure('prepare'), { resultPath: '$.failure' });
 
+    // Where rollouts run follows who serves the policy: Lambdas for a model behind an API, GPU jobs for the trainer's own.
     const rolloutShard = this.invoke('Roll out shard', functions.rollout, { payload: sfn.TaskInput.fromJsonPathAt('$'), outputPath: '$.Payload' });
     rolloutShard.addRetry({ errors: [SHARD_INCOMPLETE_ERROR], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 8, maxDelay: Duration.seconds(30) });
-    const rollout = this.shardMap('Rollout', 'rollout', settings.maxConcurrency.rollout, props)
+    const rolloutOnLambda = this.shardMap('Rollout', 'rollout', settings.maxConcurrency.rollout, '$.run.manifestKey', props)
       .itemProcessor(rolloutShard)
       .addCatch(onFailure('rollout'), { resultPath: '$.failure' });
+    const rolloutShardJob = this.submitJob('Roll out shard on Batch', 'rollout', props, {
+      jobName: sfn.JsonPath.format('swirl-{}-{}', sfn.JsonPath.stringAt('$.runId'), sfn.JsonPath.stringAt('$.shard')),
+      parameters: { runId: sfn.JsonPath.stringAt('$.runId'), shard: sfn.JsonPath.stringAt('$.shard') },
+    });
+    const rolloutOnBatch = this.shardMap('Rollout on Batch', 'rollout-jobs', settings.maxConcurrency.rolloutJobs, '$.run.manifestKey', props)
+      .itemProcessor(rolloutShardJob)
+      .addCatch(onFailure('rollout'), { resultPath: '$.failure' });
+    const rollout = new sfn.Choice(this, 'Policy served by the trainer?')
+      .when(sfn.Condition.stringEquals('$.run.policyRunner', BATCH_RUNNER), rolloutOnBatch)
+      .otherwise(rolloutOnLambda)
+      .afterwards();
 
     const decompose = this.invoke('Decompose shard', functions.decompose, { payload: sfn.TaskInput.fromJsonPathAt('$'), resultPath: sfn.JsonPath.DISCARD });
     const judge = this.invoke('Judge shard', functions.judge, { payload: sfn.TaskInput.fromJsonPathAt('$'), outputPath: '$.Payload' });
-    const judgeMap = this.shardMap('Decompose and judge', 'judge', settings.maxConcurrency.judge, props)
+    const judgeMap = this.shardMap('Decompose and judge', 'judge', settings.maxConcurrency.judge, '$.run.manifestKey', props)
       .itemProcessor(decompose.next(judge))
       .addCatch(onFailure('decompose'), { resultPath: '$.failure' });
 
     const assemble = this.invoke('Assemble', functions.assemble, { payload: runPayload, resultPath: sfn.JsonPath.DISCARD })
       .addCatch(onFailure('assemble'), { resultPath: '$.failure' });
-    const train = this.trainTask(props).addCatch(onFailure('train'), { resultPath: '$.failure' });
-    const evaluate = this.invoke('Evaluate', functions.evaluate, { payload: runPayload, resultPath: sfn.JsonPath.DISCARD })
-      .addCatch(onFailure('evaluate'), { resultPath: '$.failure' });
+    const train = this.submitJob('Train', 'train', props, {
+      jobName: sfn.JsonPath.format('swirl-train-{}', sfn.JsonPath.stringAt('$.run.runId')),
+      parameters: { runId: sfn.JsonPath.stringAt('$.run.runId') },
+      environment: { SWIRL_RUN_ID: sfn.JsonPath.stringAt('$.run.runId') },
+      retryTaskFailures: false,
+    }).addCatch(onFailure('train'), { resultPath: '$.failure' });
+    const evaluate = this.evaluationMap(props).addCatch(onFailure('evaluate'), { resultPath: '$.failure' });
     const report = this.invoke('Report', functions.report, {
       payload: runPayload,
       resultSelector: { metricsKey: sfn.JsonPath.stringAt('$.Payload.metricsKey'), reportKey: sfn.JsonPath.stringAt('$.Payload.reportKey') },
@@ -142,11 +174,11 @@ export class PipelineStateMachine extends Construct {
     return task;
   }
 
-  private shardMap(name: string, resultFolder: string, maxConcurrency: number, props: PipelineStateMachineProps): sfn.DistributedMap {
+  private shardMap(name: string, resultFolder: string, maxConcurrency: number, itemsKeyPath: string, props: PipelineStateMachineProps, comment = 'One child execution per shard of runs/<run>/shards/manifest.json'): sfn.DistributedMap {
     const { settings, bucket } = props;
     return new sfn.DistributedMap(this, name, {
-      comment: 'One child execution per shard of runs/<run>/shards/manifest.json',
-      itemReader: new sfn.S3JsonItemReader({ bucket, key: sfn.JsonPath.stringAt('$.run.manifestKey') }),
+      comment,
+      itemReader: new sfn.S3JsonItemReader({ bucket, key: sfn.JsonPath.stringAt(itemsKeyPath) }),
       maxConcurrency,
       mapExecutionType: sfn.StateMachineType.STANDARD,
       ...(settings.toleratedFailureFromConfig
@@ -159,21 +191,48 @@ export class PipelineStateMachine extends Construct {
     });
   }
 
-  private trainTask(props: PipelineStateMachineProps): tasks.BatchSubmitJob {
+  /** One (model, eval set) pair per child: the trainer's own models as Batch jobs, models behind an API in the Lambda. */
+  private evaluationMap(props: PipelineStateMachineProps): sfn.DistributedMap {
+    const pairFailed = new sfn.Pass(this, 'Pair failed', {
+      comment: 'A pair that failed for good leaves no result file; the report lists it and the other pairs go on.',
+      parameters: { model: sfn.JsonPath.stringAt('$.model'), set: sfn.JsonPath.stringAt('$.set'), error: sfn.JsonPath.stringAt('$.failure.Error') },
+    });
+    const pair = { runId: sfn.JsonPath.stringAt('$.runId'), model: sfn.JsonPath.stringAt('$.model'), set: sfn.JsonPath.stringAt('$.set') };
+    const onBatch = this.submitJob('Evaluate pair on Batch', 'evaluate', props, {
+      jobName: sfn.JsonPath.format('swirl-{}-{}', sfn.JsonPath.stringAt('$.runId'), sfn.JsonPath.stringAt('$.model')),
+      parameters: pair,
+    }).addCatch(pairFailed, { resultPath: '$.failure' });
+    const onLambda = this.invoke('Evaluate pair', props.functions.evaluate, {
+      payload: sfn.TaskInput.fromObject(pair),
+      resultSelector: { state: sfn.JsonPath.stringAt('$.Payload.state') },
+    }).addCatch(pairFailed, { resultPath: '$.failure' });
+    const processor = new sfn.Choice(this, 'Model served by the trainer?')
+      .when(sfn.Condition.stringEquals('$.runner', BATCH_RUNNER), onBatch)
+      .otherwise(onLambda);
+    return this.shardMap('Evaluate', 'evaluate', props.settings.maxConcurrency.evaluate, '$.run.evaluationPlanKey', props,
+      'One child execution per (model, eval set) pair of runs/<run>/eval/pairs.json').itemProcessor(processor);
+  }
+
+  /** A `submitJob.sync` task on the GPU queue running one entry point of the trainer image. */
+  private submitJob(name: string, job: BatchJobName, props: PipelineStateMachineProps, options: {
+    jobName: string; parameters: Record<string, string>; environment?: Record<string, string>; retryTaskFailures?: boolean;
+  }): tasks.BatchSubmitJob {
     const { trainer } = props;
     const attempts = props.settings.batch.attempts;
-    const task = new TrainJobTask(this, 'Train', {
-      jobName: sfn.JsonPath.format('swirl-train-{}', sfn.JsonPath.stringAt('$.run.runId')),
+    const task = new SyncJobTask(this, name, {
+      jobName: options.jobName,
       jobQueueArn: trainer.jobQueue.jobQueueArn,
-      jobDefinitionArn: trainer.jobDefinition.jobDefinitionArn,
-      payload: sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$.run.runId') }),
-      containerOverrides: { environment: { SWIRL_RUN_ID: sfn.JsonPath.stringAt('$.run.runId') } },
+      jobDefinitionArn: trainer.jobDefinitions[job].jobDefinitionArn,
+      payload: sfn.TaskInput.fromObject(options.parameters),
+      ...(options.environment ? { containerOverrides: { environment: options.environment } } : {}),
       integrationPattern: sfn.IntegrationPattern.RUN_JOB,
       // Every Batch attempt may run to its own timeout, plus time queued for capacity.
       stateTimeout: Duration.minutes(trainer.attemptTimeout.toMinutes() * attempts + 60),
       resultPath: sfn.JsonPath.DISCARD,
     });
     task.addRetry({ errors: BATCH_SERVICE_ERRORS, interval: Duration.seconds(10), backoffRate: 2, maxAttempts: 3 });
+    // A shard or pair whose job died is submitted again: its output keys are deterministic, finished work is skipped.
+    if (options.retryTaskFailures ?? true) task.addRetry({ errors: [BATCH_JOB_FAILED], interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 2 });
     return task;
   }
 }
@@ -182,7 +241,7 @@ export class PipelineStateMachine extends Construct {
  * BatchSubmitJob renders taskTimeout as the job's per-attempt timeout, overriding the job definition's;
  * the state needs its own TimeoutSeconds instead, which this adds.
  */
-class TrainJobTask extends tasks.BatchSubmitJob {
+class SyncJobTask extends tasks.BatchSubmitJob {
   private readonly stateTimeout: Duration;
 
   constructor(scope: Construct, id: string, props: tasks.BatchSubmitJobProps & { stateTimeout: Duration }) {

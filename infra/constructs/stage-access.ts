@@ -21,25 +21,25 @@ const CONFIG = 'runs/*/config.json';
 export const STAGE_ACCESS: Record<LambdaStage, StageAccess> = {
   prepare: {
     read: ['configs/*', 'schedules/*', 'datasets/*'],
-    write: [CONFIG, STATUS, 'runs/*/shards/*', 'runs/*/corpus/*', 'runs/*/eval-sets/*'],
+    write: [CONFIG, STATUS, 'runs/*/shards/*', 'runs/*/corpus/*', 'runs/*/eval-sets/*', 'runs/*/eval/pairs.json'],
     callsModels: false, putsEvents: false, memoryMiB: 2048, timeoutSeconds: 900,
     description: 'Validates a run config, writes the resolved config, shards and corpora',
   },
   rollout: {
     read: [CONFIG, 'runs/*/shards/*', 'runs/*/eval-sets/*', 'datasets/*'],
-    write: [STATUS, 'runs/*/trajectories/*', 'runs/*/corpus/*', 'cache/*'],
+    write: [STATUS, 'runs/*/trajectories/*', 'runs/*/corpus/*', 'cache/*', 'runs/*/timings/rollout/*'],
     callsModels: true, putsEvents: false, memoryMiB: 1024, timeoutSeconds: 900,
-    description: 'Runs the multi-step policy and tools loop over one shard',
+    description: 'Runs the multi-step policy and tools loop over one shard (policies served by an API)',
   },
   decompose: {
     read: [CONFIG, 'runs/*/trajectories/*'],
-    write: [STATUS, 'runs/*/steps/*'],
+    write: [STATUS, 'runs/*/steps/*', 'runs/*/timings/decompose/*'],
     callsModels: false, putsEvents: false, memoryMiB: 1024, timeoutSeconds: 300,
     description: 'Splits the trajectories of one shard into steps',
   },
   judge: {
     read: [CONFIG, 'runs/*/shards/*', 'runs/*/trajectories/*', 'runs/*/steps/*', 'runs/*/corpus/*', 'datasets/*'],
-    write: [STATUS, 'runs/*/judged/*', 'cache/*'],
+    write: [STATUS, 'runs/*/judged/*', 'cache/*', 'runs/*/timings/judge/*'],
     callsModels: true, putsEvents: false, memoryMiB: 1024, timeoutSeconds: 900,
     description: 'Judges the steps and outcomes of one shard',
   },
@@ -50,16 +50,16 @@ export const STAGE_ACCESS: Record<LambdaStage, StageAccess> = {
     description: 'Filters, deduplicates and splits the judged steps into training data',
   },
   evaluate: {
-    read: [CONFIG, 'runs/*/eval-sets/*', 'runs/*/corpus/*', 'runs/*/model/*', 'runs/*/train/*', 'datasets/*', 'models/*'],
-    write: [STATUS, 'runs/*/eval/*', 'cache/*'],
+    read: [CONFIG, 'runs/*/eval-sets/*', 'runs/*/corpus/*', 'datasets/*'],
+    write: ['runs/*/eval/*/*', 'runs/*/eval-sets/*/corpus.bm25.json', 'cache/*', 'runs/*/timings/evaluate/*'],
     callsModels: true, putsEvents: false, memoryMiB: 3008, timeoutSeconds: 900,
-    description: 'Evaluates the base and trained models on the held-out sets',
+    description: 'Evaluates one model served by an API on one held-out set',
   },
   report: {
     read: ['runs/*'],
-    write: [STATUS, 'runs/*/metrics.json', 'runs/*/report.html'],
+    write: [STATUS, 'runs/*/metrics.json', 'runs/*/report.html', 'runs/*/eval/metrics.json'],
     callsModels: false, putsEvents: true, memoryMiB: 1024, timeoutSeconds: 300,
-    description: 'Writes metrics.json and report.html and announces the run\'s end',
+    description: 'Gathers the evaluation, writes metrics.json and report.html and announces the run\'s end',
   },
   'record-failure': {
     read: ['configs/*', 'schedules/*'],

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { BUILTIN_PREFIX, resolveBuiltinModel, TINY_POLICY_STAGE_ONE_MODEL } from '../../containers/trainer/src/model/builtin-models';
-import { buildTinyPolicy, DEFAULT_TINY_POLICY_SETTINGS, TinyPolicySettings } from '../../containers/trainer/src/pretraining';
+import { buildTinyPolicy, DEFAULT_TINY_POLICY_SETTINGS, TinyPolicySettings } from '../policy-builder/pretraining';
 import { DEMO_BASE_MODEL } from './demo-config';
 
 /** Files a model directory needs before the trainer can load it. */

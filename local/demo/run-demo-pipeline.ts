@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EvaluationMetrics, EvaluationMetricsSchema } from '../../core/evaluate/evaluation-record';
-import { EVALUATION_METRICS_FILE } from '../../core/evaluate/evaluate-run';
+import { EVALUATION_FILES } from '../../core/evaluate/evaluation-plan';
 import { RunConfigInput } from '../../core/schemas/run-config';
 import { RunStatus } from '../../core/schemas/run-status';
 import { ObjectStore } from '../../core/store/object-store';
@@ -65,7 +65,7 @@ export async function runDemoPipeline(options: DemoPipelineOptions): Promise<Dem
   });
   const store = new RunStore(objects, runId);
   const status = await store.readStatus().catch(() => null);
-  const metrics = await store.getJson(EVALUATION_METRICS_FILE, EvaluationMetricsSchema).catch(() => null);
+  const metrics = await store.getJson(EVALUATION_FILES.metrics, EvaluationMetricsSchema).catch(() => null);
   const results = metrics ? extractResults(metrics) : null;
   const localDirectory = path.join(options.outputDirectory, runId);
   mkdirSync(localDirectory, { recursive: true });

@@ -67,6 +67,21 @@ export function stripProgram(command: string[]): string[] {
   return command;
 }
 
+/** The trainer entry points, each a pipeline stage of its own. */
+const TRAINER_COMMANDS = ['train', 'rollout', 'evaluate'];
+
+/**
+ * The stage a `submitJob.sync` state runs: the trainer command its container overrides name, else its job
+ * definition's; "train" when neither names one (a definition the engine was not told about).
+ */
+export function describeBatchStage(state: { Parameters?: unknown }, jobDefinitions: Record<string, JobDefinition> = {}): string {
+  const parameters = (state.Parameters ?? {}) as JsonObject;
+  const overrides = (parameters.ContainerOverrides ?? {}) as JsonObject;
+  const command = Array.isArray(overrides.Command) ? overrides.Command.map(String) : jobDefinitions[String(parameters.JobDefinition ?? '')]?.command ?? [];
+  const name = stripProgram(command)[0];
+  return name !== undefined && TRAINER_COMMANDS.includes(name) ? name : 'train';
+}
+
 function substituteParameters(command: string[], parameters: Record<string, string>): string[] {
   return command.map((part) => part.replace(/Ref::([A-Za-z0-9_-]+)/g, (whole, name: string) => parameters[name] ?? whole));
 }

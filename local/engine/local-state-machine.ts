@@ -5,7 +5,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { ObjectStore } from '../../core/store/object-store';
 import { S3Settings } from '../../core/store/s3-settings';
 import { AslDefinition, JsonObject, JsonValue } from './asl-types';
-import { BatchRunnerOptions, runBatchJob } from './batch-job-runner';
+import { BatchRunnerOptions, describeBatchStage, runBatchJob } from './batch-job-runner';
 import { ChildOutcome, runDistributedMap } from './distributed-map-runner';
 import { EventScope, ExecutionEvents } from './execution-events';
 import { callHandler, invokeLambdaIntegration, LambdaTarget, loadHandler } from './lambda-invoker';
@@ -116,11 +116,11 @@ export class LocalStateMachine {
     return lambdas[task.stateName] ?? lambdas[functionName];
   }
 
-  /** The pipeline stage a state reports progress under: its function's stage, or "train" for Batch. */
+  /** The pipeline stage a state reports progress under: its function's stage, or the trainer entry point a Batch job runs. */
   stageOf(stateName: string): string | undefined {
     const task = this.prepared.tasks.get(stateName);
     if (!task) return undefined;
-    if (task.kind === 'batch-sync') return 'train';
+    if (task.kind === 'batch-sync') return describeBatchStage(task.state, this.options.batch?.jobDefinitions);
     if (task.kind === 'lambda-invoke' || task.kind === 'lambda-direct') return this.resolveLambda(task)?.stage;
     return undefined;
   }
@@ -177,7 +177,7 @@ export class LocalStateMachine {
           ...this.options.batch,
           root: this.root,
           environment: { ...describeS3Environment(this.options.s3), ...(this.options.batch?.environment ?? {}) },
-          onOutput: (stream, line) => events.emitEvent({ type: 'task-output', stateName: task.stateName, stage: 'train', stream, line }),
+          onOutput: (stream, line) => events.emitEvent({ type: 'task-output', stateName: task.stateName, stage: this.stageOf(task.stateName) ?? 'train', stream, line }),
         });
       case 'distributed-map':
         return runDistributedMap({

@@ -85,6 +85,50 @@ describe('extracted state machine definition', () => {
     expect(extracted.resources[parameters.JobQueue].kind).toBe('other');
   });
 
+  it('rolls out and evaluates trainer-served models as Batch .sync jobs on the GPU queue, the others in Lambdas', () => {
+    const batchTasks = allStates(states).filter(([, state]) => state.Resource === 'arn:aws:states:::batch:submitJob.sync');
+    expect(batchTasks.map(([name]) => name).sort()).toEqual(['Evaluate pair on Batch', 'Roll out shard on Batch', 'Train']);
+    const commandOf = (state: State) => (extracted.resources[String(state.Parameters!.JobDefinition)] as BatchJobDefinitionResource).command;
+    expect(Object.fromEntries(batchTasks.map(([name, state]) => [name, commandOf(state)]))).toEqual({
+      Train: ['train', '--run', 'Ref::runId'],
+      'Roll out shard on Batch': ['rollout', '--run', 'Ref::runId', '--shard', 'Ref::shard'],
+      'Evaluate pair on Batch': ['evaluate', '--run', 'Ref::runId', '--model', 'Ref::model', '--set', 'Ref::set'],
+    });
+    expect(new Set(batchTasks.map(([, state]) => state.Parameters!.JobQueue)).size).toBe(1);
+    for (const [, state] of batchTasks) expect((extracted.resources[String(state.Parameters!.JobDefinition)] as BatchJobDefinitionResource).entry).toBe('containers/trainer/src/main.ts');
+
+    const choice = states['Policy served by the trainer?'] as State & { Choices: Array<Record<string, string>>; Default: string };
+    expect(states.Prepare.Next).toBe('Policy served by the trainer?');
+    expect(choice.Choices).toEqual([{ Variable: '$.run.policyRunner', StringEquals: 'batch', Next: 'Rollout on Batch' }]);
+    expect(choice.Default).toBe('Rollout');
+    expect([states.Rollout.Next, states['Rollout on Batch'].Next]).toEqual(['Decompose and judge', 'Decompose and judge']);
+    const onBatch = states['Rollout on Batch'] as State & { ItemReader: { Parameters: Record<string, string> } };
+    expect(onBatch.ItemReader.Parameters['Key.$']).toBe('$.run.manifestKey');
+    const shardJob = onBatch.ItemProcessor!.States['Roll out shard on Batch'];
+    expect(shardJob.Parameters!.Parameters).toEqual({ 'runId.$': '$.runId', 'shard.$': '$.shard' });
+    // A shard whose job died is submitted again; Train relies on its job definition's attempts and checkpoints.
+    expect(shardJob.Retry!.flatMap((retry) => retry.ErrorEquals)).toEqual(expect.arrayContaining(['States.TaskFailed', 'Batch.ServerException']));
+    expect(states.Train.Retry!.flatMap((retry) => retry.ErrorEquals)).not.toContain('States.TaskFailed');
+  });
+
+  it('evaluates one (model, eval set) pair per child of a map over the plan from prepare, each pair where its model is served', () => {
+    const evaluate = states.Evaluate as State & { ItemReader: { Parameters: Record<string, string> }; ItemProcessor: { StartAt: string; States: Record<string, State> } };
+    expect(evaluate.ItemReader.Parameters['Key.$']).toBe('$.run.evaluationPlanKey');
+    expect(evaluate.MaxConcurrency).toBe(8);
+    expect(states.Train.Next).toBe('Evaluate');
+    expect(evaluate.Next).toBe('Report');
+    const processor = evaluate.ItemProcessor.States;
+    expect(evaluate.ItemProcessor.StartAt).toBe('Model served by the trainer?');
+    expect(processor['Model served by the trainer?']).toMatchObject({ Choices: [{ Variable: '$.runner', StringEquals: 'batch', Next: 'Evaluate pair on Batch' }], Default: 'Evaluate pair' });
+    const pair = { 'runId.$': '$.runId', 'model.$': '$.model', 'set.$': '$.set' };
+    expect(processor['Evaluate pair on Batch'].Parameters!.Parameters).toEqual(pair);
+    expect((processor['Evaluate pair'].Parameters as { Payload: unknown }).Payload).toEqual(pair);
+    for (const name of ['Evaluate pair on Batch', 'Evaluate pair']) {
+      expect(processor[name].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'Pair failed' }]);
+    }
+    expect(processor['Pair failed']).toMatchObject({ Type: 'Pass', End: true });
+  });
+
   it('names scheduled runs <prefix>-<uuid> before prepare, and leaves uploaded configs alone', () => {
     expect(extracted.definition.StartAt).toBe('Scheduled run?');
     const choice = states['Scheduled run?'] as State & { Choices: unknown[]; Default: string };

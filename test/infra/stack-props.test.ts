@@ -7,7 +7,7 @@ describe('stack settings', () => {
   it('fills defaults for an empty object', () => {
     const settings = resolveStackSettings({});
     expect(settings.batch.instanceTypes.every((type) => /^g[56]\./.test(type))).toBe(true);
-    expect(settings.maxConcurrency).toEqual({ rollout: 16, judge: 16 });
+    expect(settings.maxConcurrency).toEqual({ rollout: 16, judge: 16, rolloutJobs: 4, evaluate: 8 });
     expect(settings.bedrockModelArns).toEqual([]);
     expect(settings.schedules).toEqual([]);
   });

@@ -1,10 +1,13 @@
 // The synthesized stack: bucket, trigger, state machine, Batch and least-privilege roles.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { LAMBDA_STAGES } from '../../infra/stack-props';
 import { STAGE_ACCESS } from '../../infra/constructs/stage-access';
+import { BATCH_JOBS, JOB_ACCESS } from '../../infra/constructs/job-access';
 import { extractStateMachineDefinition } from '../../infra/extract-definition';
 import { synthesizeSwirl, SynthesizedSwirl, TEST_MODEL_ARN, TEST_SECRET_ARN } from './support/synthesize-swirl';
 
@@ -128,22 +131,63 @@ describe('stage Lambdas', () => {
 });
 
 describe('trainer on Batch', () => {
-  it('asks for a GPU, retries spot reclaims and host errors, and times out', () => {
-    synthesized.template.hasResourceProperties('AWS::Batch::JobDefinition', {
-      ContainerProperties: Match.objectLike({
-        ResourceRequirements: Match.arrayWith([{ Type: 'GPU', Value: '1' }]),
-        Command: ['train', '--run', 'Ref::runId'],
-      }),
-      RetryStrategy: {
-        Attempts: 4,
-        EvaluateOnExit: Match.arrayWith([
-          { Action: 'RETRY', OnStatusReason: 'Host EC2*' },
-          { Action: 'RETRY', OnReason: 'CannotStartContainerError*' },
-          { Action: 'EXIT', OnReason: '*' },
-        ]),
-      },
-      Timeout: { AttemptDurationSeconds: 720 * 60 },
-    });
+  const jobDefinitions = Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::Batch::JobDefinition');
+  const commandOf = (resource: { Properties: Record<string, unknown> }) => (resource.Properties.ContainerProperties as { Command: string[] }).Command;
+
+  it('builds the trainer image from a context holding the trainer, core and the builtin tiny policy, and not the demo builder', () => {
+    const outdir = synthesized.app.outdir;
+    const context = readdirSync(outdir).map((name) => join(outdir, name)).find((path) => existsSync(join(path, 'containers/trainer/Dockerfile')));
+    expect(context).toBeDefined();
+    expect(existsSync(join(context!, 'models/tiny-policy/config.json'))).toBe(true);
+    expect(existsSync(join(context!, 'core'))).toBe(true);
+    expect(existsSync(join(context!, 'local'))).toBe(false);
+    expect(existsSync(join(context!, 'models/tiny-policy-stage1'))).toBe(false);
+  });
+
+  it('has one job definition per trainer entry point (train, rollout, evaluate), each on a GPU, retrying spot reclaims and host errors, with a timeout', () => {
+    synthesized.template.resourceCountIs('AWS::Batch::JobDefinition', 3);
+    expect(jobDefinitions.map(([, resource]) => commandOf(resource)[0]).sort()).toEqual(['evaluate', 'rollout', 'train']);
+    for (const command of BATCH_JOBS.map((job) => JOB_ACCESS[job].command)) {
+      synthesized.template.hasResourceProperties('AWS::Batch::JobDefinition', {
+        ContainerProperties: Match.objectLike({
+          ResourceRequirements: Match.arrayWith([{ Type: 'GPU', Value: '1' }]),
+          Command: command,
+        }),
+        RetryStrategy: {
+          Attempts: 4,
+          EvaluateOnExit: Match.arrayWith([
+            { Action: 'RETRY', OnStatusReason: 'Host EC2*' },
+            { Action: 'RETRY', OnReason: 'CannotStartContainerError*' },
+            { Action: 'EXIT', OnReason: '*' },
+          ]),
+        },
+        Timeout: { AttemptDurationSeconds: 720 * 60 },
+      });
+    }
+    // One image for all three.
+    expect(new Set(jobDefinitions.map(([, resource]) => JSON.stringify((resource.Properties.ContainerProperties as { Image: unknown }).Image))).size).toBe(1);
+  });
+
+  it.each(BATCH_JOBS.map((job) => [job]))('the %s job\'s role reads and writes only its own key patterns', (job) => {
+    const [, resource] = jobDefinitions.find(([, candidate]) => commandOf(candidate)[0] === job)!;
+    const roleId = ((resource.Properties.ContainerProperties as { JobRoleArn: { 'Fn::GetAtt': string[] } }).JobRoleArn)['Fn::GetAtt'][0];
+    const statements = statementsOfRole(roleId);
+    const access = JOB_ACCESS[job];
+    const byAction = (action: string) => statements.filter((statement) => asList(statement.Action).includes(action)).flatMap((statement) => asList(statement.Resource).map(renderArn));
+    const bucket = `<${runBucketId}.Arn>/`;
+    expect(byAction('s3:PutObject').sort()).toEqual(access.write.map((pattern) => bucket + pattern).sort());
+    expect(byAction('s3:GetObject').sort()).toEqual([...new Set([...access.read, ...access.write])].map((pattern) => bucket + pattern).sort());
+    expect(byAction('s3:DeleteObject')).toEqual([]);
+    expect(byAction('bedrock:InvokeModel')).toEqual(access.callsModels ? [TEST_MODEL_ARN] : []);
+    for (const statement of statements) for (const arn of asList(statement.Resource).map(renderArn)) expect(arn).not.toBe(`<${runBucketId}.Arn>/*`);
+  });
+
+  it('lets the state machine submit the three jobs to the GPU queue', () => {
+    const machine = Object.entries(resources).find(([, resource]) => resource.Type === 'AWS::StepFunctions::StateMachine')!;
+    const roleId = (machine[1].Properties.RoleArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+    const submit = statementsOfRole(roleId).filter((statement) => asList(statement.Action).includes('batch:SubmitJob')).flatMap((statement) => asList(statement.Resource).map(renderArn));
+    expect(submit).toContainEqual(expect.stringMatching(/^<TrainerGpuQueue[0-9A-F]{8}\.JobQueueArn>$/));
+    expect(submit).toContainEqual(expect.stringMatching(/:job-definition\/\*$/));
   });
 
   it('runs on GPU instance types in a managed spot environment with no inbound access', () => {
@@ -181,7 +225,7 @@ describe('retraining schedule', () => {
 describe('failure handling', () => {
   const { definition } = extractStateMachineDefinition(synthesized.template);
   const states = definition.States as Record<string, { Type: string; Next?: string; Catch?: Array<{ ErrorEquals: string[]; Next: string; ResultPath: string }>; Parameters?: Record<string, unknown> }>;
-  const stages = ['Prepare', 'Rollout', 'Decompose and judge', 'Assemble', 'Train', 'Evaluate', 'Report'];
+  const stages = ['Prepare', 'Rollout', 'Rollout on Batch', 'Decompose and judge', 'Assemble', 'Train', 'Evaluate', 'Report'];
 
   it.each(stages.map((name) => [name]))('%s catches every error into a stage-named record of the failure', (name) => {
     const catchers = states[name].Catch!;
@@ -201,7 +245,7 @@ describe('failure handling', () => {
     expect(states['Record failure'].Catch![0].Next).toBe('Run failed');
     expect(states['Report failure'].Catch![0].Next).toBe('Run failed');
     const recordedStages = stages.map((name) => states[states[name].Catch![0].Next].Parameters!.stage);
-    expect(recordedStages).toEqual(['prepare', 'rollout', 'decompose', 'assemble', 'train', 'evaluate', 'report']);
+    expect(recordedStages).toEqual(['prepare', 'rollout', 'rollout', 'decompose', 'assemble', 'train', 'evaluate', 'report']);
   });
 });
 

@@ -6,7 +6,7 @@ import { EvaluationMetricsSchema } from '../../core/evaluate/evaluation-record';
 import { RunMetricsSchema } from '../../core/report/run-metrics';
 import { RunStatusSchema } from '../../core/schemas/run-status';
 import { ObjectStore } from '../../core/store/object-store';
-import { buildTinyPolicy, DEFAULT_TINY_POLICY_SETTINGS } from '../../containers/trainer/src/pretraining';
+import { buildTinyPolicy, DEFAULT_TINY_POLICY_SETTINGS } from '../../local/policy-builder/pretraining';
 import { resolveBuiltinModel } from '../../containers/trainer/src/model/builtin-models';
 import { createDemoConfig, DEMO_BASE_MODEL } from '../../local/demo/demo-config';
 import { formatResultsJson, formatResultsTable } from '../../local/demo/demo-results';

@@ -1,11 +1,15 @@
 // The synthesized state machine run locally end to end: real handlers in process, embedded S3, a GSM8K slice and the scripted policy.
 import { join } from 'node:path';
 import { ObjectStore } from '../../core/store/object-store';
+import { COMPACT_SYSTEM_PROMPT } from '../../core/prompts/default-prompts';
 import { RunStatusSchema } from '../../core/schemas/run-status';
+import { TrajectorySchema } from '../../core/schemas/trajectory';
+import { EvaluationMetricsSchema, EvaluationRecordSchema } from '../../core/evaluate/evaluation-record';
 import { ShardIncompleteError } from '../../core/rollout/shard-incomplete-error';
 import { ConfigWatcher } from '../../local/engine/config-watcher';
 import { ExecutionEvent } from '../../local/engine/execution-events';
 import { loadHandler } from '../../local/engine/lambda-invoker';
+import { BatchJob } from '../../local/engine/batch-job-runner';
 import { createLocalPipeline, LocalPipeline, loadLocalPipeline } from '../../local/engine/load-pipeline';
 import { ExecutionResult } from '../../local/engine/local-state-machine';
 import { EmbeddedS3Server } from '../../local/s3/embedded-s3-server';
@@ -136,4 +140,67 @@ describeWithSharedData('local pipeline from the synthesized template', () => {
     expect(status.error!.cause).toContain('ShardIncompleteError');
     expect(await store.exists('runs/throwing-shard/train/manifest.json')).toBe(false);
   });
+
+  it('rolls out and evaluates a trainer-served policy through the Batch stand-in, with records of the Lambda path\'s schema', async () => {
+    const events: ExecutionEvent[] = [];
+    const launches = new Map<string, number>();
+    // The first job of shard-00001 dies after writing its shard (exit 1): the task's Retry submits it again.
+    const dying = createLocalPipeline(pipeline.synthesized.template as never, {
+      root: ROOT, s3: store.settings, retryDelayMs: 5, environment: QUIET_FUNCTIONS,
+      launchBatchJob: (job: BatchJob) => {
+        const entry = join(ROOT, 'containers/trainer/src/main.ts');
+        const args = ['--import', 'tsx', entry, ...job.command];
+        const key = job.command.join(' ');
+        launches.set(key, (launches.get(key) ?? 0) + 1);
+        if (job.command.includes('shard-00001') && launches.get(key) === 1) {
+          return { executable: 'bash', args: ['-c', `"${process.execPath}" ${args.map((arg) => `'${arg}'`).join(' ')}; exit 1`], environment: {} };
+        }
+        return { executable: process.execPath, args, environment: {} };
+      },
+    });
+    // The shipped tiny policy writes valid actions, so every stage has data; filter "none" trains on whatever it did.
+    const config = gsm8kConfig('trainer-served', {
+      dataset: { source: 'builtin:hop:train', format: 'hop', limit: 6 },
+      policy: { provider: 'trainer', model: 'builtin:tiny-policy', maxTokens: 24, temperature: 0.6 },
+      prompts: { system: COMPACT_SYSTEM_PROMPT },
+      filter: 'none',
+      samplingSeed: 3,
+      eval: [{ name: 'arith', source: 'builtin:arith:test', format: 'arith', limit: 2, maxSteps: 2 }],
+    });
+    await store.putJson('configs/trainer-served.json', config);
+    const running = dying.machine.start({ bucket: store.bucket, key: 'configs/trainer-served.json' });
+    running.events.onEvent((event) => events.push(event));
+    const result = await running.result;
+    const status = RunStatusSchema.parse(JSON.parse((await store.getText('runs/trainer-served/status.json'))!));
+    // The recorded error, when there is one, makes a failure readable.
+    expect({ status: result.status, error: status.error }).toEqual({ status: 'SUCCEEDED', error: null });
+
+    // Rollout and evaluation ran as trainer child processes, never as in-process Lambdas.
+    const entered = (name: string) => events.filter((event) => event.type === 'state-entered' && event.stateName === name).length;
+    expect(entered('Roll out shard')).toBe(0);
+    expect(entered('Roll out shard on Batch')).toBe(3);
+    expect([...launches.entries()].filter(([command]) => command.startsWith('rollout')).map(([, count]) => count)).toEqual([1, 2, 1]);
+    expect(entered('Evaluate pair')).toBe(0);
+    expect(entered('Evaluate pair on Batch')).toBe(3);
+    expect(events.filter((event) => event.type === 'state-retried' && event.stateName === 'Roll out shard on Batch')).toHaveLength(1);
+    const output = events.flatMap((event) => (event.type === 'task-output' ? [`${event.stage} ${event.line}`] : []));
+    for (const shard of ['shard-00000', 'shard-00001', 'shard-00002']) expect(output).toContain(`rollout trainer: rollout ${shard}: 4 trajectories`);
+    expect(output).toContain('rollout trainer: rollout shard-00001: 4 trajectories (already written)');
+    for (const model of ['base', 'sft', 'swirl']) expect(output).toContain(`evaluate trainer: evaluate ${model} on arith: SUCCEEDED`);
+
+    // The same records as the Lambda path: schema-valid trajectories, each question's samples once, no duplicates after the retry.
+    const trajectories = [];
+    for (const shard of ['shard-00000', 'shard-00001', 'shard-00002']) {
+      const part = (await store.getText(`runs/trainer-served/trajectories/${shard}.jsonl`))!.trim().split('\n').map((line) => TrajectorySchema.parse(JSON.parse(line)));
+      expect(part).toHaveLength(4);
+      trajectories.push(...part);
+    }
+    expect(new Set(trajectories.map((trajectory) => trajectory.id)).size).toBe(12);
+    expect(trajectories.every((trajectory) => trajectory.model.startsWith('trainer:'))).toBe(true);
+    const records = (await store.getText('runs/trainer-served/eval/swirl/arith.jsonl'))!.trim().split('\n').map((line) => EvaluationRecordSchema.parse(JSON.parse(line)));
+    expect(records).toHaveLength(2);
+    const metrics = EvaluationMetricsSchema.parse(JSON.parse((await store.getText('runs/trainer-served/eval/metrics.json'))!));
+    expect(Object.keys(metrics.results).sort()).toEqual(['base', 'sft', 'swirl']);
+    expect(metrics.models.every((model) => model.error === null)).toBe(true);
+  }, 600_000);
 });

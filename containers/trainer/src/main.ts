@@ -1,4 +1,4 @@
-// Entry point of the trainer container: `main.ts train --run <id>`; `--help` lists the options.
+// Entry point of the trainer container: `main.ts train|rollout|evaluate --run <id> …`; `--help` lists the options.
 import { runTrainerCli } from './trainer-cli';
 
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';

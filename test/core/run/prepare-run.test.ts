@@ -87,7 +87,10 @@ describe('prepareRun over the embedded S3 server', () => {
       const config = { runId: 'gsm8k-run', dataset: { source: 'uploads/gsm8k-train.jsonl', format: 'gsm8k', limit: 120 }, policy, concurrency: { questionsPerShard: 50 } };
       const event = await putConfig('gsm8k-run', config);
       const result = await prepareRun(s3.objects, event);
-      expect(result).toEqual({ runId: 'gsm8k-run', manifestKey: 'runs/gsm8k-run/shards/manifest.json', shardCount: 3 });
+      expect(result).toEqual({
+        runId: 'gsm8k-run', manifestKey: 'runs/gsm8k-run/shards/manifest.json', shardCount: 3,
+        policyRunner: 'batch', evaluationPlanKey: 'runs/gsm8k-run/eval/pairs.json',
+      });
       const store = new RunStore(s3.objects, 'gsm8k-run');
       expect(await store.getJson('shards/manifest.json', ManifestSchema)).toEqual(['shard-00000', 'shard-00001', 'shard-00002'].map((shard) => ({ runId: 'gsm8k-run', shard })));
       const shards = await Promise.all([0, 1, 2].map((index) => store.readAllJsonLines(`shards/shard-0000${index}.jsonl`, DatasetRowSchema)));

@@ -25,7 +25,9 @@ describe('prepare Lambda handler', () => {
       concurrency: { questionsPerShard: 1 },
     });
     const result = await handler({ bucket: 'swirl-handler', key: 'configs/math-run.json' });
-    expect(result).toEqual({ runId: 'math-run', manifestKey: 'runs/math-run/shards/manifest.json', shardCount: 2 });
+    expect(result).toEqual({
+      runId: 'math-run', manifestKey: 'runs/math-run/shards/manifest.json', shardCount: 2, policyRunner: 'batch', evaluationPlanKey: 'runs/math-run/eval/pairs.json',
+    });
     const store = new RunStore(environment.objects(), 'math-run');
     expect((await store.readAllJsonLines('shards/shard-00001.jsonl', DatasetRowSchema))[0]).toMatchObject({ id: 'gsm8k-3', answer: '15', goldCalculations: [{ expression: '30/2', value: 15 }] });
     const errors = await store.readAllJsonLines('prepare/dataset-errors.jsonl', z.object({ set: z.string(), line: z.number(), error: z.string() }));

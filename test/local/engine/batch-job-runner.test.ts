@@ -1,5 +1,5 @@
 // The Batch stand-in honours the job's EvaluateOnExit rules: failures that will repeat end the job, others are retried.
-import { runBatchJob } from '../../../local/engine/batch-job-runner';
+import { describeBatchStage, describeJob, runBatchJob } from '../../../local/engine/batch-job-runner';
 import { readRetryRules, shouldRetryAttempt } from '../../../local/engine/batch-retry-rules';
 
 const ROOT = process.cwd();
@@ -43,5 +43,24 @@ describe('Batch retry rules', () => {
     expect(shouldRetryAttempt(rules, { exitCode: 1, reason: 'Host EC2 (instance i-1) terminated.' })).toBe(true);
     expect(shouldRetryAttempt(rules, { exitCode: 1, reason: 'Essential container in task exited' })).toBe(false);
     expect(shouldRetryAttempt(rules, { exitCode: 1, reason: 'Essential container in task exited!' })).toBe(true);
+  });
+});
+
+describe('Batch jobs of the trainer image', () => {
+  const jobDefinitions = {
+    'arn:rollout': { command: ['rollout', '--run', 'Ref::runId', '--shard', 'Ref::shard'], parameters: { runId: 'unset', shard: 'unset' } },
+    'arn:train': { command: ['train', '--run', 'Ref::runId'] },
+  };
+
+  it('reports each job under the stage of the trainer entry point it runs', () => {
+    expect(describeBatchStage({ Parameters: { JobDefinition: 'arn:rollout' } }, jobDefinitions)).toBe('rollout');
+    expect(describeBatchStage({ Parameters: { JobDefinition: 'arn:train' } }, jobDefinitions)).toBe('train');
+    expect(describeBatchStage({ Parameters: { JobDefinition: 'arn:rollout', ContainerOverrides: { Command: ['node', 'main.ts', 'evaluate'] } } }, jobDefinitions)).toBe('evaluate');
+    expect(describeBatchStage({ Parameters: { JobDefinition: 'arn:unknown' } }, jobDefinitions)).toBe('train');
+  });
+
+  it('fills the command\'s Ref:: parameters from the submitted ones over the definition\'s defaults', () => {
+    const job = describeJob({ JobName: 'swirl-r1-shard-00002', JobDefinition: 'arn:rollout', Parameters: { runId: 'r1', shard: 'shard-00002' } }, { root: ROOT, jobDefinitions });
+    expect(job.command).toEqual(['rollout', '--run', 'r1', '--shard', 'shard-00002']);
   });
 });

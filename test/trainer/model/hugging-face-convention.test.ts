@@ -45,8 +45,8 @@ function referenceLogits(model: LlamaModel, ids: number[]): number[][] {
   for (let layer = 0; layer < c.layerCount; layer += 1) {
     const prefix = `model.layers.${layer}`;
     const normed = hidden.map((row) => rmsNorm(row, model.weights.get(`${prefix}.input_layernorm.weight`)!.data, c.rmsNormEpsilon));
-    const queries = normed.map((row, position) => rotateHalf(linear(model, `${prefix}.self_attn.q_proj`, row), position, c.headDimension, c.ropeTheta));
-    const keys = normed.map((row, position) => rotateHalf(linear(model, `${prefix}.self_attn.k_proj`, row), position, c.headDimension, c.ropeTheta));
+    const queries = normed.map((row, position) => rotateHalf(linear(model, `${prefix}.self_attn.q_proj`, row), position, c.headDimension, c.rope.theta));
+    const keys = normed.map((row, position) => rotateHalf(linear(model, `${prefix}.self_attn.k_proj`, row), position, c.headDimension, c.rope.theta));
     const values = normed.map((row) => linear(model, `${prefix}.self_attn.v_proj`, row));
     const groups = c.headCount / c.keyValueHeadCount;
     hidden = hidden.map((row, position) => {

@@ -17,11 +17,15 @@ describe('chat templates', () => {
     expect(getChatTemplate('mistral').renderPrompt(messages)).toBe('<s>[INST] Be brief.\n\nHi [/INST]Hello</s>[INST] Sum 2 3 [/INST]');
   });
 
-  it('recognises templates from tokenizer_config.json and rejects unknown Jinja', () => {
-    expect(detectChatTemplate({ chat_template: "{% for m in messages %}<|im_start|>{{ m.role }}{% endfor %}" }).name).toBe('chatml');
-    expect(detectChatTemplate({ chat_template: '<|start_header_id|>' }).name).toBe('llama3');
+  it('uses a named built-in, else renders the model\'s own Jinja, else falls back to chatml', () => {
     expect(detectChatTemplate({ chat_template_name: 'mistral' }).name).toBe('mistral');
-    expect(() => detectChatTemplate({ chat_template: '{{ bos }}User: ' })).toThrow(/not one of the built-in templates/);
+    expect(detectChatTemplate({}).name).toBe('chatml');
+    const own = detectChatTemplate({ chat_template: '{% for m in messages %}<<{{ m.role }}>>{{ m.content }}{% if m.role == "assistant" %}{{ eos_token }}{% endif %}{% endfor %}{% if add_generation_prompt %}<<assistant>>{% endif %}', eos_token: { content: '<end>' } });
+    expect(own.name).toBe('jinja');
+    expect(own.renderPrompt(messages.slice(1, 2))).toBe('<<user>>Hi<<assistant>>');
+    expect(own.turnEnd).toBe('<end>');
+    expect(() => detectChatTemplate({ chat_template: '{% for m in messages %}' })).toThrow(/chat_template is not valid Jinja/);
+    expect(() => detectChatTemplate({ chat_template: 'no reply here' })).toThrow(/turn end cannot be derived/);
     expect(() => detectChatTemplate({ chat_template_name: 'vicuna' })).toThrow(/expected chatml \| llama3 \| mistral, received "vicuna"/);
   });
 

@@ -1,7 +1,10 @@
-// The Llama-family decoder: config, weights, loading and saving, built-in model locations.
+// The decoder families: config, weights, loading and saving, built-in model locations.
 export * from './model-config';
+export * from './rope-settings';
+export * from './family-config';
 export * from './weight-names';
 export * from './llama-model';
+export * from './bfloat16-weight';
 export * from './key-value-cache';
 export * from './initialize-model';
 export * from './model-source';

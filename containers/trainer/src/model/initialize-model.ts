@@ -1,4 +1,4 @@
-// A freshly initialized decoder: normal(0, 0.02) matrices, unit norms, zero biases (as Hugging Face initializes Llama).
+// A freshly initialized decoder: normal(0, 0.02) matrices, unit norms (zero under Gemma's 1 + w), zero biases, as Hugging Face initializes them.
 import { Rng } from '../tensor/random';
 import { Tensor } from '../tensor/tensor';
 import { expectedWeightShapes, LlamaModel } from './llama-model';
@@ -12,7 +12,7 @@ export function initializeModel(config: DecoderConfig, seed: number, standardDev
   for (const name of [...shapes.keys()].sort()) {
     const shape = shapes.get(name)!;
     const data = new Float32Array(shape.reduce((product, size) => product * size, 1));
-    if (name.endsWith('norm.weight')) data.fill(1);
+    if (name.endsWith('norm.weight')) data.fill(1 - config.normWeightOffset);
     else if (!name.endsWith('.bias')) for (let index = 0; index < data.length; index += 1) data[index] = rng.nextNormal() * standardDeviation;
     weights.set(name, new Tensor(data, shape, { name }));
   }

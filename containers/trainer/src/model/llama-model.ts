@@ -1,13 +1,19 @@
-// Llama-family decoder (RMSNorm, rotate-half RoPE, grouped-query attention, SwiGLU) over HF-named weights.
+// The shared decoder block (RMSNorm, rotate-half RoPE, grouped-query attention, gated MLP) over HF-named weights;
+// each family's differences (biases, windows, Gemma 2's norms, caps and GeGLU) are traits of its DecoderConfig.
 import type { LoraAdapter } from '../lora/lora-adapter';
-import { add, causalAttention, concat, dropout, embedding, matmul, rmsNorm, rope, scale, swiglu } from '../tensor/ops';
+import {
+  add, causalAttention, concat, dropout, embedding, geglu, matmul, rmsNorm, rope, scale, scaledRope, softCap, swiglu, windowedAttention,
+} from '../tensor/ops';
 import type { Rng } from '../tensor/random';
-import { Tensor } from '../tensor/tensor';
+import { scalar, Tensor } from '../tensor/tensor';
+import { embeddingBfloat16, matmulBfloat16 } from './bfloat16-ops';
+import { Bfloat16Tensor } from './bfloat16-weight';
 import type { KeyValueCache } from './key-value-cache';
-import type { DecoderConfig } from './model-config';
+import { attentionScaleOf, type DecoderConfig } from './decoder-config';
+import { computeInverseFrequencies } from './rope-settings';
 import {
   ATTENTION_PROJECTIONS, EMBEDDING_WEIGHT, FINAL_NORM_WEIGHT, inputNormWeight, MLP_PROJECTIONS, OUTPUT_WEIGHT,
-  postAttentionNormWeight, ProjectionName, projectionBias, projectionWeight,
+  postAttentionNormWeight, postFeedForwardNormWeight, preFeedForwardNormWeight, ProjectionName, projectionBias, projectionWeight,
 } from './weight-names';
 
 export interface ForwardOptions {
@@ -26,6 +32,10 @@ export function expectedWeightShapes(config: DecoderConfig): Map<string, number[
   for (let layer = 0; layer < config.layerCount; layer += 1) {
     shapes.set(inputNormWeight(layer), [config.hiddenSize]);
     shapes.set(postAttentionNormWeight(layer), [config.hiddenSize]);
+    if (config.feedForwardNorms) {
+      shapes.set(preFeedForwardNormWeight(layer), [config.hiddenSize]);
+      shapes.set(postFeedForwardNormWeight(layer), [config.hiddenSize]);
+    }
     shapes.set(projectionWeight(layer, 'q_proj'), [attentionWidth, config.hiddenSize]);
     shapes.set(projectionWeight(layer, 'k_proj'), [keyValueWidth, config.hiddenSize]);
     shapes.set(projectionWeight(layer, 'v_proj'), [keyValueWidth, config.hiddenSize]);
@@ -46,6 +56,8 @@ export function expectedWeightShapes(config: DecoderConfig): Map<string, number[
 
 export class LlamaModel {
   adapter: LoraAdapter | null = null;
+  /** Scaled rotary frequencies (linear, llama3); null when the backend's plain-theta kernel applies. */
+  private readonly inverseFrequencies: Float64Array | null;
 
   /** `weights` must hold exactly the tensors expectedWeightShapes lists (checked here). */
   constructor(readonly config: DecoderConfig, readonly weights: Map<string, Tensor>) {
@@ -54,6 +66,7 @@ export class LlamaModel {
       if (!tensor) throw new Error(`model weights: expected ${name} of shape [${shape}], but it is missing`);
       if (tensor.shape.join(',') !== shape.join(',')) throw new Error(`model weights: ${name}: expected shape [${shape}], received [${tensor.shape}]`);
     }
+    this.inverseFrequencies = config.rope.type === 'default' ? null : computeInverseFrequencies(config.rope, config.headDimension);
   }
 
   private weight(name: string): Tensor {
@@ -61,7 +74,7 @@ export class LlamaModel {
   }
 
   private project(x: Tensor, layer: number, projection: ProjectionName, dropoutRng: Rng | undefined): Tensor {
-    let output = matmul(x, this.weight(projectionWeight(layer, projection)), { transposeB: true });
+    let output = multiplyByTransposed(x, this.weight(projectionWeight(layer, projection)));
     const bias = this.weights.get(projectionBias(layer, projection));
     if (bias) output = add(output, bias);
     const pair = this.adapter?.get(layer, projection);
@@ -83,12 +96,12 @@ export class LlamaModel {
       throw new Error(`sequence of ${offset + length} tokens exceeds max_position_embeddings ${config.maxPositions}`);
     }
     const positions = createPositions(offset, length);
-    let hidden = embedding(this.weight(EMBEDDING_WEIGHT), ids, [batch, length]);
+    let hidden = this.embed(ids, [batch, length]);
     for (let layer = 0; layer < config.layerCount; layer += 1) {
       const projected = this.projectAttentionInputs(hidden, layer, positions, options.dropoutRng);
       let { key, value } = projected;
       if (cache) ({ key, value } = cache.append(layer, key, value));
-      const attended = causalAttention(projected.query, key, value, { heads: config.headCount, kvHeads: config.keyValueHeadCount, queryOffset: offset });
+      const attended = this.attend(layer, projected.query, key, value, offset);
       hidden = this.finishBlock(hidden, attended, layer, options.dropoutRng);
     }
     if (cache) cache.advance(length);
@@ -155,51 +168,92 @@ export class LlamaModel {
     }
     const prefixPositions = createPositions(0, prefixLength);
     const rowPositions = createPositions(prefixLength, length);
-    const attention = { heads: config.headCount, kvHeads: config.keyValueHeadCount };
-    let prefixHidden = embedding(this.weight(EMBEDDING_WEIGHT), prefixIds, [1, prefixLength]);
-    let hidden = embedding(this.weight(EMBEDDING_WEIGHT), ids, [batch, length]);
+    let prefixHidden = this.embed(prefixIds, [1, prefixLength]);
+    let hidden = this.embed(ids, [batch, length]);
     for (let layer = 0; layer < config.layerCount; layer += 1) {
       const prefix = this.projectAttentionInputs(prefixHidden, layer, prefixPositions, options.dropoutRng);
       const rows = this.projectAttentionInputs(hidden, layer, rowPositions, options.dropoutRng);
       const key = concat([repeatRows(prefix.key, batch), rows.key], 1);
       const value = concat([repeatRows(prefix.value, batch), rows.value], 1);
-      hidden = this.finishBlock(hidden, causalAttention(rows.query, key, value, { ...attention, queryOffset: prefixLength }), layer, options.dropoutRng);
+      hidden = this.finishBlock(hidden, this.attend(layer, rows.query, key, value, prefixLength), layer, options.dropoutRng);
       // The last layer's prefix output feeds nothing: only its keys and values were needed.
       if (layer + 1 < config.layerCount) {
-        prefixHidden = this.finishBlock(prefixHidden, causalAttention(prefix.query, prefix.key, prefix.value, { ...attention, queryOffset: 0 }), layer, options.dropoutRng);
+        prefixHidden = this.finishBlock(prefixHidden, this.attend(layer, prefix.query, prefix.key, prefix.value, 0), layer, options.dropoutRng);
       }
     }
     return this.projectLogits(hidden);
   }
 
-  private projectAttentionInputs(hidden: Tensor, layer: number, positions: Int32Array, dropoutRng: Rng | undefined): { query: Tensor; key: Tensor; value: Tensor } {
+  /** Token embeddings, times the family's multiplier (Gemma scales them by sqrt(hidden size)). */
+  private embed(ids: Int32Array, shape: number[]): Tensor {
+    const table = this.weight(EMBEDDING_WEIGHT);
+    const embedded = table instanceof Bfloat16Tensor ? embeddingBfloat16(table, ids, shape) : embedding(table, ids, shape);
+    return this.config.embeddingMultiplier === 1 ? embedded : scale(embedded, this.config.embeddingMultiplier);
+  }
+
+  /** RMSNorm by the named weight, plus the family's offset (Gemma multiplies by 1 + weight). */
+  private norm(x: Tensor, name: string): Tensor {
+    const weight = this.weight(name);
+    return rmsNorm(x, this.config.normWeightOffset === 0 ? weight : add(weight, scalar(this.config.normWeightOffset)), this.config.rmsNormEpsilon);
+  }
+
+  private rotate(x: Tensor, positions: Int32Array): Tensor {
     const { config } = this;
-    const normed = rmsNorm(hidden, this.weight(inputNormWeight(layer)), config.rmsNormEpsilon);
+    if (this.inverseFrequencies) return scaledRope(x, positions, this.inverseFrequencies, config.headDimension);
+    return rope(x, positions, config.rope.theta, config.headDimension);
+  }
+
+  /**
+   * Causal attention of one layer; a sliding window (when it hides any key) or soft-capped scores go through the
+   * windowed kernel, everything else through the backend's.
+   */
+  private attend(layer: number, query: Tensor, key: Tensor, value: Tensor, queryOffset: number): Tensor {
+    const { config } = this;
+    const heads = { heads: config.headCount, kvHeads: config.keyValueHeadCount };
+    const window = config.slidingLayers[layer] ? config.slidingWindow : null;
+    const lastPosition = queryOffset + query.shape[1] - 1;
+    const windowHides = window !== null && lastPosition >= window;
+    if (!windowHides && config.attentionSoftCap === null && config.queryPreAttentionScalar === null) return causalAttention(query, key, value, { ...heads, queryOffset });
+    return windowedAttention(query, key, value, { ...heads, queryOffset, scale: attentionScaleOf(config), window: windowHides ? window : null, softCap: config.attentionSoftCap });
+  }
+
+  private projectAttentionInputs(hidden: Tensor, layer: number, positions: Int32Array, dropoutRng: Rng | undefined): { query: Tensor; key: Tensor; value: Tensor } {
+    const normed = this.norm(hidden, inputNormWeight(layer));
     return {
-      query: rope(this.project(normed, layer, 'q_proj', dropoutRng), positions, config.ropeTheta, config.headDimension),
-      key: rope(this.project(normed, layer, 'k_proj', dropoutRng), positions, config.ropeTheta, config.headDimension),
+      query: this.rotate(this.project(normed, layer, 'q_proj', dropoutRng), positions),
+      key: this.rotate(this.project(normed, layer, 'k_proj', dropoutRng), positions),
       value: this.project(normed, layer, 'v_proj', dropoutRng),
     };
   }
 
-  /** The attention output projection and the MLP, each added to the residual stream. */
+  /** The attention output projection and the MLP, each added to the residual stream (Gemma 2 norms each first). */
   private finishBlock(hidden: Tensor, attended: Tensor, layer: number, dropoutRng: Rng | undefined): Tensor {
     const { config } = this;
-    const afterAttention = add(hidden, this.project(attended, layer, 'o_proj', dropoutRng));
-    const postNormed = rmsNorm(afterAttention, this.weight(postAttentionNormWeight(layer)), config.rmsNormEpsilon);
-    const gated = swiglu(this.project(postNormed, layer, 'gate_proj', dropoutRng), this.project(postNormed, layer, 'up_proj', dropoutRng));
-    return add(afterAttention, this.project(gated, layer, 'down_proj', dropoutRng));
+    let attentionOutput = this.project(attended, layer, 'o_proj', dropoutRng);
+    if (config.feedForwardNorms) attentionOutput = this.norm(attentionOutput, postAttentionNormWeight(layer));
+    const afterAttention = add(hidden, attentionOutput);
+    const mlpInput = this.norm(afterAttention, config.feedForwardNorms ? preFeedForwardNormWeight(layer) : postAttentionNormWeight(layer));
+    const gate = this.project(mlpInput, layer, 'gate_proj', dropoutRng);
+    const up = this.project(mlpInput, layer, 'up_proj', dropoutRng);
+    let mlpOutput = this.project(config.activation === 'silu' ? swiglu(gate, up) : geglu(gate, up), layer, 'down_proj', dropoutRng);
+    if (config.feedForwardNorms) mlpOutput = this.norm(mlpOutput, postFeedForwardNormWeight(layer));
+    return add(afterAttention, mlpOutput);
   }
 
   private projectLogits(hidden: Tensor): Tensor {
     const { config } = this;
-    const final = rmsNorm(hidden, this.weight(FINAL_NORM_WEIGHT), config.rmsNormEpsilon);
+    const final = this.norm(hidden, FINAL_NORM_WEIGHT);
     const output = config.tieEmbeddings ? this.weight(EMBEDDING_WEIGHT) : this.weight(OUTPUT_WEIGHT);
-    return matmul(final, output, { transposeB: true });
+    const logits = multiplyByTransposed(final, output);
+    return config.finalLogitSoftCap === null ? logits : softCap(logits, config.finalLogitSoftCap);
   }
 
   /** Marks every base weight trainable (full fine-tuning, training from scratch) or frozen (LoRA). */
   setBaseTrainable(trainable: boolean): void {
+    for (const [name, tensor] of this.weights) {
+      // A trained weight needs float32 storage for its updates: bf16 weights are expanded first.
+      if (trainable && tensor instanceof Bfloat16Tensor) this.weights.set(name, tensor.toFloat32());
+    }
     for (const tensor of this.weights.values()) tensor.requiresGrad = trainable;
   }
 
@@ -208,6 +262,11 @@ export class LlamaModel {
     for (const tensor of this.weights.values()) count += tensor.size;
     return count;
   }
+}
+
+/** x · Wᵀ for a [out, in] weight, read block by block when it is held as bf16. */
+function multiplyByTransposed(x: Tensor, weight: Tensor): Tensor {
+  return weight instanceof Bfloat16Tensor ? matmulBfloat16(x, weight) : matmul(x, weight, { transposeB: true });
 }
 
 function createPositions(offset: number, length: number): Int32Array {

@@ -1,6 +1,7 @@
 // Loads a model directory (config.json, weights, tokenizer) from a local folder, an S3 prefix or builtin:<name>.
 import { ObjectStore } from '../../../../core/store/object-store';
-import { loadWeights } from '../safetensors/load-weights';
+import { loadCheckpointTensors } from '../safetensors/load-weights';
+import { Bfloat16Tensor } from './bfloat16-weight';
 import { Tensor } from '../tensor/tensor';
 import { loadTokenizer, TextTokenizer } from '../tokenizer/load-tokenizer';
 import { resolveBuiltinModel } from './builtin-models';
@@ -30,20 +31,28 @@ export async function resolveModelSource(reference: string, store: ObjectStore |
   return createS3Source(bucket === store.bucket ? store : new ObjectStore({ ...store.settings, bucket }), prefix);
 }
 
-export async function loadModelFromSource(source: ModelSource): Promise<LoadedModel> {
-  const config = parseModelConfig(await readJsonFile(source, 'config.json'), `${source.description}/config.json`);
-  const tensors = await loadWeights(source);
+/** The decoder alone (config.json and weights), without a tokenizer. */
+export async function loadDecoderFromSource(source: ModelSource, configFile = 'config.json'): Promise<LlamaModel> {
+  const config = parseModelConfig(await readJsonFile(source, configFile), `${source.description}/${configFile}`);
+  const expected = expectedWeightShapes(config);
+  // bf16 matrices stay bf16 (the frozen base at half the memory); vectors and other dtypes become float32.
+  const tensors = await loadCheckpointTensors(source, { wanted: (name) => expected.has(name), keepBfloat16: (_name, shape) => shape.length === 2 });
   const weights = new Map<string, Tensor>();
-  for (const name of expectedWeightShapes(config).keys()) {
+  for (const name of expected.keys()) {
     const tensor = tensors.get(name);
     if (!tensor) throw new Error(`${source.description}: weights: expected tensor ${name}, but the checkpoint lacks it`);
-    weights.set(name, new Tensor(tensor.data, tensor.shape, { name }));
+    weights.set(name, tensor.bits ? new Bfloat16Tensor(tensor.bits, tensor.shape, name) : new Tensor(tensor.data!, tensor.shape, { name }));
   }
+  return new LlamaModel(config, weights);
+}
+
+export async function loadModelFromSource(source: ModelSource): Promise<LoadedModel> {
+  const model = await loadDecoderFromSource(source);
   const tokenizer = await loadTokenizer(source);
-  if (tokenizer.vocabularySize > config.vocabSize) {
-    throw new Error(`${source.description}: the tokenizer has ${tokenizer.vocabularySize} tokens but config.json vocab_size is ${config.vocabSize}`);
+  if (tokenizer.vocabularySize > model.config.vocabSize) {
+    throw new Error(`${source.description}: the tokenizer has ${tokenizer.vocabularySize} tokens but config.json vocab_size is ${model.config.vocabSize}`);
   }
-  return { model: new LlamaModel(config, weights), tokenizer, source };
+  return { model, tokenizer, source };
 }
 
 export async function loadModel(reference: string, store: ObjectStore | null): Promise<LoadedModel> {

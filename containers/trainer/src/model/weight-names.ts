@@ -1,4 +1,4 @@
-// Hugging Face tensor names of a Llama-family decoder.
+// Hugging Face tensor names of the decoder families (Llama layout, plus Gemma 2's feed-forward norms).
 
 export const EMBEDDING_WEIGHT = 'model.embed_tokens.weight';
 export const FINAL_NORM_WEIGHT = 'model.norm.weight';
@@ -28,4 +28,13 @@ export function inputNormWeight(layer: number): string {
 
 export function postAttentionNormWeight(layer: number): string {
   return `model.layers.${layer}.post_attention_layernorm.weight`;
+}
+
+/** Gemma 2's norm before the MLP (its post_attention_layernorm then norms attention's output instead). */
+export function preFeedForwardNormWeight(layer: number): string {
+  return `model.layers.${layer}.pre_feedforward_layernorm.weight`;
+}
+
+export function postFeedForwardNormWeight(layer: number): string {
+  return `model.layers.${layer}.post_feedforward_layernorm.weight`;
 }

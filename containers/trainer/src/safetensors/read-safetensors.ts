@@ -9,7 +9,7 @@ export interface SafetensorsContents {
   metadata: Record<string, string>;
 }
 
-function parseHeader(buffer: Buffer, label: string): { header: Record<string, unknown>; dataStart: number } {
+export function parseHeader(buffer: Buffer, label: string): { header: Record<string, unknown>; dataStart: number } {
   if (buffer.length < 8) throw new SafetensorsError(`${label}: expected at least 8 bytes (header length), received ${buffer.length}`);
   const headerLength = Number(buffer.readBigUInt64LE(0));
   if (headerLength > buffer.length - 8) {
@@ -27,7 +27,7 @@ function parseHeader(buffer: Buffer, label: string): { header: Record<string, un
   return { header: header as Record<string, unknown>, dataStart: 8 + headerLength };
 }
 
-function decode(bytes: Buffer, dtype: ReadableDtype, count: number): Float32Array {
+export function decode(bytes: Buffer, dtype: ReadableDtype, count: number): Float32Array {
   const output = new Float32Array(count);
   if (dtype === 'F32') {
     // Copy into a fresh, aligned buffer: the source offset need not be a multiple of 4.
@@ -39,7 +39,7 @@ function decode(bytes: Buffer, dtype: ReadableDtype, count: number): Float32Arra
   return output;
 }
 
-function checkEntry(name: string, value: unknown, label: string): HeaderEntry & { dtype: ReadableDtype } {
+export function checkEntry(name: string, value: unknown, label: string): HeaderEntry & { dtype: ReadableDtype } {
   const entry = value as Partial<HeaderEntry>;
   if (!entry || !Array.isArray(entry.shape) || !Array.isArray(entry.data_offsets) || entry.data_offsets.length !== 2) {
     throw new SafetensorsError(`${label}: tensor ${name}: expected {dtype, shape, data_offsets}, received ${JSON.stringify(value)}`);

@@ -1,12 +1,14 @@
-// Chat templates: a small built-in set (chatml, llama3, mistral) chosen by name or recognised in
-// tokenizer_config.json's Jinja text. Jinja itself is not interpreted; other templates are rejected.
+// Chat templates: the model's own Jinja chat_template, or a built-in (chatml, llama3, mistral) named in
+// tokenizer_config.json's chat_template_name or used when the model ships no template.
 import type { Message } from '../../../../core/schemas/message';
+import { createJinjaChatTemplate } from './jinja-chat-template';
 
 export const CHAT_TEMPLATE_NAMES = ['chatml', 'llama3', 'mistral'] as const;
 export type ChatTemplateName = (typeof CHAT_TEMPLATE_NAMES)[number];
 
 export interface ChatTemplate {
-  readonly name: ChatTemplateName;
+  /** A built-in's name, or "jinja" for the model's own template. */
+  readonly name: ChatTemplateName | 'jinja';
   /** Text of the conversation followed by the opening of the assistant's turn. */
   renderPrompt(messages: readonly Message[]): string;
   /** Text that closes an assistant turn; appended to the action when training. */
@@ -52,8 +54,30 @@ export function getChatTemplate(name: ChatTemplateName): ChatTemplate {
   return TEMPLATES[name];
 }
 
-/** Picks the template from tokenizer_config.json: our `chat_template_name`, else markers in its Jinja text. */
-export function detectChatTemplate(tokenizerConfig: Record<string, unknown>, label = 'tokenizer_config.json'): ChatTemplate {
+/** A special token as tokenizer_config.json writes it: a string, or an added-token object with its content. */
+function readSpecialToken(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && typeof (value as { content?: unknown }).content === 'string') return (value as { content: string }).content;
+  return null;
+}
+
+/** chat_template as a string, or the "default" entry of a list of named templates. */
+function readJinjaSource(tokenizerConfig: Record<string, unknown>, label: string): string | null {
+  const value = tokenizerConfig.chat_template;
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) {
+    const entry = value.find((item: { name?: unknown }) => item && item.name === 'default') as { template?: unknown } | undefined;
+    if (entry && typeof entry.template === 'string') return entry.template;
+  }
+  throw new Error(`${label}: chat_template: expected a Jinja string or a list holding a "default" template, received ${JSON.stringify(value).slice(0, 80)}`);
+}
+
+/**
+ * Picks the template: our `chat_template_name` (a built-in), else the model's Jinja template (chat_template.jinja,
+ * then tokenizer_config.json's chat_template), else ChatML.
+ */
+export function detectChatTemplate(tokenizerConfig: Record<string, unknown>, label = 'tokenizer_config.json', jinjaFile: string | null = null): ChatTemplate {
   const named = tokenizerConfig.chat_template_name;
   if (typeof named === 'string') {
     if (!(CHAT_TEMPLATE_NAMES as readonly string[]).includes(named)) {
@@ -61,10 +85,8 @@ export function detectChatTemplate(tokenizerConfig: Record<string, unknown>, lab
     }
     return TEMPLATES[named as ChatTemplateName];
   }
-  const jinja = typeof tokenizerConfig.chat_template === 'string' ? tokenizerConfig.chat_template : '';
-  if (jinja.includes('<|im_start|>')) return TEMPLATES.chatml;
-  if (jinja.includes('<|start_header_id|>')) return TEMPLATES.llama3;
-  if (jinja.includes('[INST]')) return TEMPLATES.mistral;
-  if (jinja === '') return TEMPLATES.chatml;
-  throw new Error(`${label}: chat_template is not one of the built-in templates (${CHAT_TEMPLATE_NAMES.join(', ')}); set "chat_template_name" to one of them`);
+  const source = jinjaFile ?? readJinjaSource(tokenizerConfig, label);
+  if (source === null) return TEMPLATES.chatml;
+  const tokens = { bosToken: readSpecialToken(tokenizerConfig.bos_token), eosToken: readSpecialToken(tokenizerConfig.eos_token) };
+  return createJinjaChatTemplate(source, tokens, label);
 }

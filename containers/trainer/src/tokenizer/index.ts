@@ -2,3 +2,4 @@
 export * from './byte-level-tokenizer';
 export * from './chat-template';
 export * from './load-tokenizer';
+export * from './jinja-chat-template';

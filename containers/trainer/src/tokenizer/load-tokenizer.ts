@@ -1,4 +1,4 @@
-// Loads tokenizer.json (+ tokenizer_config.json) with @huggingface/tokenizers and pairs it with a chat template.
+// Loads tokenizer.json (+ tokenizer_config.json, chat_template.jinja) with @huggingface/tokenizers and pairs it with a chat template.
 import { Tokenizer } from '@huggingface/tokenizers';
 import type { ModelSource } from '../model/model-source';
 import { readJsonFile } from '../model/model-source';
@@ -13,9 +13,9 @@ export interface TextTokenizer {
   decode(ids: readonly number[], skipSpecialTokens?: boolean): string;
 }
 
-export function createTextTokenizer(tokenizerJson: object, tokenizerConfig: Record<string, unknown>, label = 'tokenizer'): TextTokenizer {
+export function createTextTokenizer(tokenizerJson: object, tokenizerConfig: Record<string, unknown>, label = 'tokenizer', chatTemplateFile: string | null = null): TextTokenizer {
   const tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
-  const template = detectChatTemplate(tokenizerConfig, `${label}/tokenizer_config.json`);
+  const template = detectChatTemplate(tokenizerConfig, `${label}/tokenizer_config.json`, chatTemplateFile);
   const stopTokenIds = template.stopStrings
     .map((text) => tokenizer.token_to_id(text))
     .filter((id): id is number => id !== undefined);
@@ -35,5 +35,7 @@ export async function loadTokenizer(source: ModelSource): Promise<TextTokenizer>
   const tokenizerJson = await readJsonFile(source, 'tokenizer.json');
   const configBytes = await source.readFile('tokenizer_config.json');
   const config = configBytes ? (JSON.parse(configBytes.toString('utf8')) as Record<string, unknown>) : {};
-  return createTextTokenizer(tokenizerJson as object, config, source.description);
+  // Newer checkpoints keep the template in its own file, which takes precedence as in transformers.
+  const jinjaFile = await source.readFile('chat_template.jinja');
+  return createTextTokenizer(tokenizerJson as object, config, source.description, jinjaFile ? jinjaFile.toString('utf8') : null);
 }

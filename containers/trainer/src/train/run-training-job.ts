@@ -1,5 +1,6 @@
 // One training job (pipeline stage 6): read the run's config and data, train the objective (and the sft baseline),
 // and write runs/<run>/model/<objective>/ with the adapter (or full weights), metrics and checkpoints.
+import { listTrainedObjectives } from '../../../../core/evaluate/evaluation-models';
 import { createRunJudges } from '../../../../core/judges/create-judges';
 import { S3JudgeCache } from '../../../../core/judges/judge-cache';
 import { RunConfig, RunConfigSchema } from '../../../../core/schemas/run-config';
@@ -81,7 +82,7 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Objec
   log(`trainer: run ${runId}, objective ${trainer.objective}, baseline ${trainer.baseline}, backend ${backend.name}`);
   const sftRecords = await readRecords(store, runKey(runId, RUN_FILES.sft), true);
   const validation = await readRecords(store, runKey(runId, RUN_FILES.validation), false);
-  const objectives: ('sft' | 'swirl')[] = trainer.objective === 'swirl' && trainer.baseline === 'sft' ? ['sft', 'swirl'] : [trainer.objective];
+  const objectives = listTrainedObjectives(trainer);
   const settings: LoopSettings = {
     maxSteps: trainer.maxSteps, batchSize: trainer.batchSize, gradientAccumulation: trainer.gradientAccumulation,
     gradientClip: trainer.gradientClip, learningRate: trainer.learningRate, warmupSteps: trainer.warmupSteps,

@@ -13,3 +13,7 @@ export { reshape, transpose, concat, narrow } from './shape';
 export { dropout } from './dropout';
 export { adamwStep, createAdamwState, zeroGrad, type AdamwOptions, type AdamwState } from './adamw';
 export { clipGradNorm } from './clip-grad-norm';
+export { scaledRope } from './scaled-rope';
+export { softCap } from './soft-cap';
+export { geglu } from './geglu';
+export { windowedAttention, type WindowedAttentionOptions } from './windowed-attention';
