@@ -7,6 +7,7 @@ import type { LlamaModel } from '../../../containers/trainer/src/model/llama-mod
 import { noGrad } from '../../../containers/trainer/src/tensor/autograd';
 import { getReferenceBackend, useBackend } from '../../../containers/trainer/src/tensor/backend';
 import { Rng } from '../../../containers/trainer/src/tensor/random';
+import { FAMILY_FIXTURE_NAMES, loadFamilyModel } from '../model/family-fixtures';
 import { createTestTokenizer, createTinyModel, selectTestBackend } from '../tiny-model';
 
 // Bit-for-bit claims hold on the reference kernels, whose every output row is computed the same way whatever the
@@ -139,5 +140,13 @@ describe('BatchedGenerator', () => {
       expect(alone[0].tokens).toEqual(first.tokens);
     }
     expect(new Set(groups.flat().map((reply) => reply.text)).size).toBeGreaterThan(2);
+  });
+
+  it.each(FAMILY_FIXTURE_NAMES)('decodes the %s fixture batched token for token as one at a time (its windows, caps and norms included)', async (name) => {
+    const model = await loadFamilyModel(name);
+    const inputs = prompts(4, 9).map((prompt) => prompt.map((token) => token % model.config.vocabSize));
+    const expected = inputs.map((prompt) => alone(model, prompt, { ...GREEDY, maxTokens: 10 }, 0));
+    const generator = new BatchedGenerator(model);
+    expect(await Promise.all(inputs.map((prompt) => generator.generate(prompt, { ...GREEDY, maxTokens: 10 }, new Rng(0))))).toEqual(expected);
   });
 });

@@ -132,14 +132,14 @@ export class LlamaModel {
       const width = tensor.shape[2];
       return new Tensor(tensor.data.subarray(start * width, (start + length) * width), [1, length, width]);
     };
-    let hidden = embedding(this.weight(EMBEDDING_WEIGHT), ids, [1, total]);
+    let hidden = this.embed(ids, [1, total]);
     for (let layer = 0; layer < config.layerCount; layer += 1) {
       const { query, key, value } = this.projectAttentionInputs(hidden, layer, positions, undefined);
       const attended = new Tensor(new Float32Array(query.size), query.shape);
       segments.forEach(({ cache, length }, segment) => {
         const start = starts[segment];
         const cached = cache.append(layer, rows(key, start, length), rows(value, start, length));
-        const output = causalAttention(rows(query, start, length), cached.key, cached.value, { heads: config.headCount, kvHeads: config.keyValueHeadCount, queryOffset: cache.length });
+        const output = this.attend(layer, rows(query, start, length), cached.key, cached.value, cache.length);
         attended.data.set(output.data, start * query.shape[2]);
       });
       hidden = this.finishBlock(hidden, attended, layer, undefined);
