@@ -40,6 +40,18 @@ export function resolveBackend(choice: BackendChoice, options: { quiet?: boolean
   return chosen;
 }
 
+/**
+ * One line naming a backend and, for the addon, the CPU GEMM and instruction set it runs
+ * ("native (GEMM openblas, built-in avx512 available, 2 threads)"), for run logs and banners.
+ */
+export function describeBackend(backend: KernelBackend): string {
+  const gemm = backend.name === 'reference' ? null : loadNativeBackend().gemm;
+  if (!gemm) return backend.name;
+  const cpuGemm = gemm.gemm === 'openblas' ? `GEMM openblas${process.env.OPENBLAS_CORETYPE ? ` ${process.env.OPENBLAS_CORETYPE}` : ''}, built-in ${gemm.isa} available` : `GEMM built-in ${gemm.isa}`;
+  const cuda = backend.name === 'cuda' ? `${loadNativeBackend().cudaDevice}, CPU ` : '';
+  return `${backend.name} (${cuda}${cpuGemm}, ${gemm.threads} threads)`;
+}
+
 /** Sets the process-wide backend used by every op and returns it. */
 export function selectBackend(choice: BackendChoice = 'auto', options: { quiet?: boolean } = {}): KernelBackend {
   current = resolveBackend(choice, options);
