@@ -77,11 +77,16 @@ function geometricMean(values: number[]): number {
 }
 
 function main(): void {
-  // The reference is OpenBLAS at its best here, so its core type is the one this CPU's features call for, whatever the environment says.
+  // The reference is OpenBLAS at its best for the instruction set measured (SWIRL_GEMM_ISA narrows it to compare AVX2
+  // kernels on an AVX-512 CPU), so its core type is chosen here, whatever the environment says.
+  const isaWanted = process.env.SWIRL_GEMM_ISA || 'auto';
+  const flags = readCpuFlags();
+  if (isaWanted === 'avx2' || isaWanted === 'portable') for (const flag of [...flags]) if (flag.startsWith('avx512') || (isaWanted === 'portable' && /^(avx|fma)/.test(flag))) flags.delete(flag);
   const inherited = process.env.OPENBLAS_CORETYPE;
-  const coreType = chooseOpenblasCoreType(readCpuFlags());
+  const coreType = chooseOpenblasCoreType(flags);
   if (coreType) process.env.OPENBLAS_CORETYPE = coreType;
-  if (inherited && inherited !== coreType) console.log(`OPENBLAS_CORETYPE=${inherited} in the environment; measuring OpenBLAS with ${coreType} instead`);
+  else delete process.env.OPENBLAS_CORETYPE;
+  if (inherited && inherited !== coreType) console.log(`OPENBLAS_CORETYPE=${inherited} in the environment; measuring OpenBLAS with ${coreType ?? 'its own detection'} instead`);
   const native = loadNativeBackend();
   if (!native.backend || !native.gemm) throw new Error(`gemm benchmark needs the native addon: ${native.error}`);
   const backend = native.backend;
@@ -97,17 +102,17 @@ function main(): void {
     let builtin = 0;
     for (let pass = 0; pass < 2; pass++) {
       if (withOpenblas) {
-        selectNativeGemm('openblas');
+        selectNativeGemm('openblas', isaWanted);
         openblas = Math.max(openblas, measure(backend, args, 3));
       }
-      selectNativeGemm('builtin');
+      selectNativeGemm('builtin', isaWanted);
       builtin = Math.max(builtin, measure(backend, args, 3));
     }
     const ratio = withOpenblas ? builtin / openblas : null;
     console.log(`${shape.label.padEnd(26)} ${shape.transposeA ? 'T' : 'N'}${shape.transposeB ? 'T' : 'N'} ${shape.m}×${shape.n}×${shape.k}: OpenBLAS ${withOpenblas ? openblas.toFixed(1) : '-'}, built-in ${builtin.toFixed(1)} GFLOP/s${ratio === null ? '' : `, ratio ${ratio.toFixed(2)}`}`);
     results.push({ shape: `${shape.label} ${shape.m}x${shape.n}x${shape.k}`, openblasGflops: withOpenblas ? Number(openblas.toFixed(1)) : null, builtinGflops: Number(builtin.toFixed(1)), ratio: ratio === null ? null : Number(ratio.toFixed(3)) });
   }
-  selectNativeGemm('auto');
+  selectNativeGemm('auto', isaWanted);
   const ratios = results.map((result) => result.ratio).filter((ratio): ratio is number => ratio !== null);
   const geomeanRatio = ratios.length ? Number(geometricMean(ratios).toFixed(3)) : null;
   console.log(JSON.stringify({ bench: 'gemm', cpu: cpus()[0]?.model ?? 'unknown', isa, threads: native.gemm.threads, openblasCoreType: process.env.OPENBLAS_CORETYPE ?? null, results, geomeanRatio, minimumRatio: ratios.length ? Math.min(...ratios) : null }));

@@ -35,6 +35,9 @@ const profile = args.includes('--profile');
 const includeSlowReference = args.includes('--all');
 const skipReference = args.includes('--native-only');
 const skipPeer = args.includes('--no-peer');
+// --model 1M (repeatable) measures only the named models.
+const onlyModels = args.flatMap((arg, i) => (args[i - 1] === '--model' ? [arg] : []));
+const MEASURED = onlyModels.length ? MODELS.filter((spec) => onlyModels.includes(spec.label)) : MODELS;
 
 function measureSgemm(backend: KernelBackend): number {
   let best = 0;
@@ -163,7 +166,7 @@ function measurePeer(threads: number): PeerResult | null {
     console.log('peer not measured: set SWIRL_PEER_PYTHON to a Python with torch and transformers');
     return null;
   }
-  const request = { threads, seconds: 6, steps: 20, models: MODELS.map((spec) => ({ label: spec.label, config: spec.config, batch: spec.batch, length: spec.length })) };
+  const request = { threads, seconds: 6, steps: 20, models: MEASURED.map((spec) => ({ label: spec.label, config: spec.config, batch: spec.batch, length: spec.length })) };
   const result = spawnSync(python, [join(__dirname, 'support', 'llama-peer.py'), JSON.stringify(request)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, OMP_NUM_THREADS: String(threads) } });
   const last = result.stdout?.trim().split('\n').pop() ?? '';
   if (result.status !== 0 || !last.startsWith('{')) {
@@ -183,7 +186,7 @@ function main(): void {
   const sgemmBackend = native.backend ?? getReferenceBackend();
   const sgemmBefore = measureSgemm(sgemmBackend);
   const results: BenchResult[] = [];
-  for (const spec of MODELS) {
+  for (const spec of MEASURED) {
     const runs: { backend: KernelBackend; seconds: number; minimumSteps: number; steps: number; batch: number }[] = [];
     if (native.backend) runs.push({ backend: native.backend, seconds: 6, minimumSteps: 3, steps: 20, batch: spec.batch });
     if (native.cudaBackend) runs.push({ backend: native.cudaBackend, seconds: 6, minimumSteps: 3, steps: 20, batch: spec.batch });

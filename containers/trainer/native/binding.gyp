@@ -4,6 +4,7 @@
       "target_name": "swirl_tensor",
       "sources": [
         "src/addon.cc",
+        "src/allocator-settings.cc",
         "src/host-kernels.cc",
         "src/attention-binding.cc",
         "src/gemm.cc",

@@ -39,8 +39,14 @@ constexpr bool kLinkedOpenblas = true;
 constexpr bool kLinkedOpenblas = false;
 #endif
 
+/**
+ * The GEMM `auto` means: the built-in kernel where the CPU has AVX-512, which matches OpenBLAS there (given its right
+ * core type, and far beats it given a wrong one) and keeps rows independent; OpenBLAS elsewhere where linked.
+ */
+bool autoPrefersOpenblas(Isa isa) { return kLinkedOpenblas && isa != Isa::avx512; }
+
 Choice& choice() {
-  static Choice current{kLinkedOpenblas, detectIsa()};
+  static Choice current{autoPrefersOpenblas(detectIsa()), detectIsa()};
   return current;
 }
 
@@ -121,7 +127,7 @@ std::string selectGemm(const std::string& gemm, const std::string& isa) {
   else if (isa == "portable") wanted = Isa::portable;
   else if (isa != "auto" && !isa.empty()) return "expected auto, avx512, avx2 or portable, received \"" + isa + "\"";
   if (!isaAtMost(wanted, detected)) return std::string("this CPU supports at most ") + nameOf(detected) + ", not " + isa;
-  bool openblas = kLinkedOpenblas;
+  bool openblas = autoPrefersOpenblas(wanted);
   if (gemm == "builtin") openblas = false;
   else if (gemm == "openblas") {
     if (!kLinkedOpenblas) return "this addon was built without OpenBLAS (no cblas.h and libopenblas at install time, or SWIRL_BLAS=none)";
