@@ -43,6 +43,7 @@ let cached: NativeLoadResult | null = null;
 export function loadNativeBackend(): NativeLoadResult {
   if (cached) return cached;
   const path = nativeAddonPath();
+  configureOpenblasCoreType();
   if (!existsSync(path)) {
     const error = `${path} not built (run npm run build:native)`;
     cached = { backend: null, cudaBackend: null, cudaError: error, cudaDevice: '', error, path, gemm: null };
@@ -50,7 +51,6 @@ export function loadNativeBackend(): NativeLoadResult {
   }
   // Idle OpenMP workers must sleep rather than spin: OpenBLAS's threads share the same cores between GEMMs.
   process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
-  configureOpenblasCoreType();
   let addon: Addon;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- native addons load only through require
