@@ -159,14 +159,14 @@ interface PeerResult {
   results: { model: string; tokensPerSec: number }[];
 }
 
-/** PyTorch's Llama training step on the same shapes and threads, or null (with the reason printed) where no peer Python is set. */
-function measurePeer(threads: number): PeerResult | null {
+/** PyTorch's Llama training step on one model's shapes and threads, or null (with the reason printed) where no peer Python is set. */
+function measurePeer(spec: ModelSpec, threads: number): PeerResult | null {
   const python = process.env.SWIRL_PEER_PYTHON;
   if (!python) {
-    console.log('peer not measured: set SWIRL_PEER_PYTHON to a Python with torch and transformers');
+    if (spec === MEASURED[0]) console.log('peer not measured: set SWIRL_PEER_PYTHON to a Python with torch and transformers');
     return null;
   }
-  const request = { threads, seconds: 6, steps: 20, models: MEASURED.map((spec) => ({ label: spec.label, config: spec.config, batch: spec.batch, length: spec.length })) };
+  const request = { threads, seconds: 6, steps: 20, models: [{ label: spec.label, config: spec.config, batch: spec.batch, length: spec.length }] };
   const result = spawnSync(python, [join(__dirname, 'support', 'llama-peer.py'), JSON.stringify(request)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, OMP_NUM_THREADS: String(threads) } });
   const last = result.stdout?.trim().split('\n').pop() ?? '';
   if (result.status !== 0 || !last.startsWith('{')) {
@@ -186,6 +186,8 @@ function main(): void {
   const sgemmBackend = native.backend ?? getReferenceBackend();
   const sgemmBefore = measureSgemm(sgemmBackend);
   const results: BenchResult[] = [];
+  const threads = native.gemm?.threads ?? 1;
+  const peerRuns: PeerResult[] = [];
   for (const spec of MEASURED) {
     const runs: { backend: KernelBackend; seconds: number; minimumSteps: number; steps: number; batch: number }[] = [];
     if (native.backend) runs.push({ backend: native.backend, seconds: 6, minimumSteps: 3, steps: 20, batch: spec.batch });
@@ -198,11 +200,14 @@ function main(): void {
       if (run.backend.name === 'cuda') entry.mfu = peakTflops ? Number((result.gflops / (peakTflops * 1000)).toFixed(5)) : null;
       results.push(entry);
     }
+    // Right after Swirl's runs on the same model, so both meet about the same background load.
+    const peerRun = skipPeer ? null : measurePeer(spec, threads);
+    if (peerRun) peerRuns.push(peerRun);
   }
   // Measured again after the training runs: on a shared machine the higher of the two is the fairer reference.
   const sgemmGflops = Math.max(sgemmBefore, measureSgemm(sgemmBackend));
   for (const result of results) result.fractionOfSgemm = Number((result.gflops / sgemmGflops).toFixed(3));
-  const peer = skipPeer ? null : measurePeer(native.gemm?.threads ?? 1);
+  const peer: PeerResult | null = peerRuns.length ? { ...peerRuns[0], results: peerRuns.flatMap((run) => run.results) } : null;
   for (const result of results) {
     const peerResult = peer?.results.find((entry) => entry.model === result.model);
     if (peerResult && result.backend === 'native') result.ratioToPeer = Number((result.tokensPerSec / peerResult.tokensPerSec).toFixed(3));

@@ -1,5 +1,5 @@
 # The trainer benchmark's peer: transformers' Llama trained on CPU with PyTorch (AdamW, clipping, sdpa attention) on the
-# same shapes and thread count, printing one JSON line of tokens/s. Run by bench/trainer.ts with SWIRL_PEER_PYTHON.
+# same shapes and thread count, printing one JSON line of tokens/s. Run by bench/trainer.ts, once per model, with SWIRL_PEER_PYTHON.
 import json
 import sys
 import time
