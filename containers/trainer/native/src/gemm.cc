@@ -39,14 +39,10 @@ constexpr bool kLinkedOpenblas = true;
 constexpr bool kLinkedOpenblas = false;
 #endif
 
-/**
- * The GEMM `auto` means: the built-in kernel where the CPU has AVX-512, which matches OpenBLAS there (given its right
- * core type, and far beats it given a wrong one) and keeps rows independent; OpenBLAS elsewhere where linked.
- */
-bool autoPrefersOpenblas(Isa isa) { return kLinkedOpenblas && isa != Isa::avx512; }
-
+// `auto` means OpenBLAS where linked (the JS loader narrows that to the built-in kernel where OpenBLAS's core type
+// would leave AVX-512 unused), else the built-in kernel.
 Choice& choice() {
-  static Choice current{autoPrefersOpenblas(detectIsa()), detectIsa()};
+  static Choice current{kLinkedOpenblas, detectIsa()};
   return current;
 }
 
@@ -61,14 +57,14 @@ BlockedGemmLayout layoutOf(Isa isa) {
 }
 
 /** Grow-only 64-byte-aligned scratch, one per thread: the per-head serial calls run on many threads at once. */
-float* workspaceFor(int threads, Isa isa) {
+float* workspaceFor(const GemmProblem& problem, int threads, Isa isa) {
   struct Buffer {
     float* data = nullptr;
     int64_t floats = 0;
     ~Buffer() { std::free(data); }
   };
   thread_local Buffer buffer;
-  const int64_t needed = blockedGemmWorkspace(layoutOf(isa), threads);
+  const int64_t needed = blockedGemmWorkspace(layoutOf(isa), threads, problem.m, problem.n, problem.k);
   if (buffer.floats < needed) {
     std::free(buffer.data);
     buffer.data = static_cast<float*>(std::aligned_alloc(64, ((needed * sizeof(float) + 63) / 64) * 64));
@@ -88,8 +84,8 @@ int maximumThreads() {
 void builtinGemm(const GemmProblem& problem, int threads) {
   const Isa isa = choice().isa;
   // Small products stay on one thread: waking the team costs more than it saves (the result is the same either way).
-  if ((double)problem.m * problem.n * problem.k < 32.0 * 1024 * 1024) threads = 1;
-  float* workspace = workspaceFor(threads, isa);
+  if ((double)problem.m * problem.n * problem.k < 8.0 * 1024 * 1024) threads = 1;
+  float* workspace = workspaceFor(problem, threads, isa);
   if (!workspace) std::abort();
   switch (isa) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -127,7 +123,7 @@ std::string selectGemm(const std::string& gemm, const std::string& isa) {
   else if (isa == "portable") wanted = Isa::portable;
   else if (isa != "auto" && !isa.empty()) return "expected auto, avx512, avx2 or portable, received \"" + isa + "\"";
   if (!isaAtMost(wanted, detected)) return std::string("this CPU supports at most ") + nameOf(detected) + ", not " + isa;
-  bool openblas = autoPrefersOpenblas(wanted);
+  bool openblas = kLinkedOpenblas;
   if (gemm == "builtin") openblas = false;
   else if (gemm == "openblas") {
     if (!kLinkedOpenblas) return "this addon was built without OpenBLAS (no cblas.h and libopenblas at install time, or SWIRL_BLAS=none)";

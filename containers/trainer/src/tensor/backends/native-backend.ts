@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { KernelBackend, GemmArgs, AttentionShape, RopeShape, AdamwArgs } from '../kernels';
-import { configureOpenblasCoreType } from './openblas-core-type';
+import { configureOpenblasCoreType, openblasUnderusesAvx512 } from './openblas-core-type';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the addon is untyped native code */
 type Addon = Record<string, (...args: any[]) => any>;
@@ -73,7 +73,12 @@ export function loadNativeBackend(): NativeLoadResult {
   // A GEMM asked for by name that this addon or CPU cannot give is a configuration error, not a reason to run slower.
   const loaded = cached;
   cached = null;
-  loaded.gemm = selectAddonGemm(process.env.SWIRL_GEMM || 'auto', process.env.SWIRL_GEMM_ISA || 'auto');
+  const isa = process.env.SWIRL_GEMM_ISA || 'auto';
+  loaded.gemm = selectAddonGemm(process.env.SWIRL_GEMM || 'auto', isa);
+  // Left to choose, prefer the built-in kernel to an OpenBLAS held below the CPU's AVX-512 (no detection cliff).
+  if ((process.env.SWIRL_GEMM || 'auto') === 'auto' && loaded.gemm.gemm === 'openblas' && loaded.gemm.isa === 'avx512' && openblasUnderusesAvx512(loaded.gemm.detectedIsa)) {
+    loaded.gemm = selectAddonGemm('builtin', isa);
+  }
   cached = loaded;
   return cached;
 }

@@ -27,3 +27,16 @@ export function configureOpenblasCoreType(): void {
   const coreType = chooseOpenblasCoreType(readCpuFlags());
   if (coreType) process.env.OPENBLAS_CORETYPE = coreType;
 }
+
+/** OpenBLAS core types whose kernels use AVX-512. */
+const AVX512_CORE_TYPES = new Set(['skylakex', 'cooperlake', 'sapphirerapids']);
+
+/**
+ * Whether OpenBLAS, as configured, would leave an AVX-512 CPU's widest kernels unused (a core type set by hand
+ * such as Haswell, or none): then the built-in AVX-512 kernel is the faster GEMM (about twice OpenBLAS's Haswell
+ * kernels on a 2-core EPYC).
+ */
+export function openblasUnderusesAvx512(detectedIsa: string): boolean {
+  return detectedIsa === 'avx512' && !AVX512_CORE_TYPES.has((process.env.OPENBLAS_CORETYPE ?? '').toLowerCase());
+}
+
