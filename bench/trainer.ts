@@ -1,8 +1,11 @@
-// Trainer benchmark: OpenBLAS sgemm GFLOP/s beside tokens/s and achieved GFLOP/s of full training steps (forward, backward, AdamW).
+// Trainer benchmark: sgemm GFLOP/s beside tokens/s and achieved GFLOP/s of full training steps (forward, backward, AdamW), and
+// PyTorch's Llama on the same shapes and threads where SWIRL_PEER_PYTHON names a Python with torch and transformers.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseModelConfig, type DecoderConfig } from '../containers/trainer/src/model/model-config';
 import { initializeModel } from '../containers/trainer/src/model/initialize-model';
-import { Rng, backward, getReferenceBackend, loadNativeBackend, useBackend, type KernelBackend } from '../containers/trainer/src/tensor';
+import { Rng, backward, describeBackend, getReferenceBackend, loadNativeBackend, useBackend, type KernelBackend } from '../containers/trainer/src/tensor';
 import { adamwStep, clipGradNorm, createAdamwState, crossEntropy, zeroGrad } from '../containers/trainer/src/tensor/ops';
 
 interface ModelSpec {
@@ -31,6 +34,10 @@ const args = process.argv.slice(2);
 const profile = args.includes('--profile');
 const includeSlowReference = args.includes('--all');
 const skipReference = args.includes('--native-only');
+const skipPeer = args.includes('--no-peer');
+// --model 1M (repeatable) measures only the named models.
+const onlyModels = args.flatMap((arg, i) => (args[i - 1] === '--model' ? [arg] : []));
+const MEASURED = onlyModels.length ? MODELS.filter((spec) => onlyModels.includes(spec.label)) : MODELS;
 
 function measureSgemm(backend: KernelBackend): number {
   let best = 0;
@@ -142,6 +149,31 @@ interface BenchResult {
   fractionOfSgemm: number;
   /** GPU runs: achieved model FLOP/s over the device's dense bf16 peak (null when the peak is unknown). */
   mfu?: number | null;
+  /** CPU runs: tokens/s over PyTorch's on the same model, shapes and threads (where the peer ran). */
+  ratioToPeer?: number;
+}
+
+interface PeerResult {
+  torch: string;
+  threads: number;
+  results: { model: string; tokensPerSec: number }[];
+}
+
+/** PyTorch's Llama training step on one model's shapes and threads, or null (with the reason printed) where no peer Python is set. */
+function measurePeer(spec: ModelSpec, threads: number): PeerResult | null {
+  const python = process.env.SWIRL_PEER_PYTHON;
+  if (!python) {
+    if (spec === MEASURED[0]) console.log('peer not measured: set SWIRL_PEER_PYTHON to a Python with torch and transformers');
+    return null;
+  }
+  const request = { threads, seconds: 6, steps: 20, models: [{ label: spec.label, config: spec.config, batch: spec.batch, length: spec.length }] };
+  const result = spawnSync(python, [join(__dirname, 'support', 'llama-peer.py'), JSON.stringify(request)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, OMP_NUM_THREADS: String(threads) } });
+  const last = result.stdout?.trim().split('\n').pop() ?? '';
+  if (result.status !== 0 || !last.startsWith('{')) {
+    console.log(`peer failed (${python}, exit ${result.status}): ${result.error?.message ?? last}`);
+    return null;
+  }
+  return JSON.parse(last) as PeerResult;
 }
 
 function main(): void {
@@ -150,10 +182,13 @@ function main(): void {
   if (!native.cudaBackend) console.log(`cuda backend not measured: ${native.cudaError}`);
   const peakTflops = native.cudaBackend ? peakTflopsOf(native.cudaDevice) : null;
   if (native.cudaBackend) console.log(`cuda device: ${native.cudaDevice}, dense bf16 peak ${peakTflops ?? 'unknown (set SWIRL_GPU_PEAK_TFLOPS)'} TFLOP/s`);
+  if (native.backend) console.log(`backend: ${describeBackend(native.backend)}`);
   const sgemmBackend = native.backend ?? getReferenceBackend();
   const sgemmBefore = measureSgemm(sgemmBackend);
   const results: BenchResult[] = [];
-  for (const spec of MODELS) {
+  const threads = native.gemm?.threads ?? 1;
+  const peerRuns: PeerResult[] = [];
+  for (const spec of MEASURED) {
     const runs: { backend: KernelBackend; seconds: number; minimumSteps: number; steps: number; batch: number }[] = [];
     if (native.backend) runs.push({ backend: native.backend, seconds: 6, minimumSteps: 3, steps: 20, batch: spec.batch });
     if (native.cudaBackend) runs.push({ backend: native.cudaBackend, seconds: 6, minimumSteps: 3, steps: 20, batch: spec.batch });
@@ -165,11 +200,19 @@ function main(): void {
       if (run.backend.name === 'cuda') entry.mfu = peakTflops ? Number((result.gflops / (peakTflops * 1000)).toFixed(5)) : null;
       results.push(entry);
     }
+    // Right after Swirl's runs on the same model, so both meet about the same background load.
+    const peerRun = skipPeer ? null : measurePeer(spec, threads);
+    if (peerRun) peerRuns.push(peerRun);
   }
   // Measured again after the training runs: on a shared machine the higher of the two is the fairer reference.
   const sgemmGflops = Math.max(sgemmBefore, measureSgemm(sgemmBackend));
   for (const result of results) result.fractionOfSgemm = Number((result.gflops / sgemmGflops).toFixed(3));
-  console.log(JSON.stringify({ bench: 'trainer', sgemmGflops: Number(sgemmGflops.toFixed(1)), results }));
+  const peer: PeerResult | null = peerRuns.length ? { ...peerRuns[0], results: peerRuns.flatMap((run) => run.results) } : null;
+  for (const result of results) {
+    const peerResult = peer?.results.find((entry) => entry.model === result.model);
+    if (peerResult && result.backend === 'native') result.ratioToPeer = Number((result.tokensPerSec / peerResult.tokensPerSec).toFixed(3));
+  }
+  console.log(JSON.stringify({ bench: 'trainer', sgemmGflops: Number(sgemmGflops.toFixed(1)), gemm: native.gemm, results, ...(peer ? { peer } : {}) }));
 }
 
 main();

@@ -1,9 +1,11 @@
-// Builds the native tensor addon with node-gyp at install time; on failure it warns and exits 0 so the reference kernels are used.
+// Builds the native tensor addon with node-gyp at install time (OpenBLAS linked where found, the built-in GEMM always);
+// without a compiler or on failure it says so in one line and exits 0, so the install finishes on the reference kernels.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { existsSync } = require('node:fs');
 const path = require('node:path');
 const { buildCudaLibrary, removeCudaLibrary } = require('./cuda-library.cjs');
+const { findOpenblas } = require('./blas-library.cjs');
 
 const nativeDirectory = __dirname;
 
@@ -21,6 +23,17 @@ function findNodeGyp() {
   }
 }
 
+// What a machine without the build tools should install, and what going without costs.
+const TOOLS_HINT = 'install a C++ compiler, make and python3 (Debian/Ubuntu: apt-get install g++ make python3; macOS: xcode-select --install), then run npm run build:native';
+const COST = 'the trainer falls back to the TypeScript reference kernels, about 100x slower';
+
+/** The build tools node-gyp needs that are not on PATH. */
+function missingTools() {
+  const compiler = process.env.CXX || 'c++';
+  const present = (command) => spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
+  return [compiler, 'make', 'python3'].filter((tool) => !present(tool));
+}
+
 function failureLines(result) {
   return `${result.stdout ?? ''}${result.stderr ?? ''}`.split('\n').filter((line) => /error|not found|No such/i.test(line)).slice(0, 8).join('\n');
 }
@@ -36,6 +49,11 @@ function loads() {
 function main() {
   if (process.env.SWIRL_SKIP_NATIVE === '1') {
     warn('SWIRL_SKIP_NATIVE=1: native tensor addon not built; the trainer will use reference kernels');
+    return;
+  }
+  const missing = missingTools();
+  if (missing.length > 0) {
+    warn(`native tensor addon not built: no ${missing.join(', ')} found; ${COST}. To fix: ${TOOLS_HINT}`);
     return;
   }
   const nodeGyp = findNodeGyp();
@@ -58,10 +76,12 @@ function main() {
     result = spawnSync(process.execPath, args, { cwd: nativeDirectory, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
   }
   if (result.status !== 0) {
-    warn(`native tensor addon build failed (needs a C++17 compiler and OpenBLAS: apt-get install libopenblas-dev); the trainer will use reference kernels\n${failureLines(result)}`);
+    warn(`native tensor addon build failed (it needs a C++17 compiler with OpenMP); ${COST}\n${failureLines(result)}`);
     return;
   }
-  process.stdout.write(`native tensor addon built in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  // OpenBLAS is optional: the built-in GEMM is in every build, so its absence is news, not a warning.
+  const gemm = findOpenblas() ? 'GEMM: OpenBLAS, built-in as alternative' : 'GEMM: built-in; OpenBLAS not found, optional';
+  process.stdout.write(`native tensor addon built in ${((Date.now() - started) / 1000).toFixed(1)} s (${gemm})\n`);
 }
 
 main();

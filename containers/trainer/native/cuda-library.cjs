@@ -59,7 +59,7 @@ function buildCudaLibrary(log) {
   }
   const libraries = [`-L${outputDirectory}`, '-lswirl_cuda', `-L${path.join(home, 'lib64')}`, ...(withCublas ? ['-lcublas'] : []), '-lcudart_static', '-ldl', '-lrt', '-lpthread'];
   writeFileSync(manifestPath, JSON.stringify({ defines, libraries, cublas: withCublas, home }, null, 2));
-  log(`CUDA kernels compiled with ${nvcc} in ${((Date.now() - started) / 1000).toFixed(1)} s${withCublas ? '' : ' (no cuBLAS in this toolkit: GEMMs stay on OpenBLAS)'}`);
+  log(`CUDA kernels compiled with ${nvcc} in ${((Date.now() - started) / 1000).toFixed(1)} s${withCublas ? '' : ' (no cuBLAS in this toolkit: GEMMs stay on the CPU)'}`);
   return { built: true, reason: '' };
 }
 

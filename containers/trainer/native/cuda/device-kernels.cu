@@ -52,7 +52,7 @@ void gemm(bool transposeA, bool transposeB, int64_t m, int64_t n, int64_t k, flo
   get(c, deviceC, cCount);
   complete();
 #else
-  // Without cuBLAS at build time the GEMMs stay on OpenBLAS; every other kernel runs on the device.
+  // Without cuBLAS at build time the GEMMs stay on the CPU GEMM (OpenBLAS or built-in); every other kernel runs on the device.
   swirl::gemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, batch, strideA, strideB, strideC);
 #endif
 }

@@ -297,6 +297,9 @@ void registerKernels(Napi::Env env, Napi::Object target, const swirl::KernelTabl
   add("attentionBackward", AttentionBackward);
   add("logSoftmaxGatherForward", LogSoftmaxGatherForward);
   add("logSoftmaxGatherBackward", LogSoftmaxGatherBackward);
+  // The CPU GEMM choice is process-wide; the CUDA table's GEMMs use it where the addon has no cuBLAS.
+  add("gemmInfo", GemmInfo);
+  add("selectGemm", SelectGemm);
 }
 
 // Why the CUDA kernels cannot be used here, or "" when they can.

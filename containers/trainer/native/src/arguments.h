@@ -53,5 +53,7 @@ inline bool boolean(const Napi::CallbackInfo& info, size_t index) { return info[
 
 Napi::Value AttentionForward(const Napi::CallbackInfo& info);
 Napi::Value AttentionBackward(const Napi::CallbackInfo& info);
+Napi::Value GemmInfo(const Napi::CallbackInfo& info);
+Napi::Value SelectGemm(const Napi::CallbackInfo& info);
 
 }  // namespace swirl::binding

@@ -1,11 +1,11 @@
-// Causal grouped-query attention, forward and backward: per (batch, head) GEMMs on OpenBLAS with an fp32 masked softmax between them.
+// Causal grouped-query attention, forward and backward: per (batch, head) GEMMs with an fp32 masked softmax between them.
 // The per-head GEMMs are small, so they run single-threaded inside an OpenMP loop over heads rather than each
-// waking OpenBLAS's thread pool.
-#include <cblas.h>
+// waking a GEMM thread pool.
 #include <cmath>
 #include <limits>
 #include <vector>
 #include "fast-exp.h"
+#include "gemm.h"
 #include "kernels.h"
 
 namespace swirl {
@@ -45,24 +45,14 @@ void softmaxRows(const AttentionShape& s, int64_t b, float* scores) {
   }
 }
 
-// Holds OpenBLAS to one thread for the scope, so concurrent per-head calls each run in their caller's thread.
-class SingleThreadedBlas {
- public:
-  SingleThreadedBlas() : previous_(openblas_get_num_threads()) { openblas_set_num_threads(1); }
-  ~SingleThreadedBlas() { openblas_set_num_threads(previous_); }
-
- private:
-  int previous_;
-};
-
 }  // namespace
 
 void attentionForward(const float* q, const float* k, const float* v, const AttentionShape& s, float* out,
                       float* probabilities) {
   const int64_t T = s.queryLength, S = s.keyLength, H = s.heads, D = s.headDim, KV = s.kvHeads;
   const int64_t group = H / KV;
-  const int queryStride = (int)(H * D), keyStride = (int)(KV * D);
-  SingleThreadedBlas singleThreaded;
+  const int64_t queryStride = H * D, keyStride = KV * D;
+  SerialGemmScope serial;
 #pragma omp parallel for schedule(dynamic, 1)
   for (int64_t task = 0; task < s.batch * H; ++task) {
     const int64_t b = task / H, h = task % H;
@@ -71,10 +61,10 @@ void attentionForward(const float* q, const float* k, const float* v, const Atte
     const float* keys = k + b * S * KV * D + kvHead * D;
     const float* values = v + b * S * KV * D + kvHead * D;
     float* scores = probabilities + (b * H + h) * T * S;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)T, (int)S, (int)D, s.scale, queries, queryStride, keys, keyStride, 0.0f,
-                scores, (int)S);
+    gemmSerial(false, true, T, S, D, s.scale, queries, queryStride, keys, keyStride, 0.0f,
+                scores, S);
     softmaxRows(s, b, scores);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)T, (int)D, (int)S, 1.0f, scores, (int)S, values, keyStride, 0.0f,
+    gemmSerial(false, false, T, D, S, 1.0f, scores, S, values, keyStride, 0.0f,
                 out + b * T * H * D + h * D, queryStride);
   }
 }
@@ -83,8 +73,8 @@ void attentionBackward(const float* q, const float* k, const float* v, const flo
                        const AttentionShape& s, float* gradQ, float* gradK, float* gradV) {
   const int64_t T = s.queryLength, S = s.keyLength, H = s.heads, D = s.headDim, KV = s.kvHeads;
   const int64_t group = H / KV;
-  const int queryStride = (int)(H * D), keyStride = (int)(KV * D);
-  SingleThreadedBlas singleThreaded;
+  const int64_t queryStride = H * D, keyStride = KV * D;
+  SerialGemmScope serial;
   // One task per (batch, kv head): the heads sharing those keys and values run in the same task, so the
   // accumulations into gradK and gradV never race.
 #pragma omp parallel for schedule(dynamic, 1)
@@ -97,12 +87,12 @@ void attentionBackward(const float* q, const float* k, const float* v, const flo
       const float* p = probabilities + (b * H + h) * T * S;
       const float* gradHead = gradOut + queryOffset;
       if (gradV)
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)S, (int)D, (int)T, 1.0f, p, (int)S, gradHead, queryStride, 1.0f,
+        gemmSerial(true, false, S, D, T, 1.0f, p, S, gradHead, queryStride, 1.0f,
                     gradV + keyOffset, keyStride);
       if (!gradQ && !gradK) continue;
       // dP = dO·Vᵀ, then the softmax backward dS = P ⊙ (dP − Σ_j P·dP) folded with the score scale.
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)T, (int)S, (int)D, 1.0f, gradHead, queryStride, v + keyOffset, keyStride,
-                  0.0f, gradScores.data(), (int)S);
+      gemmSerial(false, true, T, S, D, 1.0f, gradHead, queryStride, v + keyOffset, keyStride,
+                  0.0f, gradScores.data(), S);
       for (int64_t t = 0; t < T; ++t) {
         float* row = gradScores.data() + t * S;
         const float* probabilityRow = p + t * S;
@@ -111,10 +101,10 @@ void attentionBackward(const float* q, const float* k, const float* v, const flo
         for (int64_t j = 0; j < S; ++j) row[j] = probabilityRow[j] * (row[j] - weighted) * s.scale;
       }
       if (gradQ)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)T, (int)D, (int)S, 1.0f, gradScores.data(), (int)S, k + keyOffset,
+        gemmSerial(false, false, T, D, S, 1.0f, gradScores.data(), S, k + keyOffset,
                     keyStride, 1.0f, gradQ + queryOffset, queryStride);
       if (gradK)
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)S, (int)D, (int)T, 1.0f, gradScores.data(), (int)S, q + queryOffset,
+        gemmSerial(true, false, S, D, T, 1.0f, gradScores.data(), S, q + queryOffset,
                     queryStride, 1.0f, gradK + keyOffset, keyStride);
     }
   }

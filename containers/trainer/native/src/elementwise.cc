@@ -9,11 +9,11 @@ namespace swirl {
 
 void addBroadcast(const float* a, size_t n, const float* b, size_t period, float* out) {
   if (period == n) {
-#pragma omp parallel for simd if (n > kParallelThreshold)
+#pragma omp parallel for simd if (parallel: n > kParallelThreshold)
     for (size_t i = 0; i < n; ++i) out[i] = a[i] + b[i];
   } else if (period == 1) {
     const float value = b[0];
-#pragma omp parallel for simd if (n > kParallelThreshold)
+#pragma omp parallel for simd if (parallel: n > kParallelThreshold)
     for (size_t i = 0; i < n; ++i) out[i] = a[i] + value;
   } else {
     const size_t rows = n / period;
@@ -25,11 +25,11 @@ void addBroadcast(const float* a, size_t n, const float* b, size_t period, float
 
 void mulBroadcast(const float* a, size_t n, const float* b, size_t period, float* out) {
   if (period == n) {
-#pragma omp parallel for simd if (n > kParallelThreshold)
+#pragma omp parallel for simd if (parallel: n > kParallelThreshold)
     for (size_t i = 0; i < n; ++i) out[i] = a[i] * b[i];
   } else if (period == 1) {
     const float value = b[0];
-#pragma omp parallel for simd if (n > kParallelThreshold)
+#pragma omp parallel for simd if (parallel: n > kParallelThreshold)
     for (size_t i = 0; i < n; ++i) out[i] = a[i] * value;
   } else {
     const size_t rows = n / period;
@@ -40,7 +40,7 @@ void mulBroadcast(const float* a, size_t n, const float* b, size_t period, float
 }
 
 void axpy(float alpha, const float* x, size_t n, float* y) {
-#pragma omp parallel for simd if (n > kParallelThreshold)
+#pragma omp parallel for simd if (parallel: n > kParallelThreshold)
   for (size_t i = 0; i < n; ++i) y[i] += alpha * x[i];
 }
 
@@ -57,7 +57,7 @@ void sumRowsInto(float alpha, const float* x, size_t n, float* out, size_t perio
 
 void mulAccumulate(const float* x, size_t n, const float* y, size_t period, float* out) {
   if (period == n) {
-#pragma omp parallel for simd if (n > kParallelThreshold)
+#pragma omp parallel for simd if (parallel: n > kParallelThreshold)
     for (size_t i = 0; i < n; ++i) out[i] += x[i] * y[i];
   } else {
     const size_t rows = n / period;
@@ -97,7 +97,7 @@ double sumSquares(const float* x, size_t n) {
 }
 
 void scaleInPlace(float* x, size_t n, float alpha) {
-#pragma omp parallel for simd if (n > kParallelThreshold)
+#pragma omp parallel for simd if (parallel: n > kParallelThreshold)
   for (size_t i = 0; i < n; ++i) x[i] *= alpha;
 }
 
@@ -117,12 +117,12 @@ void embeddingBackward(const int32_t* ids, size_t count, const float* gradOut, s
 }
 
 void siluForward(const float* x, size_t n, float* out) {
-#pragma omp parallel for simd if (n > kParallelThreshold)
+#pragma omp parallel for simd if (parallel: n > kParallelThreshold)
   for (size_t i = 0; i < n; ++i) out[i] = x[i] * fastSigmoid(x[i]);
 }
 
 void siluBackward(const float* x, const float* gradOut, size_t n, float* gradX) {
-#pragma omp parallel for simd if (n > kParallelThreshold)
+#pragma omp parallel for simd if (parallel: n > kParallelThreshold)
   for (size_t i = 0; i < n; ++i) {
     const float s = fastSigmoid(x[i]);
     gradX[i] += gradOut[i] * s * (1.0f + x[i] * (1.0f - s));
@@ -130,24 +130,24 @@ void siluBackward(const float* x, const float* gradOut, size_t n, float* gradX) 
 }
 
 void swigluForward(const float* gate, const float* up, size_t n, float* out) {
-#pragma omp parallel for simd if (n > kParallelThreshold)
+#pragma omp parallel for simd if (parallel: n > kParallelThreshold)
   for (size_t i = 0; i < n; ++i) out[i] = gate[i] * fastSigmoid(gate[i]) * up[i];
 }
 
 void swigluBackward(const float* gate, const float* up, const float* gradOut, size_t n, float* gradGate, float* gradUp) {
   // Separate loops per case keep each one branch-free, so it vectorizes.
   if (gradUp && gradGate) {
-#pragma omp parallel for simd if (n > kParallelThreshold)
+#pragma omp parallel for simd if (parallel: n > kParallelThreshold)
     for (size_t i = 0; i < n; ++i) {
       const float s = fastSigmoid(gate[i]);
       gradUp[i] += gradOut[i] * gate[i] * s;
       gradGate[i] += gradOut[i] * up[i] * s * (1.0f + gate[i] * (1.0f - s));
     }
   } else if (gradUp) {
-#pragma omp parallel for simd if (n > kParallelThreshold)
+#pragma omp parallel for simd if (parallel: n > kParallelThreshold)
     for (size_t i = 0; i < n; ++i) gradUp[i] += gradOut[i] * gate[i] * fastSigmoid(gate[i]);
   } else if (gradGate) {
-#pragma omp parallel for simd if (n > kParallelThreshold)
+#pragma omp parallel for simd if (parallel: n > kParallelThreshold)
     for (size_t i = 0; i < n; ++i) {
       const float s = fastSigmoid(gate[i]);
       gradGate[i] += gradOut[i] * up[i] * s * (1.0f + gate[i] * (1.0f - s));
@@ -159,7 +159,7 @@ void adamw(float* __restrict param, const float* __restrict grad, float* __restr
            float weightDecay, float biasCorrection1, float biasCorrection2) {
   const float inverseCorrection1 = 1.0f / biasCorrection1;
   const float inverseCorrection2 = 1.0f / biasCorrection2;
-#pragma omp parallel for simd if (n > kParallelThreshold)
+#pragma omp parallel for simd if (parallel: n > kParallelThreshold)
   for (size_t i = 0; i < n; ++i) {
     const float g = grad[i];
     m[i] = beta1 * m[i] + (1.0f - beta1) * g;

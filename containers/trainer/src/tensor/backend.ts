@@ -40,6 +40,19 @@ export function resolveBackend(choice: BackendChoice, options: { quiet?: boolean
   return chosen;
 }
 
+/**
+ * One line naming a backend and, for the addon, the CPU GEMM, instruction set and threads in use
+ * ("native (GEMM built-in, ISA avx512, OpenBLAS linked, 2 threads)"), for run logs and banners.
+ */
+export function describeBackend(backend: KernelBackend): string {
+  const loaded = backend.name === 'reference' ? null : loadNativeBackend();
+  const gemm = loaded?.gemm;
+  if (!loaded || !gemm) return backend.name;
+  const which = gemm.gemm === 'openblas' ? `OpenBLAS${process.env.OPENBLAS_CORETYPE ? ` ${process.env.OPENBLAS_CORETYPE}` : ''}` : 'built-in';
+  const device = backend.name === 'cuda' ? `${loaded.cudaDevice}; CPU ` : '';
+  return `${backend.name} (${device}GEMM ${which}, ISA ${gemm.isa}${gemm.openblas && gemm.gemm === 'builtin' ? ', OpenBLAS linked' : ''}, ${gemm.threads} threads)`;
+}
+
 /** Sets the process-wide backend used by every op and returns it. */
 export function selectBackend(choice: BackendChoice = 'auto', options: { quiet?: boolean } = {}): KernelBackend {
   current = resolveBackend(choice, options);

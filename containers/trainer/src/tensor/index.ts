@@ -2,7 +2,7 @@
 export { Tensor, zeros, ones, full, scalar, fromArray, randn, parameter, sizeOf, formatShape, type Shape } from './tensor';
 export { backward, noGrad, isGradEnabled } from './autograd';
 export { Rng, createRng, type RngState } from './random';
-export { selectBackend, resolveBackend, getBackend, useBackend, withBackend, getReferenceBackend, type BackendChoice } from './backend';
+export { selectBackend, describeBackend, resolveBackend, getBackend, useBackend, withBackend, getReferenceBackend, type BackendChoice } from './backend';
 export type { KernelBackend, GemmArgs, AttentionShape, RopeShape, AdamwArgs } from './kernels';
 export { loadNativeBackend } from './backends/native-backend';
 export * from './ops';

@@ -20,7 +20,7 @@ import { loadOrScreenStates, Screening } from '../objectives/screen-states';
 import { SftObjective } from '../objectives/sft-objective';
 import { BatchedRewardScorer, StepReward } from '../objectives/step-reward';
 import { createAdapterOffReference, createFrozenReference, SwirlObjective } from '../objectives/swirl-objective';
-import { selectBackend } from '../tensor/backend';
+import { describeBackend, selectBackend } from '../tensor/backend';
 import { Rng } from '../tensor/random';
 import { Tensor } from '../tensor/tensor';
 import { LoopSettings, runTrainLoop, TrainingObjective } from './train-loop';
@@ -79,7 +79,7 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Objec
   if (!config) throw new Error(`${runKey(runId, RUN_FILES.config)} does not exist: expected the prepare stage to have written it`);
   const trainer = config.trainer;
   const backend = selectBackend(trainer.backend);
-  log(`trainer: run ${runId}, objective ${trainer.objective}, baseline ${trainer.baseline}, backend ${backend.name}`);
+  log(`trainer: run ${runId}, objective ${trainer.objective}, baseline ${trainer.baseline}, backend ${describeBackend(backend)}`);
   const sftRecords = await readRecords(store, runKey(runId, RUN_FILES.sft), true);
   const validation = await readRecords(store, runKey(runId, RUN_FILES.validation), false);
   const objectives = listTrainedObjectives(trainer);

@@ -1,10 +1,22 @@
-// Loads the N-API addon (OpenBLAS GEMMs, threaded C++ loops; CUDA kernels where built with them) and adapts it to the kernel interface.
+// Loads the N-API addon (OpenBLAS or built-in SIMD GEMMs, threaded C++ loops; CUDA kernels where built with them) and adapts it to the kernel interface.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { KernelBackend, GemmArgs, AttentionShape, RopeShape, AdamwArgs } from '../kernels';
+import { configureOpenblasCoreType, openblasUnderusesAvx512 } from './openblas-core-type';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the addon is untyped native code */
 type Addon = Record<string, (...args: any[]) => any>;
+
+/** The CPU GEMM the addon runs: OpenBLAS or the built-in kernel, and the instruction set of the latter. */
+export interface GemmInfo {
+  gemm: 'openblas' | 'builtin';
+  isa: 'avx512' | 'avx2' | 'portable';
+  /** The best instruction set this CPU supports for the built-in kernel. */
+  detectedIsa: 'avx512' | 'avx2' | 'portable';
+  /** Whether the addon was linked with OpenBLAS. */
+  openblas: boolean;
+  threads: number;
+}
 
 export interface NativeLoadResult {
   backend: KernelBackend | null;
@@ -16,6 +28,8 @@ export interface NativeLoadResult {
   cudaDevice: string;
   error: string;
   path: string;
+  /** The GEMM in use (null where the addon did not load). */
+  gemm: GemmInfo | null;
 }
 
 export const NATIVE_ADDON_DIRECTORY = resolve(__dirname, '../../../native');
@@ -29,23 +43,54 @@ let cached: NativeLoadResult | null = null;
 export function loadNativeBackend(): NativeLoadResult {
   if (cached) return cached;
   const path = nativeAddonPath();
+  configureOpenblasCoreType();
   if (!existsSync(path)) {
     const error = `${path} not built (run npm run build:native)`;
-    cached = { backend: null, cudaBackend: null, cudaError: error, cudaDevice: '', error, path };
+    cached = { backend: null, cudaBackend: null, cudaError: error, cudaDevice: '', error, path, gemm: null };
     return cached;
   }
   // Idle OpenMP workers must sleep rather than spin: OpenBLAS's threads share the same cores between GEMMs.
   process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+  let addon: Addon;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- native addons load only through require
-    const addon = require(path) as Addon;
+    addon = require(path) as Addon;
+    if (typeof addon.selectGemm !== 'function') throw new Error('it predates the GEMM choice (rebuild it: npm run build:native)');
     const cudaError = addon.cuda && addon.cudaAvailable() ? '' : String(addon.cudaStatus?.() || 'the addon has no CUDA kernels');
-    cached = { backend: adaptAddon(addon, 'native'), cudaBackend: cudaError ? null : adaptAddon(addon.cuda as unknown as Addon, 'cuda'), cudaError, cudaDevice: cudaError ? '' : String(addon.cudaDevice()), error: '', path };
+    cached = { backend: adaptAddon(addon, 'native'), cudaBackend: cudaError ? null : adaptAddon(addon.cuda as unknown as Addon, 'cuda'), cudaError, cudaDevice: cudaError ? '' : String(addon.cudaDevice()), error: '', path, gemm: null };
   } catch (error) {
     const message = `${path} failed to load: ${(error as Error).message.split('\n')[0]}`;
-    cached = { backend: null, cudaBackend: null, cudaError: message, cudaDevice: '', error: message, path };
+    cached = { backend: null, cudaBackend: null, cudaError: message, cudaDevice: '', error: message, path, gemm: null };
+    return cached;
   }
+  selectAddonGemm = (gemm, isa) => {
+    try {
+      return addon.selectGemm(gemm, isa) as GemmInfo;
+    } catch (error) {
+      throw new Error(`SWIRL_GEMM=${gemm} SWIRL_GEMM_ISA=${isa}: ${(error as Error).message}`);
+    }
+  };
+  // A GEMM asked for by name that this addon or CPU cannot give is a configuration error, not a reason to run slower.
+  const loaded = cached;
+  cached = null;
+  const isa = process.env.SWIRL_GEMM_ISA || 'auto';
+  loaded.gemm = selectAddonGemm(process.env.SWIRL_GEMM || 'auto', isa);
+  // Left to choose, prefer the built-in kernel to an OpenBLAS held below the CPU's AVX-512 (no detection cliff).
+  if ((process.env.SWIRL_GEMM || 'auto') === 'auto' && loaded.gemm.gemm === 'openblas' && loaded.gemm.isa === 'avx512' && openblasUnderusesAvx512(loaded.gemm.detectedIsa)) {
+    loaded.gemm = selectAddonGemm('builtin', isa);
+  }
+  cached = loaded;
   return cached;
+}
+
+let selectAddonGemm: ((gemm: string, isa: string) => GemmInfo) | null = null;
+
+/** Switches the addon's CPU GEMM ('auto' | 'openblas' | 'builtin', instruction set 'auto' | 'avx512' | 'avx2' | 'portable'); throws where unavailable. */
+export function selectNativeGemm(gemm: string, isa = 'auto'): GemmInfo {
+  const loaded = loadNativeBackend();
+  if (!selectAddonGemm) throw new Error(`native tensor addon unavailable: ${loaded.error}`);
+  loaded.gemm = selectAddonGemm(gemm, isa);
+  return loaded.gemm;
 }
 
 function adaptAddon(addon: Addon, name: 'native' | 'cuda'): KernelBackend {
