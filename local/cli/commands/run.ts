@@ -1,7 +1,7 @@
 // `swirl run <config>`: upload a config to configs/, execute the synthesized state machine locally with progress bars, print a summary.
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigValidationError, parseRunConfigText, runIdFromKey } from '../../../core/run';
+import { ConfigValidationError, MAX_CONFIG_BYTES, parseRunConfigText, runIdFromKey } from '../../../core/run';
 import { RunStore } from '../../../core/store';
 import { followExecution } from '../../engine/follow-execution';
 import { loadLocalPipeline } from '../../engine/load-pipeline';
@@ -23,7 +23,7 @@ interface RunOptions {
 
 /** Reads and validates the config file; the run id comes from the config, else from the file name. */
 export function readRunConfigFile(file: string): { runId: string; text: string } {
-  const text = readTextFile(file);
+  const text = readTextFile(file, MAX_CONFIG_BYTES);
   try {
     const config = parseRunConfigText(text, file);
     return { runId: config.runId, text };
