@@ -70,6 +70,8 @@ export class OpenAiCompatibleProvider extends ManagedProvider {
 
   protected override describeError(error: unknown): string {
     if (error instanceof OpenAI.APIError && error.status !== undefined) return `HTTP ${error.status}: ${error.message}`;
+    // The library says only "Connection error."; the transport's own error says what happened.
+    if (error instanceof OpenAI.APIConnectionError && error.cause instanceof Error) return `${error.message} (${error.cause.message})`;
     return super.describeError(error);
   }
 }

@@ -40,6 +40,6 @@ export function createS3Client(settings: S3Settings, environment: NodeJS.Process
     forcePathStyle: settings.forcePathStyle,
     credentials: settings.credentials,
     maxAttempts: 5,
-    requestHandler: new NodeHttpHandler({ requestTimeout, connectionTimeout: Math.min(requestTimeout, 10_000) }),
+    requestHandler: new NodeHttpHandler({ requestTimeout, throwOnRequestTimeout: true, connectionTimeout: Math.min(requestTimeout, 10_000) }),
   });
 }
