@@ -135,11 +135,16 @@ export function compareRuns(cleanRoot: string, otherRoot: string, runId: string)
   return comparison;
 }
 
+/** What the store held at the kill: the status record, and the training checkpoints and adapters written so far. */
 function stageOnDisk(dataDir: string, runId: string): string {
-  const path = join(dataDir, 'swirl-local', 'runs', runId, `status.json${OBJECT_SUFFIX}`);
+  const runRoot = join(dataDir, 'swirl-local', 'runs', runId);
+  const path = join(runRoot, `status.json${OBJECT_SUFFIX}`);
   if (!existsSync(path)) return 'no status yet';
   const status = JSON.parse(readFileSync(path, 'utf8')) as { state: string; stage: string | null };
-  return `${status.state} at ${status.stage}`;
+  const models = listObjects(join(runRoot, 'model'));
+  const checkpoints = new Set(models.filter((key) => key.includes('checkpoints/step-')).map((key) => key.split('/').slice(0, 3).join('/'))).size;
+  const adapters = models.filter((key) => /^[^/]+\/adapter_model\.safetensors$/.test(key)).length;
+  return `status ${status.state} at ${status.stage}, ${checkpoints} training checkpoint(s), ${adapters} finished adapter(s)`;
 }
 
 export async function runKillScenarios(directory: string): Promise<ScenarioResult[]> {
