@@ -26,19 +26,22 @@ function runWithClosedStdout(args: string[]): Promise<{ code: number | null; std
 describe('swirl on bad inputs (child process)', () => {
   const directory = useTemporaryDirectory('swirl-cli-faults-');
 
-  it('reads a BOM config, refuses an oversized one and a traversal run id with exit 2, and lists a binary dataset\'s errors capped', async () => {
+  it('reads a BOM config, refuses an oversized one, a traversal run id and a missing dataset with exit 2, and lists a binary dataset\'s errors capped', async () => {
     const bom = join(directory.path, 'bom.json');
     writeFileSync(bom, `\uFEFF${JSON.stringify(config)}`);
     const huge = join(directory.path, 'huge.json');
     writeFileSync(huge, JSON.stringify({ ...config, padding: 'x'.repeat(20 * 1024 * 1024) }));
     const traversal = join(directory.path, 'traversal.json');
     writeFileSync(traversal, JSON.stringify({ ...config, runId: '..%2Fx' }));
+    const missingData = join(directory.path, 'missing-data.json');
+    writeFileSync(missingData, JSON.stringify({ ...config, dataset: { source: join(directory.path, 'absent.jsonl'), format: 'gsm8k' } }));
     const binary = join(directory.path, 'binary.jsonl');
     writeFileSync(binary, randomBytes(256 * 1024));
-    const [read, oversized, escaped, stats, closed] = await Promise.all([
+    const [read, oversized, escaped, noData, stats, closed] = await Promise.all([
       runSwirl(['validate', bom]),
       runSwirl(['run', huge]),
       runSwirl(['run', traversal]),
+      runSwirl(['run', missingData]),
       runSwirl(['datasets', 'stats', 'gsm8k', binary]),
       runWithClosedStdout(['validate', bom]),
     ]);
@@ -46,6 +49,7 @@ describe('swirl on bad inputs (child process)', () => {
     expect(JSON.parse(read.stdout).runId).toBe('cli-fault');
     expect(oversized).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining(`expected at most ${MAX_CONFIG_BYTES} bytes, received 2097`) });
     expect(escaped).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('$.runId: expected a run id matching') });
+    expect(noData).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('absent.jsonl: no such file') });
     expect(stats.code).toBe(0);
     const summary = JSON.parse(stats.stdout);
     expect(summary.malformedLines).toBeGreaterThan(LISTED_PROBLEMS);
