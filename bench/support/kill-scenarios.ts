@@ -87,7 +87,8 @@ function stripVolatile(value: unknown): unknown {
 }
 
 function identityOf(record: Record<string, unknown>, index: number): string {
-  const id = record.id ?? record.stepId ?? (record.trajectoryId !== undefined ? `${String(record.type ?? '')}:${String(record.trajectoryId)}` : undefined);
+  const id = record.id ?? record.stepId ?? (record.trajectoryId !== undefined ? `${String(record.type ?? '')}:${String(record.trajectoryId)}` : undefined)
+    ?? (typeof record.step === 'number' ? `step ${record.step}` : undefined);
   return id === undefined ? `#${index}` : String(id);
 }
 
