@@ -44,7 +44,8 @@ export function buildGoldTrajectory(gold: Gsm8kGoldRow, runId: string, copy = 0)
     let rest = line;
     for (let match = ANNOTATION.exec(rest); match; match = ANNOTATION.exec(rest)) {
       const thinking = rest.slice(0, match.index).replace(ANNOTATION, '').trim() || 'Next I compute:';
-      turns.push(calculatorTurn(turns.length, thinking, row.goldCalculations[calculation].expression, row.goldCalculations[calculation].value));
+      const gold = row.goldCalculations[calculation];
+      turns.push(calculatorTurn(turns.length, thinking, gold.expression, gold.value ?? evaluateExpression(gold.expression)));
       calculation += 1;
       rest = rest.slice(match.index + match[0].length);
     }

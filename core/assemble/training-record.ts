@@ -1,7 +1,7 @@
 // One training record from one step: the question split, the reference a rule reward needs, and the record itself.
 import { hashToUnitInterval } from '../judges/content-hash';
 import { readSupportingSentences } from '../judges/qa-rule-judge';
-import { DatasetRow } from '../schemas/dataset-row';
+import { DatasetRow, readGoldValues } from '../schemas/dataset-row';
 import { Verdict } from '../schemas/judgment';
 import { Step } from '../schemas/step';
 import { TrainingRecord } from '../schemas/training-record';
@@ -29,7 +29,7 @@ export function buildReference(question: DatasetRow): TrainingRecord['reference'
   return {
     answer: question.answer,
     aliases: question.aliases,
-    goldValues: question.goldCalculations.map((calculation) => calculation.value),
+    goldValues: readGoldValues(question),
     supportingTitles: [...new Set(question.supportingFacts.map((fact) => fact.title))],
     supportingSentences: readSupportingSentences(question) ?? [],
   };

@@ -49,5 +49,7 @@ export function parseValue(format: LoaderFormat, value: unknown, context: ParseC
       return [{ error: (error as Error).message, item: index }];
     }
   };
+  // An empty release document is reported: a line that yields neither rows nor errors would vanish silently.
+  if (items?.length === 0) return [{ error: 'expected a list of records, received an empty list' }];
   return items ? items.flatMap((item, index) => run(item, index)) : run(value);
 }

@@ -3,6 +3,8 @@ import { CorpusDocument, DatasetFormat, DatasetRow, DatasetRowSchema, describeIs
 import type { FieldMapping } from './dataset-record';
 import { LoaderFormat, parseValue } from './dataset-formats';
 import type { LineSource } from './line-source';
+import { checkRowSize } from './row-size-limit';
+import { shortenForDisplay } from './shorten-for-display';
 
 /** A line (or item of a line) that did not become a row: counted and reported, never dropped silently. */
 export interface DatasetLineError {
@@ -38,6 +40,11 @@ export async function* streamDataset(format: LoaderFormat, source: LineSource, o
       const checked = DatasetRowSchema.safeParse(outcome.record.row);
       if (!checked.success) {
         yield { line, error: prefix + describeIssues(checked.error, outcome.record.row).join('; ') };
+        continue;
+      }
+      const tooLarge = checkRowSize(checked.data);
+      if (tooLarge !== null) {
+        yield { line, error: prefix + tooLarge };
         continue;
       }
       const firstLine = seenIds.get(checked.data.id);
@@ -87,25 +94,52 @@ export async function loadDataset(format: LoaderFormat, source: LineSource, opti
   return loaded;
 }
 
+/** How many per-line errors and flagged steps a summary lists; the counts cover them all. */
+export const LISTED_PROBLEMS = 100;
+
+/** A gold step loaded with its question but flagged: the calculator could not confirm it. */
+export interface UnverifiableStep {
+  line: number;
+  id: string;
+  expression: string;
+  reason: string;
+}
+
 export interface DatasetSummary {
   format: DatasetFormat;
   rows: number;
+  malformedLines: number;
+  /** The first LISTED_PROBLEMS of the malformedLines errors. */
   errors: DatasetLineError[];
+  rowsWithUnverifiableSteps: number;
+  unverifiableSteps: number;
+  /** The first LISTED_PROBLEMS of the unverifiableSteps. */
+  unverifiable: UnverifiableStep[];
+  /** The first row, with long strings shortened for display. */
   sample: DatasetRow | null;
   corpusDocuments: number;
 }
 
-/** Counts rows, distinct corpus documents and errors without keeping the rows. */
+/** Counts rows, flagged steps, distinct corpus documents and errors without keeping the rows. */
 export async function summarizeDataset(format: DatasetFormat, source: LineSource, options: DatasetLoadOptions = {}): Promise<DatasetSummary> {
-  const summary: DatasetSummary = { format, rows: 0, errors: [], sample: null, corpusDocuments: 0 };
+  const summary: DatasetSummary = {
+    format, rows: 0, malformedLines: 0, errors: [], rowsWithUnverifiableSteps: 0, unverifiableSteps: 0, unverifiable: [], sample: null, corpusDocuments: 0,
+  };
   const seen = new Set<string>();
   for await (const entry of streamDataset(format, source, options)) {
     if (entry.error !== undefined) {
-      summary.errors.push({ line: entry.line, error: entry.error });
+      summary.malformedLines += 1;
+      if (summary.errors.length < LISTED_PROBLEMS) summary.errors.push({ line: entry.line, error: shortenForDisplay(entry.error) });
       continue;
     }
     summary.rows += 1;
-    summary.sample ??= entry.row;
+    summary.sample ??= shortenForDisplay(entry.row);
+    const flagged = entry.row.goldCalculations.filter((calculation) => calculation.unverifiable !== undefined);
+    if (flagged.length > 0) summary.rowsWithUnverifiableSteps += 1;
+    summary.unverifiableSteps += flagged.length;
+    for (const step of flagged) {
+      if (summary.unverifiable.length < LISTED_PROBLEMS) summary.unverifiable.push({ line: entry.line, id: entry.row.id, expression: step.expression, reason: step.unverifiable! });
+    }
     for (const document of entry.documents) seen.add(document.id);
   }
   summary.corpusDocuments = seen.size;

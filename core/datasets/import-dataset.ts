@@ -9,7 +9,7 @@ import { hashFile } from './file-digest';
 import { fileLineSource } from './line-source';
 
 /** Bumped when normalization changes, so re-importing the same file then rewrites it. */
-export const NORMALIZER_VERSION = 1;
+export const NORMALIZER_VERSION = 2;
 const KEPT_ERRORS = 100;
 
 export const DatasetManifestSchema = z.strictObject({
@@ -22,6 +22,7 @@ export const DatasetManifestSchema = z.strictObject({
   questions: z.number().int().nonnegative(),
   corpusDocuments: z.number().int().nonnegative(),
   malformedLines: z.number().int().nonnegative(),
+  unverifiableSteps: z.number().int().nonnegative().default(0).describe('Gold steps kept but flagged: the calculator could not confirm them.'),
   errors: z.array(z.strictObject({ line: z.number().int(), error: z.string() })).describe(`The first ${KEPT_ERRORS} malformed lines.`),
   importedAt: z.string(),
 });
@@ -39,10 +40,14 @@ export interface ImportResult {
   manifest: DatasetManifest;
 }
 
-async function* validRows(entries: AsyncIterable<DatasetEntry>, errors: DatasetLineError[]): AsyncGenerator<DatasetRow> {
+async function* validRows(entries: AsyncIterable<DatasetEntry>, errors: DatasetLineError[], flagged: { steps: number }): AsyncGenerator<DatasetRow> {
   for await (const entry of entries) {
-    if (entry.error !== undefined) errors.push({ line: entry.line, error: entry.error });
-    else yield entry.row;
+    if (entry.error !== undefined) {
+      errors.push({ line: entry.line, error: entry.error });
+      continue;
+    }
+    flagged.steps += entry.row.goldCalculations.filter((calculation) => calculation.unverifiable !== undefined).length;
+    yield entry.row;
   }
 }
 
@@ -61,7 +66,8 @@ export async function importDataset(objects: ObjectStore, request: ImportRequest
   const lines = fileLineSource(request.path);
   const options = { fields: fields ?? undefined };
   const errors: DatasetLineError[] = [];
-  const questions = await objects.putJsonLines(keys.questions, validRows(streamDataset(request.format, lines, options), errors));
+  const flagged = { steps: 0 };
+  const questions = await objects.putJsonLines(keys.questions, validRows(streamDataset(request.format, lines, options), errors, flagged));
   const corpusDocuments = await objects.putJsonLines(keys.corpus, streamCorpus(request.format, lines, options));
   // Only formats that carry passages get a corpus object; an empty one would shadow a corpus set elsewhere.
   if (corpusDocuments === 0) await objects.delete(keys.corpus);
@@ -75,6 +81,7 @@ export async function importDataset(objects: ObjectStore, request: ImportRequest
     questions,
     corpusDocuments,
     malformedLines: errors.length,
+    unverifiableSteps: flagged.steps,
     errors: errors.slice(0, KEPT_ERRORS),
     importedAt: new Date().toISOString(),
   };

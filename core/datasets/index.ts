@@ -10,6 +10,8 @@ export * from './cofca-format';
 export * from './jsonl-format';
 export * from './normalized-format';
 export * from './dataset-formats';
+export * from './row-size-limit';
+export * from './shorten-for-display';
 export * from './dataset-loader';
 export * from './file-digest';
 export * from './import-dataset';

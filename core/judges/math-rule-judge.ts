@@ -1,6 +1,6 @@
 // Heuristic process judge for verifiable math (GSM8K, arith): checks calculator steps and answers against known numbers.
 import { CalculatorError, evaluateExpression } from '../tools/calculator';
-import { DatasetRow } from '../schemas/dataset-row';
+import { DatasetRow, readGoldValues } from '../schemas/dataset-row';
 import { Step } from '../schemas/step';
 import { collectContextNumbers, collectResultNumbers, KnownNumbers } from './context-numbers';
 import { parseNumericAnswer } from './numeric-answer';
@@ -46,15 +46,15 @@ function evaluateOrNull(expression: string): { value: number } | { error: string
  * grounded answer stays GOOD.
  */
 function judgeChainCompletion(step: Step, question: DatasetRow, value: number): RuleVerdict {
-  const last = question.goldCalculations[question.goldCalculations.length - 1];
-  if (!last) return { verdict: 'GOOD', rationale: `answer ${value} follows from numbers in context` };
+  const last = readGoldValues(question).at(-1);
+  if (last === undefined) return { verdict: 'GOOD', rationale: `answer ${value} follows from numbers in context` };
   const goldAnswer = parseNumericAnswer(question.answer);
-  const ends = goldAnswer === null ? [last.value] : [last.value, goldAnswer];
+  const ends = goldAnswer === null ? [last] : [last, goldAnswer];
   if (new KnownNumbers(ends).has(value)) return { verdict: 'GOOD', rationale: `answer ${value} completes the gold chain and follows from numbers in context` };
   const derived = collectResultNumbers(step.context);
   const reached = ends.find((end) => derived.has(end));
   if (reached !== undefined) return { verdict: 'GOOD', rationale: `answer ${value} follows from context, and the chain's end ${reached} was derived before it` };
-  return { verdict: 'BAD', rationale: `premature answer: ${value} was given before the chain's final value ${last.value} was derived` };
+  return { verdict: 'BAD', rationale: `premature answer: ${value} was given before the chain's final value ${last} was derived` };
 }
 
 /**
@@ -65,7 +65,7 @@ function judgeChainCompletion(step: Step, question: DatasetRow, value: number): 
  * chain has reached its end (see judgeChainCompletion). A heuristic: it cannot see whether a step is the
  * right idea, only whether it is grounded.
  */
-export function judgeMathStep(step: Step, question: DatasetRow, goldValues: KnownNumbers = new KnownNumbers(question.goldCalculations.map((calculation) => calculation.value))): RuleVerdict {
+export function judgeMathStep(step: Step, question: DatasetRow, goldValues: KnownNumbers = new KnownNumbers(readGoldValues(question))): RuleVerdict {
   const action = step.parsedAction;
   if (action.type === 'invalid') return { verdict: 'BAD', rationale: `invalid action (${action.reason}): ${action.detail}` };
   const known = collectContextNumbers(step.context);

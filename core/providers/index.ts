@@ -6,6 +6,7 @@ export * from './price-usage';
 export * from './run-budget';
 export * from './managed-provider';
 export * from './resolve-api-key';
+export * from './keep-alive-fetch';
 export * from './openai-compatible-provider';
 export * from './bedrock-provider';
 export * from './scripted-provider';

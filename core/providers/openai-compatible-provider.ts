@@ -5,6 +5,7 @@ import { OpenAiCompatibleModelSchema } from '../schemas/model-config';
 import { Message } from '../schemas/message';
 import { ManagedProvider, ResolvedOptions, RetryTiming } from './managed-provider';
 import { GenerateResult } from './model-provider';
+import { createKeepAliveFetch, ResponseTooLargeError } from './keep-alive-fetch';
 import { isRetryableStatus, parseRetryAfter } from './parse-retry-after';
 import { ApiKeyContext, resolveApiKey } from './resolve-api-key';
 import { RetryDecision } from './retry-with-backoff';
@@ -29,6 +30,7 @@ export class OpenAiCompatibleProvider extends ManagedProvider {
         // Retries and timeouts are the managed policy's job, so the library must not add its own.
         maxRetries: 0,
         timeout: this.config.timeoutMs,
+        fetch: createKeepAliveFetch(),
       }));
       this.client.catch(() => {
         this.client = null;
@@ -59,7 +61,7 @@ export class OpenAiCompatibleProvider extends ManagedProvider {
   }
 
   protected classify(error: unknown): RetryDecision {
-    if (error instanceof OpenAI.APIConnectionError) return { retryable: true };
+    if (error instanceof OpenAI.APIConnectionError) return { retryable: !(error.cause instanceof ResponseTooLargeError) };
     if (error instanceof OpenAI.APIError) {
       return { retryable: isRetryableStatus(error.status), retryAfterMs: parseRetryAfter(error.headers?.get('retry-after')) };
     }
@@ -68,6 +70,8 @@ export class OpenAiCompatibleProvider extends ManagedProvider {
 
   protected override describeError(error: unknown): string {
     if (error instanceof OpenAI.APIError && error.status !== undefined) return `HTTP ${error.status}: ${error.message}`;
+    // The library says only "Connection error."; the transport's own error says what happened.
+    if (error instanceof OpenAI.APIConnectionError && error.cause instanceof Error) return `${error.message} (${error.cause.message})`;
     return super.describeError(error);
   }
 }

@@ -12,7 +12,7 @@ import { RUN_FILES } from '../store/run-keys';
 import { RunStore } from '../store/run-store';
 import { createToolRegistry } from '../tools/create-tool-registry';
 import { ToolRegistry } from '../tools/tool-registry';
-import { deleteRolloutProgress, ProgressWriter, ProgressWriterOptions, readRolloutProgress } from './rollout-progress';
+import { ProgressWriter, ProgressWriterOptions, readRolloutProgress } from './rollout-progress';
 import { computeShardBudget } from './shard-budget';
 import { ShardIncompleteError } from './shard-incomplete-error';
 
@@ -86,6 +86,11 @@ function createDeadlineCheck(input: RolloutShardInput): (slowestQuestionMs: numb
   return (slowestQuestionMs) => read() < Math.max(reserveMs, 1.5 * slowestQuestionMs);
 }
 
+function readSettled<T>(outcome: PromiseSettledResult<T>): T {
+  if (outcome.status === 'rejected') throw outcome.reason;
+  return outcome.value;
+}
+
 export async function rollOutShard(input: RolloutShardInput): Promise<RolloutShardResult> {
   const { objects, runId, shard } = input;
   const store = new RunStore(objects, runId);
@@ -94,15 +99,22 @@ export async function rollOutShard(input: RolloutShardInput): Promise<RolloutSha
     const count = await countLines(objects, outputKey);
     return { runId, shard, count, questions: 0, skipped: true, resumedQuestions: 0, finishReasons: {} };
   }
-  const config = await store.getJson(RUN_FILES.config, RunConfigSchema);
-  if (!config) throw new Error(`run ${runId}: expected ${store.key(RUN_FILES.config)} (written by prepare), received nothing`);
   const shardKey = store.key(RUN_FILES.shard(shard));
-  const rows: DatasetRow[] = await objects.readAllJsonLines(shardKey, DatasetRowSchema).catch((error: unknown) => {
-    if ((error as { name?: string }).name === 'NoSuchKey') throw new Error(`run ${runId}: expected shard ${shardKey}, received nothing`);
-    throw error;
-  });
-
-  const finished = await readRolloutProgress(store, shard);
+  // Independent reads go out together: each is a round trip that a short shard would otherwise wait on in turn.
+  const [configRead, rowsRead, savedRead] = await Promise.allSettled([
+    store.getJson(RUN_FILES.config, RunConfigSchema),
+    objects.readAllJsonLines(shardKey, DatasetRowSchema).catch((error: unknown): DatasetRow[] => {
+      if ((error as { name?: string }).name === 'NoSuchKey') throw new Error(`run ${runId}: expected shard ${shardKey}, received nothing`);
+      throw error;
+    }),
+    readRolloutProgress(store, shard),
+  ]);
+  // The config is named first when several are missing: without it nothing else matters.
+  const config = readSettled(configRead);
+  if (!config) throw new Error(`run ${runId}: expected ${store.key(RUN_FILES.config)} (written by prepare), received nothing`);
+  const rows = readSettled(rowsRead);
+  const saved = readSettled(savedRead);
+  const { finished } = saved;
   const resumedQuestions = finished.size;
   const budget = await createBudget(store, config, shard, [...finished.values()].flat());
   const provider = input.provider ?? createProvider(config.policy);
@@ -122,10 +134,15 @@ export async function rollOutShard(input: RolloutShardInput): Promise<RolloutSha
   let stopped = false;
   let next = 0;
 
+  // Each question is serialized once, when it finishes: the same text goes to progress and to the shard's output,
+  // so the write after the last question is only a join and one request.
+  const serialized = new Map<number, string[]>();
   const completeQuestion = (question: number, trajectories: Trajectory[]) => {
     trajectories.sort((left, right) => left.sample - right.sample);
     finished.set(question, trajectories);
-    progress.add(question, trajectories);
+    const lines = trajectories.map((trajectory) => JSON.stringify(trajectory));
+    serialized.set(question, lines);
+    progress.add(question, lines);
   };
 
   let failure: unknown = null;
@@ -170,8 +187,11 @@ export async function rollOutShard(input: RolloutShardInput): Promise<RolloutSha
   await progress.settle();
 
   const trajectories = rows.flatMap((_, question) => finished.get(question)!);
-  await store.putJsonLines(RUN_FILES.trajectories(shard), trajectories);
-  if (resumedQuestions > 0 || progress.parts > 0) await deleteRolloutProgress(store, shard);
+  const lines = rows.flatMap((_, question) => serialized.get(question) ?? finished.get(question)!.map((trajectory) => JSON.stringify(trajectory)));
+  await objects.putSerializedLines(outputKey, lines.map((line) => `${line}\n`));
+  // Progress goes only after the output exists: a stop in between leaves parts that the next attempt never reads.
+  const progressKeys = [...saved.keys, ...progress.keys];
+  if (progressKeys.length > 0) await objects.deleteMany(progressKeys);
   return {
     runId, shard, count: trajectories.length, questions: rows.length, skipped: false, resumedQuestions, finishReasons: countFinishReasons(trajectories),
   };

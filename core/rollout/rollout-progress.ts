@@ -21,10 +21,17 @@ export const ProgressRecordSchema = z.strictObject({
   trajectory: TrajectorySchema,
 });
 
-/** The finished questions of a shard by their index in the shard. */
-export async function readRolloutProgress(store: RunStore, shard: string): Promise<Map<number, Trajectory[]>> {
+export interface SavedProgress {
+  /** The finished questions of a shard by their index in the shard. */
+  finished: Map<number, Trajectory[]>;
+  /** The part keys read, deleted with the parts written once the shard's output exists. */
+  keys: string[];
+}
+
+export async function readRolloutProgress(store: RunStore, shard: string): Promise<SavedProgress> {
   const finished = new Map<number, Trajectory[]>();
-  for (const key of await store.listParts(progressFolder(shard))) {
+  const keys = await store.listParts(progressFolder(shard));
+  for (const key of keys) {
     const byQuestion = new Map<number, Trajectory[]>();
     for (const record of await store.objects.readAllJsonLines(key, ProgressRecordSchema)) {
       const list = byQuestion.get(record.question) ?? [];
@@ -33,11 +40,12 @@ export async function readRolloutProgress(store: RunStore, shard: string): Promi
     }
     for (const [question, trajectories] of byQuestion) if (!finished.has(question)) finished.set(question, trajectories);
   }
-  return finished;
+  return { finished, keys };
 }
 
-export async function deleteRolloutProgress(store: RunStore, shard: string): Promise<void> {
-  for (const key of await store.listParts(progressFolder(shard))) await store.objects.delete(key);
+/** One progress line, built from a trajectory already serialized for the shard's output. */
+export function serializeProgressRecord(question: number, trajectoryJson: string): string {
+  return `{"question":${question},"trajectory":${trajectoryJson}}\n`;
 }
 
 export interface ProgressWriterOptions {
@@ -52,15 +60,17 @@ export interface ProgressWriterOptions {
  * costs a few requests per shard instead of one per question and never holds up the rollout.
  */
 export class ProgressWriter {
-  private pending: Array<{ question: number; trajectories: Trajectory[] }> = [];
+  private pending: Array<{ question: number; trajectories: string[] }> = [];
   private inFlight: Promise<void> | null = null;
   private lastWrite = Date.now();
   private failure: unknown = null;
-  parts = 0;
+  /** Keys of the parts written. */
+  readonly keys: string[] = [];
 
   constructor(private readonly store: RunStore, private readonly shard: string, private readonly options: ProgressWriterOptions) {}
 
-  add(question: number, trajectories: Trajectory[]): void {
+  /** Queues a finished question's trajectories, each already serialized as JSON. */
+  add(question: number, trajectories: string[]): void {
     this.pending.push({ question, trajectories });
     const due = this.pending.length >= this.options.maxQuestions || Date.now() - this.lastWrite >= this.options.intervalMs;
     if (due && !this.inFlight) this.inFlight = this.writePending().finally(() => {
@@ -86,10 +96,11 @@ export class ProgressWriter {
     this.pending = [];
     this.lastWrite = Date.now();
     if (batch.length === 0) return;
-    const records = batch.flatMap(({ question, trajectories }) => trajectories.map((trajectory) => ({ question, trajectory })));
+    const lines = batch.flatMap(({ question, trajectories }) => trajectories.map((trajectory) => serializeProgressRecord(question, trajectory)));
+    const key = this.store.key(progressPartKey(this.shard, batch[0].question));
     try {
-      await this.store.putJsonLines(progressPartKey(this.shard, batch[0].question), records);
-      this.parts += 1;
+      await this.store.objects.putSerializedLines(key, lines);
+      this.keys.push(key);
     } catch (error) {
       this.failure ??= error;
     }

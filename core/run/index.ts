@@ -1,5 +1,6 @@
 export * from './config-validation-error';
 export * from './dataset-source';
+export * from './parse-config-json';
 export * from './validate-run-config';
 export * from './prepare-keys';
 export * from './s3-line-source';

@@ -4,6 +4,7 @@ import { RUN_ID_PATTERN, RunConfig } from '../schemas';
 import { ObjectStore } from '../store';
 import { ConfigValidationError } from './config-validation-error';
 import { objectsInBucket } from './open-dataset';
+import { parseConfigJson } from './parse-config-json';
 import { recoverRunId, validateRunConfig } from './validate-run-config';
 
 /** {bucket, key} from the configs/ upload rule, or {bucket, key, runId} from a schedule (template + fresh run id). */
@@ -16,6 +17,8 @@ export type PrepareEvent = z.infer<typeof PrepareEventSchema>;
 
 /** configs/<run>.json names its run when the config itself cannot. */
 export function runIdFromKey(key: string): string | undefined {
+  // A key with "." or ".." segments (or their URL-encoded forms) names no run: it is refused, not resolved.
+  if (key.split('/').some((segment) => /^(\.|%2e){1,2}$/i.test(segment)) || /%2f/i.test(key)) return undefined;
   const name = key.slice(key.lastIndexOf('/') + 1).replace(/\.json$/, '');
   return RUN_ID_PATTERN.test(name) ? name : undefined;
 }
@@ -29,12 +32,9 @@ export async function loadRunConfig(objects: ObjectStore, event: PrepareEvent): 
   if (text === null) {
     throw new ConfigValidationError(label, ['$: expected a config object, received nothing (no such key)'], event.runId ?? runIdFromKey(event.key));
   }
-  let input: unknown;
-  try {
-    input = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigValidationError(label, [`$: expected JSON, received unparseable text (${(error as Error).message})`], event.runId ?? runIdFromKey(event.key));
-  }
+  const parsed = parseConfigJson(text);
+  if (parsed.problem !== undefined) throw new ConfigValidationError(label, [parsed.problem], event.runId ?? runIdFromKey(event.key));
+  let input = parsed.value;
   if (event.runId !== undefined && typeof input === 'object' && input !== null && !Array.isArray(input)) {
     input = { ...input, runId: event.runId };
   }

@@ -2,6 +2,7 @@
 import { describeIssues, DatasetRef, RUN_ID_PATTERN, RunConfig, RunConfigSchema } from '../schemas';
 import { ConfigValidationError } from './config-validation-error';
 import { DatasetSourceError, parseDatasetSource } from './dataset-source';
+import { parseConfigJson } from './parse-config-json';
 
 function checkDatasetReference(reference: DatasetRef, path: string): string[] {
   const problems: string[] = [];
@@ -50,11 +51,7 @@ export function validateRunConfig(input: unknown, label = 'run config'): RunConf
 
 /** JSON text → validated config; unparseable text is a validation problem of its own. */
 export function parseRunConfigText(text: string, label = 'run config'): RunConfig {
-  let input: unknown;
-  try {
-    input = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigValidationError(label, [`$: expected JSON, received unparseable text (${(error as Error).message})`]);
-  }
-  return validateRunConfig(input, label);
+  const parsed = parseConfigJson(text);
+  if (parsed.problem !== undefined) throw new ConfigValidationError(label, [parsed.problem]);
+  return validateRunConfig(parsed.value, label);
 }

@@ -3,8 +3,10 @@ import { z } from 'zod';
 
 export const GoldCalculationSchema = z.strictObject({
   expression: z.string().describe('Calculator expression from the gold solution, e.g. "48/2".'),
-  value: z.number().describe('Its annotated value.'),
+  value: z.number().nullable().describe('Its annotated value; the calculator\'s when the annotation is not a number; null when neither gives one.'),
+  unverifiable: z.string().optional().describe('Why the calculator could not confirm this step (a non-numeric result, an expression it cannot evaluate, a different value); absent when it could.'),
 });
+export type GoldCalculation = z.infer<typeof GoldCalculationSchema>;
 
 export const SupportingFactSchema = z.strictObject({
   title: z.string(),
@@ -32,3 +34,8 @@ export const CorpusDocumentSchema = z.strictObject({
   text: z.string(),
 });
 export type CorpusDocument = z.infer<typeof CorpusDocumentSchema>;
+
+/** The gold steps' numbers, in order, leaving out steps that have none (see GoldCalculationSchema.value). */
+export function readGoldValues(row: Pick<DatasetRow, 'goldCalculations'>): number[] {
+  return row.goldCalculations.flatMap((calculation) => (calculation.value === null ? [] : [calculation.value]));
+}

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import {
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -22,6 +23,9 @@ export interface LineError {
 }
 
 export type JsonLine<T> = { line: number; value: T; error?: undefined } | { line: number; value?: undefined; error: string };
+
+/** Up to this size (8 MiB of text) a serialized object goes up in one PutObject. */
+const SINGLE_PUT_CHARACTERS = 8 * 1024 * 1024;
 
 function isNotFound(error: unknown): boolean {
   const name = (error as { name?: string }).name;
@@ -73,6 +77,24 @@ export class ObjectStore {
     });
     await upload.done();
     return count;
+  }
+
+  /**
+   * Writes lines already serialized (each ending in a newline) as one object: a single PUT when small, else the
+   * streaming upload. Writers that serialize as they go keep the JSON work out of their final write.
+   */
+  async putSerializedLines(key: string, lines: string[]): Promise<void> {
+    const size = lines.reduce((total, line) => total + line.length, 0);
+    if (size <= SINGLE_PUT_CHARACTERS) {
+      await this.putText(key, lines.join(''), 'application/x-ndjson');
+      return;
+    }
+    await new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: key, Body: Readable.from(lines.map((line) => Buffer.from(line))), ContentType: 'application/x-ndjson' },
+      queueSize: 2,
+      partSize: 8 * 1024 * 1024,
+    }).done();
   }
 
   async getText(key: string): Promise<string | null> {
@@ -162,5 +184,15 @@ export class ObjectStore {
 
   async delete(key: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  /** Deletes many keys in batched requests (S3 takes up to 1,000 per request); a key that fails is an error. */
+  async deleteMany(keys: string[]): Promise<void> {
+    for (let start = 0; start < keys.length; start += 1000) {
+      const batch = keys.slice(start, start + 1000);
+      const result = await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((key) => ({ Key: key })), Quiet: true } }));
+      const failed = result.Errors ?? [];
+      if (failed.length > 0) throw new Error(`s3://${this.bucket}: could not delete ${failed.length} of ${batch.length} keys, first ${failed[0].Key}: ${failed[0].Code} ${failed[0].Message}`);
+    }
   }
 }

@@ -1,5 +1,12 @@
 // Where the S3 API lives: every client in the project is built from these settings, so LocalStack, MinIO or AWS work unchanged.
 import { S3Client } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+
+/**
+ * A request to S3 that has not answered in this long is abandoned and retried (a write that hangs mid-stage would
+ * otherwise hold the stage until its own timeout). SWIRL_S3_REQUEST_TIMEOUT_MS overrides it.
+ */
+export const DEFAULT_S3_REQUEST_TIMEOUT_MS = 120_000;
 
 export interface S3Settings {
   /** Endpoint URL; undefined means the AWS default for the region. */
@@ -25,12 +32,14 @@ export function resolveS3Settings(overrides: Partial<S3Settings> = {}, environme
   };
 }
 
-export function createS3Client(settings: S3Settings): S3Client {
+export function createS3Client(settings: S3Settings, environment: NodeJS.ProcessEnv = process.env): S3Client {
+  const requestTimeout = Number(environment.SWIRL_S3_REQUEST_TIMEOUT_MS) || DEFAULT_S3_REQUEST_TIMEOUT_MS;
   return new S3Client({
     endpoint: settings.endpoint,
     region: settings.region,
     forcePathStyle: settings.forcePathStyle,
     credentials: settings.credentials,
     maxAttempts: 5,
+    requestHandler: new NodeHttpHandler({ requestTimeout, throwOnRequestTimeout: true, connectionTimeout: Math.min(requestTimeout, 10_000) }),
   });
 }

@@ -7,10 +7,14 @@ function describeFileError(path: string, error: NodeJS.ErrnoException): CliError
   return new CliError(`cannot read ${path}: ${reason}`, EXIT_INVALID);
 }
 
-export function readTextFile(path: string): string {
+/** The file's text; one larger than maxBytes is refused before it is read. */
+export function readTextFile(path: string, maxBytes = Infinity): string {
   try {
+    const { size } = statSync(path);
+    if (size > maxBytes) throw new CliError(`cannot read ${path}: expected at most ${maxBytes} bytes, received ${size}`, EXIT_INVALID);
     return readFileSync(path, 'utf8');
   } catch (error) {
+    if (error instanceof CliError) throw error;
     throw describeFileError(path, error as NodeJS.ErrnoException);
   }
 }

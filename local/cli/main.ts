@@ -9,6 +9,7 @@ import { registerSubmitCommand } from './commands/submit';
 import { registerUpCommand } from './commands/up';
 import { registerDemoCommand } from './commands/demo';
 import { registerAblateCommand } from './commands/ablate';
+import { exitQuietlyOnBrokenPipe } from './exit-on-broken-pipe';
 
 /**
  * Commands, in the order `swirl --help` lists them. To add one, write commands/<name>.ts exporting
@@ -41,6 +42,7 @@ export async function runCli(argv: string[] = process.argv): Promise<number> {
   // Local runs may read dataset files from this machine; Lambdas never can.
   process.env.SWIRL_ALLOW_LOCAL_FILES ??= '1';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  exitQuietlyOnBrokenPipe();
   try {
     await createProgram().parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

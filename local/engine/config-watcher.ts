@@ -22,6 +22,8 @@ export interface ConfigWatcherOptions {
 
 export class ConfigWatcher {
   private readonly running = new Set<Promise<unknown>>();
+  /** Rule and object of each execution in flight: a repeat of its event (a second delivery, the same config put again) joins it. */
+  private readonly inFlight = new Set<string>();
   private readonly listener = (event: ObjectEventLike) => this.handle(event);
 
   constructor(private readonly options: ConfigWatcherOptions) {
@@ -50,11 +52,17 @@ export class ConfigWatcher {
     const event = createS3Event(objectEvent.eventName, objectEvent.bucket, objectEvent.key, this.options.region);
     for (const rule of this.options.rules) {
       if (!matchesEventPattern(rule.pattern, event)) continue;
+      const identity = `${rule.logicalId}\n${objectEvent.bucket}\n${objectEvent.key}`;
+      if (this.inFlight.has(identity)) continue;
       const input = renderTargetInput(rule.target, event);
+      this.inFlight.add(identity);
       const execution = Promise.resolve()
         .then(() => this.options.startExecution(input, { bucket: objectEvent.bucket, key: objectEvent.key, rule: rule.logicalId }))
         .catch((error: Error) => this.options.onError?.(error))
-        .finally(() => this.running.delete(execution));
+        .finally(() => {
+          this.running.delete(execution);
+          this.inFlight.delete(identity);
+        });
       this.running.add(execution);
     }
   }

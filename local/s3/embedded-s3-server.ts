@@ -4,9 +4,11 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import { S3Settings } from '../../core/store/s3-settings';
+import { FilesystemObjectStore, makeObjectWritesAtomic } from './atomic-object-writes';
 
 // s3rver ships no types; this is the part of its surface the project uses.
 interface S3rverInstance extends EventEmitter {
+  store: FilesystemObjectStore;
   run(): Promise<{ address: string; port: number }>;
   close(): Promise<void>;
 }
@@ -59,6 +61,7 @@ export class EmbeddedS3Server {
       configureBuckets: [{ name: bucket }],
       allowMismatchedSignatures: true,
     });
+    makeObjectWritesAtomic(server.store);
     server.on('event', (event: { Records?: Array<{ eventName: string; s3: { bucket: { name: string }; object: { key: string } } }> }) => {
       for (const record of event.Records ?? []) {
         this.events.emit('object', {

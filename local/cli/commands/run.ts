@@ -1,12 +1,13 @@
 // `swirl run <config>`: upload a config to configs/, execute the synthesized state machine locally with progress bars, print a summary.
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigValidationError, parseRunConfigText, runIdFromKey } from '../../../core/run';
+import { ConfigValidationError, MAX_CONFIG_BYTES, parseDatasetSource, parseRunConfigText, runIdFromKey } from '../../../core/run';
+import type { RunConfig } from '../../../core/schemas';
 import { RunStore } from '../../../core/store';
 import { followExecution } from '../../engine/follow-execution';
 import { loadLocalPipeline } from '../../engine/load-pipeline';
 import { CliError, EXIT_INVALID } from '../cli-error';
-import { readTextFile } from '../cli-files';
+import { assertReadableFile, readTextFile } from '../cli-files';
 import { openCommandStore } from '../cli-object-store';
 import { formatRunStatus } from './status';
 
@@ -21,16 +22,26 @@ interface RunOptions {
   logLevel: string;
 }
 
+/** Local dataset files are checked before the run starts: a missing one is a bad input (exit 2), not a failed run. */
+function assertLocalDatasetsReadable(config: RunConfig): void {
+  for (const reference of [config.dataset, ...config.eval]) {
+    const source = parseDatasetSource(reference.source, { allowLocalFiles: true, split: reference.split });
+    if (source.kind === 'local-file') assertReadableFile(source.path);
+  }
+}
+
 /** Reads and validates the config file; the run id comes from the config, else from the file name. */
 export function readRunConfigFile(file: string): { runId: string; text: string } {
-  const text = readTextFile(file);
+  const text = readTextFile(file, MAX_CONFIG_BYTES);
+  let config: RunConfig;
   try {
-    const config = parseRunConfigText(text, file);
-    return { runId: config.runId, text };
+    config = parseRunConfigText(text, file);
   } catch (error) {
     if (error instanceof ConfigValidationError) throw new CliError(error.message, EXIT_INVALID);
     throw error;
   }
+  assertLocalDatasetsReadable(config);
+  return { runId: config.runId, text };
 }
 
 export function registerRunCommand(program: Command): void {

@@ -2,7 +2,7 @@
 import { assembleRun, isValidationQuestion, TrainManifestSchema } from '../../../core/assemble';
 import { classifyTrajectory } from '../../../core/filters/trajectory-filter';
 import { hashJson } from '../../../core/judges';
-import { FilterStrategy, TrainingRecord, TrainingRecordSchema, Verdict } from '../../../core/schemas';
+import { FilterStrategy, readGoldValues, TrainingRecord, TrainingRecordSchema, Verdict } from '../../../core/schemas';
 import { ObjectEvent } from '../../../local/s3/embedded-s3-server';
 import { ObjectStore, RunStore } from '../../../core/store';
 import { buildAssembleShards, seedAssembleRun, SeededShard } from '../../support/assemble-fixtures';
@@ -34,7 +34,7 @@ function referenceAssembly(shards: SeededShard[], strategy: FilterStrategy, vali
       id: step.id, questionId: step.questionId, trajectoryId: step.trajectoryId, stepIndex: step.stepIndex, task: question.task,
       context: step.context, action: step.action, reward: verdict === 'GOOD' ? 1 : verdict === 'BAD' ? 0 : null, behaviourLogProb: null,
       reference: {
-        answer: question.answer, aliases: question.aliases, goldValues: question.goldCalculations.map((calculation) => calculation.value),
+        answer: question.answer, aliases: question.aliases, goldValues: readGoldValues(question),
         supportingTitles: [...new Set(question.supportingFacts.map((fact) => fact.title))],
         supportingSentences: question.supportingFacts.length > 0 && question.supportingFacts.every((fact) => fact.text !== undefined)
           ? question.supportingFacts.map((fact) => ({ title: fact.title, text: fact.text! }))

@@ -13,13 +13,22 @@ describe('gsm8k', () => {
     expect(parseGoldCalculations('a <<3*4=12>> b <<12-1,000=-988>>')).toEqual([{ expression: '3*4', value: 12 }, { expression: '12-1,000', value: -988 }]);
   });
 
-  it('reports a non-numeric annotation result instead of dropping it', async () => {
+  it('keeps a question whose annotation the calculator cannot verify, with that step flagged', async () => {
     const loaded = await loadDataset('gsm8k', textLineSource(lines(
-      { question: 'Q1?', answer: 'x <<2+2=four>>\n#### 4' },
-      { question: 'Q2?', answer: 'y <<2+3=5>>\n#### 2,005' },
+      { question: 'Q1?', answer: 'A fraction <<3/4=3/4>> of it, then <<2+2=5>> and <<560//10=56>> and <<x=y>>, plain <<2+3=5>>.\n#### 4' },
+      { question: 'Q2?', answer: 'y <<10/3=3.33>>\n#### 2,005' },
     )));
-    expect(loaded.rows.map((row) => [row.id, row.answer])).toEqual([['gsm8k-2', '2005']]);
-    expect(loaded.errors).toEqual([{ line: 1, error: expect.stringContaining('expected a numeric result in <<2+2=four>>') }]);
+    expect(loaded.errors).toEqual([]);
+    expect(loaded.rows.map((row) => [row.id, row.answer])).toEqual([['gsm8k-1', '4'], ['gsm8k-2', '2005']]);
+    expect(loaded.rows[0].goldCalculations).toEqual([
+      { expression: '3/4', value: 0.75, unverifiable: 'the annotated result "3/4" is not a number; the calculator gives 0.75' },
+      { expression: '2+2', value: 5, unverifiable: 'the calculator gives 4, the annotation says 5' },
+      { expression: '560//10', value: 56, unverifiable: expect.stringMatching(/^the calculator cannot evaluate the expression: cannot parse/) },
+      { expression: 'x', value: null, unverifiable: expect.stringMatching(/^the annotated result "y" is not a number, and the calculator cannot evaluate the expression: unknown name "x"/) },
+      { expression: '2+3', value: 5 },
+    ]);
+    // Rounded annotations are what the calculator gives at the annotation's precision.
+    expect(loaded.rows[1].goldCalculations).toEqual([{ expression: '10/3', value: 3.33 }]);
   });
 });
 

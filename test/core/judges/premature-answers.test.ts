@@ -48,19 +48,19 @@ describe('premature answers on hop chains', () => {
 describe('premature answers on arith chains', () => {
   const { rows } = generateTaskDataset('arith', 'train', { count: 150, seed: 32 });
   const calculationsOf = (row: DatasetRow, count: number): TurnSpec[] =>
-    row.goldCalculations.slice(0, count).map((calculation) => ({ calc: calculation.expression, result: formatNumber(calculation.value) }));
+    row.goldCalculations.slice(0, count).map((calculation) => ({ calc: calculation.expression, result: formatNumber(calculation.value!) }));
 
   it('marks an intermediate value given as the answer BAD, though it is in context, and the full-chain answer GOOD', () => {
     const verdicts = { premature: [] as string[], full: [] as string[], lastStepWithoutCalculator: [] as string[] };
     let checked = 0;
     for (const row of rows) {
       const calculations = row.goldCalculations;
-      const final = calculations[calculations.length - 1].value;
+      const final = calculations[calculations.length - 1].value!;
       verdicts.full.push(judgeLastStep(row, [...calculationsOf(row, calculations.length), { answer: row.answer }]).verdict);
       // The final operation done without the calculator still ends the chain (one operation from context).
       verdicts.lastStepWithoutCalculator.push(judgeLastStep(row, [...calculationsOf(row, calculations.length - 1), { answer: row.answer }]).verdict);
       for (let done = 1; done < calculations.length; done += 1) {
-        const intermediate = calculations[done - 1].value;
+        const intermediate = calculations[done - 1].value!;
         // A chain that passes through its final value early (+6 then −6) looks complete to a value-based rule.
         if (calculations.slice(0, done).some((calculation) => calculation.value === final)) continue;
         const steps = decomposeTrajectory(makeTrajectory(row, 0, [...calculationsOf(row, done), { answer: formatNumber(intermediate) }]));
@@ -81,7 +81,7 @@ describe('premature answers on arith chains', () => {
     const [row] = rows;
     const withoutGold: DatasetRow = { ...row, goldCalculations: [] };
     const first = row.goldCalculations[0];
-    expect(judgeLastStep(withoutGold, [...calculationsOf(row, 1), { answer: formatNumber(first.value) }]).verdict).toBe('GOOD');
-    expect(judgeLastStep(row, [...calculationsOf(row, 1), { answer: formatNumber(first.value) }]).verdict).toBe(first.value === Number(row.answer) ? 'GOOD' : 'BAD');
+    expect(judgeLastStep(withoutGold, [...calculationsOf(row, 1), { answer: formatNumber(first.value!) }]).verdict).toBe('GOOD');
+    expect(judgeLastStep(row, [...calculationsOf(row, 1), { answer: formatNumber(first.value!) }]).verdict).toBe(first.value === Number(row.answer) ? 'GOOD' : 'BAD');
   });
 });

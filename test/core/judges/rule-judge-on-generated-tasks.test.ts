@@ -16,7 +16,7 @@ describe('rule judge on the built-in task families', () => {
   it('marks arith gold calculator chains GOOD', () => {
     const { rows } = generateTaskDataset('arith', 'train', { count: 300, seed: 11 });
     const verdicts = rows.flatMap((row) => {
-      const specs: TurnSpec[] = row.goldCalculations.map((calculation) => ({ calc: calculation.expression, result: formatNumber(calculation.value) }));
+      const specs: TurnSpec[] = row.goldCalculations.map((calculation) => ({ calc: calculation.expression, result: formatNumber(calculation.value!) }));
       return decomposeTrajectory(makeTrajectory(row, 0, [...specs, { answer: row.answer }])).map((step) => judgeStepByRule(step, row).verdict);
     });
     expect(goodRate(verdicts)).toBeGreaterThanOrEqual(0.99);

@@ -99,7 +99,7 @@ describe('arith gold calculations', () => {
             for (const operand of operands) expect(known.has(operand)).toBe(true);
             const result = await runCalculator(calculator, step.expression);
             expect(Number(result)).toBe(step.value);
-            known.add(step.value);
+            known.add(step.value!);
           }
           expect(String(row.goldCalculations[row.goldCalculations.length - 1].value)).toBe(row.answer);
         }

@@ -97,12 +97,14 @@ export async function runTrainLoop<T>(options: TrainLoopOptions<T>): Promise<Tra
 
   const save = async (): Promise<void> => {
     if (!output) return;
+    // Metrics first: a kill between the two writes then resumes from the previous checkpoint, which drops and
+    // redoes the extra line; the other order lost the checkpoint step's line.
+    await output.writeFile(METRICS_FILE, metrics.text());
     await saveCheckpoint(output, {
       state: { step, optimizerStep: optimizer.stepCount, rng: rng.getState(), dataCursor: order.getCursor(), fingerprint },
       weights: exportWeights(parameters),
       moments: optimizer.exportMoments(),
     });
-    await output.writeFile(METRICS_FILE, metrics.text());
   };
 
   const progress = new ProgressBar(settings.maxSteps, options.label ?? objective.name);
