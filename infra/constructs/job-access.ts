@@ -1,4 +1,6 @@
 // What each trainer entry point on Batch runs and may touch: its command, the S3 key patterns it reads and writes, model access.
+import { CONFIG, STATUS } from './stage-access';
+
 export const BATCH_JOBS = ['train', 'rollout', 'evaluate'] as const;
 export type BatchJobName = (typeof BATCH_JOBS)[number];
 
@@ -14,8 +16,6 @@ export interface JobAccess {
   description: string;
 }
 
-const STATUS = 'runs/*/status.json';
-const CONFIG = 'runs/*/config.json';
 
 export const JOB_ACCESS: Record<BatchJobName, JobAccess> = {
   train: {

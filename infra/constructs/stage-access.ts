@@ -15,8 +15,9 @@ export interface StageAccess {
   description: string;
 }
 
-const STATUS = 'runs/*/status.json';
-const CONFIG = 'runs/*/config.json';
+/** Key patterns every stage and job touches. */
+export const STATUS = 'runs/*/status.json';
+export const CONFIG = 'runs/*/config.json';
 
 export const STAGE_ACCESS: Record<LambdaStage, StageAccess> = {
   prepare: {
