@@ -15,6 +15,15 @@ export function argmax(logits: Float32Array): number {
 /** Draws one token id; consumes exactly one random number unless greedy, so runs replay under a seed. */
 export function sampleToken(logits: Float32Array, settings: SamplingSettings, rng: Rng): number {
   if (settings.temperature <= 0) return argmax(logits);
+  return chooseToken(logits, settings, rng.nextFloat());
+}
+
+/**
+ * The token a draw in [0, 1) selects: the same choice wherever it runs (host or device table), given the same draw.
+ * Greedy where the temperature is not positive (the draw is then unused).
+ */
+export function chooseToken(logits: Float32Array, settings: SamplingSettings, draw: number): number {
+  if (settings.temperature <= 0) return argmax(logits);
   let maximum = -Infinity;
   for (const value of logits) if (value > maximum) maximum = value;
   const probabilities = new Float64Array(logits.length);
@@ -23,7 +32,6 @@ export function sampleToken(logits: Float32Array, settings: SamplingSettings, rn
     probabilities[index] = Math.exp((logits[index] - maximum) / settings.temperature);
     total += probabilities[index];
   }
-  const draw = rng.nextFloat();
   if (settings.topP >= 1) {
     let cumulative = 0;
     const target = draw * total;

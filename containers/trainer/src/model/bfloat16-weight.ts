@@ -2,11 +2,9 @@
 import type { Shape } from '../tensor/tensor';
 import { Tensor } from '../tensor/tensor';
 
-/** bf16 bits [start, start + count) → float32 values in `out` (exact: bf16 is a float32's top half). */
-export function expandBfloat16(bits: Uint16Array, start: number, count: number, out: Float32Array): void {
-  const words = new Uint32Array(out.buffer, out.byteOffset, count);
-  for (let index = 0; index < count; index += 1) words[index] = bits[start + index] << 16;
-}
+import { expandBfloat16 } from '../tensor/devices/expand-bfloat16';
+
+export { expandBfloat16 };
 
 /**
  * A Tensor whose values live as bf16 bits. The model's matmul and embedding read the bits block by block; any other

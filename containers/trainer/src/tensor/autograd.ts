@@ -1,5 +1,6 @@
 // Autograd tape: ops link results to inputs with a backward closure; backward() walks them in reverse topological order.
 import { Tensor, formatShape } from './tensor';
+import { kernelsOfBuffer } from './device';
 
 let gradEnabled = true;
 
@@ -63,9 +64,11 @@ export function backward(loss: Tensor, gradient?: Float32Array): void {
   if (!gradient && loss.size !== 1) throw new Error(`backward(): expected a one-element loss, received shape ${formatShape(loss.shape)}; pass a gradient for non-scalar outputs`);
   if (gradient && gradient.length !== loss.size) throw new Error(`backward(): gradient has ${gradient.length} elements, loss has ${loss.size}`);
   const order = sortTopologically(loss);
-  const seed = loss.ensureGrad();
-  if (gradient) for (let i = 0; i < seed.length; i++) seed[i] += gradient[i];
-  else seed[0] += 1;
+  const seed = loss.ensureGradBuffer();
+  const kernels = kernelsOfBuffer(seed);
+  // The seed is set where the loss lives: a one-element fill needs no transfer; a given gradient is uploaded once.
+  if (gradient) kernels.axpy(1, kernels.upload(gradient), seed);
+  else kernels.axpy(1, onesLike(kernels, seed), seed);
   for (let index = order.length - 1; index >= 0; index--) {
     const tensor = order[index];
     if (tensor.backwardFn === null) continue;
@@ -74,4 +77,10 @@ export function backward(loss: Tensor, gradient?: Float32Array): void {
     tensor.parents = [];
     tensor.grad = null;
   }
+}
+
+function onesLike(kernels: ReturnType<typeof kernelsOfBuffer>, like: Parameters<ReturnType<typeof kernelsOfBuffer>['fill']>[0]): typeof like {
+  const ones = kernels.allocate(like.length);
+  kernels.fill(ones, 1);
+  return ones;
 }

@@ -1,5 +1,6 @@
-// Tensor: fp32 data on the CPU with shape metadata, an optional gradient and its place on the autograd tape.
+// Tensor: fp32 values on the host or a device, with shape metadata, an optional gradient and its place on the autograd tape.
 import type { Rng } from './random';
+import { DeviceBuffer, deviceOf, kernelsOfBuffer, kernelsOfDevice, nameOfDevice, type Buffer, type Device } from './device';
 
 export type Shape = readonly number[];
 
@@ -18,8 +19,9 @@ export function formatShape(shape: Shape): string {
 
 export class Tensor {
   shape: number[];
-  data: Float32Array;
-  grad: Float32Array | null = null;
+  /** The values: a Float32Array on the host, a handle on a device table. */
+  buffer: Buffer;
+  gradBuffer: Buffer | null = null;
   requiresGrad: boolean;
   /** Inputs this tensor was computed from (empty for leaves). */
   parents: Tensor[] = [];
@@ -29,18 +31,42 @@ export class Tensor {
   op: string;
   name: string | undefined;
 
-  constructor(data: Float32Array, shape: Shape, options: { requiresGrad?: boolean; op?: string; name?: string } = {}) {
+  constructor(data: Buffer, shape: Shape, options: { requiresGrad?: boolean; op?: string; name?: string } = {}) {
     const size = sizeOf(shape);
     if (data.length !== size) throw new Error(`tensor data has ${data.length} elements but shape ${formatShape(shape)} needs ${size}`);
-    this.data = data;
+    this.buffer = data;
     this.shape = [...shape];
     this.requiresGrad = options.requiresGrad ?? false;
     this.op = options.op ?? 'leaf';
     this.name = options.name;
   }
 
+  get device(): Device {
+    return deviceOf(this.buffer);
+  }
+
+  /** Host values; a device tensor refuses, so no code reads device memory by accident (use toHost()). */
+  get data(): Float32Array {
+    if (this.buffer instanceof Float32Array) return this.buffer;
+    throw new Error(`${this.describe()} lives on ${nameOfDevice(this.device)}; read it with toHost() (a counted transfer)`);
+  }
+
+  set data(values: Float32Array) {
+    this.buffer = values;
+  }
+
+  /** Host gradient (null where none); a device tensor's gradient is read through gradBuffer. */
+  get grad(): Float32Array | null {
+    if (this.gradBuffer === null || this.gradBuffer instanceof Float32Array) return this.gradBuffer;
+    throw new Error(`the gradient of ${this.describe()} lives on ${nameOfDevice(this.device)}; use gradBuffer`);
+  }
+
+  set grad(values: Buffer | null) {
+    this.gradBuffer = values;
+  }
+
   get size(): number {
-    return this.data.length;
+    return this.buffer.length;
   }
 
   get rank(): number {
@@ -51,34 +77,72 @@ export class Tensor {
     return this.backwardFn === null;
   }
 
-  /** The value of a one-element tensor. */
+  /** The value of a one-element tensor (a 4-byte download on a device). */
   item(): number {
-    if (this.data.length !== 1) throw new Error(`item() needs a one-element tensor, received shape ${formatShape(this.shape)}`);
-    return this.data[0];
+    if (this.size !== 1) throw new Error(`item() needs a one-element tensor, received shape ${formatShape(this.shape)}`);
+    return kernelsOfBuffer(this.buffer).download(this.buffer)[0];
   }
 
-  /** Gradient buffer, allocated (zeroed) on first use. */
+  /** Gradient buffer, allocated (zeroed) on first use where the values live; a leaf's outlives device scopes. */
+  ensureGradBuffer(): Buffer {
+    if (this.gradBuffer === null) this.gradBuffer = kernelsOfBuffer(this.buffer).allocate(this.size, this.isLeaf ? 'persistent' : 'transient');
+    return this.gradBuffer;
+  }
+
+  /** Host gradient buffer, allocated (zeroed) on first use. */
   ensureGrad(): Float32Array {
-    if (this.grad === null) this.grad = new Float32Array(this.data.length);
-    return this.grad;
+    const grad = this.ensureGradBuffer();
+    if (grad instanceof Float32Array) return grad;
+    throw new Error(`the gradient of ${this.describe()} lives on ${nameOfDevice(this.device)}; use ensureGradBuffer()`);
   }
 
   zeroGrad(): void {
-    if (this.grad !== null) this.grad.fill(0);
+    if (this.gradBuffer !== null) kernelsOfBuffer(this.gradBuffer).fill(this.gradBuffer, 0);
   }
 
   /** Same data, cut from the tape. */
   detach(): Tensor {
-    return new Tensor(this.data, this.shape, { op: 'detach' });
+    return new Tensor(this.buffer, this.shape, { op: 'detach' });
   }
 
   clone(): Tensor {
-    return new Tensor(this.data.slice(), this.shape, { requiresGrad: this.requiresGrad, name: this.name });
+    const kernels = kernelsOfBuffer(this.buffer);
+    const copy = kernels.allocate(this.size);
+    kernels.copyBlocks({ source: this.buffer, sourceOffset: 0, sourceStride: 0, target: copy, targetOffset: 0, targetStride: 0, blockLength: this.size, blocks: 1, accumulate: false });
+    return new Tensor(copy, this.shape, { requiresGrad: this.requiresGrad, name: this.name });
+  }
+
+  /** The values in host memory: the tensor itself on the host, a counted download from a device. */
+  toHost(): Float32Array {
+    return kernelsOfBuffer(this.buffer).download(this.buffer);
+  }
+
+  /**
+   * The same values on `device` (this tensor where they already are), as a leaf keeping requiresGrad and name.
+   * Buffers moved to a device table are persistent: weights and adapters live there for the whole job.
+   */
+  toDevice(device: Device): Tensor {
+    if (deviceOf(this.buffer) === device) return this;
+    const host = this.toHost();
+    const moved = device === 'cpu' ? host.slice() : uploadPersistent(device, host);
+    return new Tensor(moved, this.shape, { requiresGrad: this.requiresGrad, name: this.name });
   }
 
   toArray(): number[] {
-    return Array.from(this.data);
+    return Array.from(this.toHost());
   }
+
+  private describe(): string {
+    return `tensor ${this.name ?? this.op} ${formatShape(this.shape)}`;
+  }
+}
+
+function uploadPersistent(device: Exclude<Device, 'cpu'>, host: Float32Array): DeviceBuffer {
+  const kernels = kernelsOfDevice(device);
+  const target = kernels.allocate(host.length, 'persistent') as DeviceBuffer;
+  const staged = kernels.upload(host);
+  kernels.copyBlocks({ source: staged, sourceOffset: 0, sourceStride: 0, target, targetOffset: 0, targetStride: 0, blockLength: host.length, blocks: 1, accumulate: false });
+  return target;
 }
 
 export function zeros(shape: Shape, options: { requiresGrad?: boolean } = {}): Tensor {
@@ -111,6 +175,6 @@ export function randn(shape: Shape, rng: Rng, scale = 1, options: { requiresGrad
 
 /** A trainable leaf: wraps the data (no copy) and requires grad. */
 export function parameter(data: Float32Array | Tensor, shape?: Shape, name?: string): Tensor {
-  if (data instanceof Tensor) return new Tensor(data.data, shape ?? data.shape, { requiresGrad: true, name: name ?? data.name });
+  if (data instanceof Tensor) return new Tensor(data.buffer, shape ?? data.shape, { requiresGrad: true, name: name ?? data.name });
   return new Tensor(data, shape ?? [data.length], { requiresGrad: true, name });
 }

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { KernelBackend, GemmArgs, AttentionShape, RopeShape, AdamwArgs } from '../kernels';
+import { hostBufferKernels } from './host-buffer-kernels';
 import { configureOpenblasCoreType, openblasUnderusesAvx512 } from './openblas-core-type';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the addon is untyped native code */
@@ -95,6 +96,10 @@ export function selectNativeGemm(gemm: string, isa = 'auto'): GemmInfo {
 
 function adaptAddon(addon: Addon, name: 'native' | 'cuda'): KernelBackend {
   return {
+    ...hostBufferKernels,
+    sumSquaresInto: (x, out) => {
+      out[0] += addon.sumSquares(x);
+    },
     name,
     gemm: (g: GemmArgs) => addon.gemm(g.transposeA, g.transposeB, g.m, g.n, g.k, g.alpha, g.a, g.aOffset, g.lda, g.b, g.bOffset, g.ldb, g.beta, g.c, g.cOffset, g.ldc, g.batch, g.strideA, g.strideB, g.strideC),
     addBroadcast: (a, b, out) => addon.addBroadcast(a, b, out),

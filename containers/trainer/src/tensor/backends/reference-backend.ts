@@ -5,9 +5,11 @@ import * as elementwise from './reference/elementwise';
 import { rmsNormForward, rmsNormBackward, rope } from './reference/normalization';
 import { attentionForward, attentionBackward } from './reference/attention';
 import { logSoftmaxGatherForward, logSoftmaxGatherBackward } from './reference/cross-entropy';
+import { hostBufferKernels } from './host-buffer-kernels';
 
 export function createReferenceBackend(): KernelBackend {
   return {
+    ...hostBufferKernels,
     name: 'reference',
     gemm,
     ...elementwise,
