@@ -23,8 +23,8 @@ describe.each(backendsUnderTest().map((backend) => [backend.name, backend] as co
     expect(weights.data[1]).toBeCloseTo(-1.796102, 5);
     expect(weights.data[2]).toBeCloseTo(0.2991005, 5);
     expect(state.step).toBe(2);
-    expect(state.m[0][0]).toBeCloseTo(0.019, 7);
-    expect(state.v[0][1] / (0.001999 * 0.04)).toBeCloseTo(1, 4);
+    expect((state.m[0] as Float32Array)[0]).toBeCloseTo(0.019, 7);
+    expect((state.v[0] as Float32Array)[1] / (0.001999 * 0.04)).toBeCloseTo(1, 4);
   });
 
   it('AdamW skips parameters without gradients and rejects mismatched state', () => {

@@ -72,10 +72,10 @@ export function backward(loss: Tensor, gradient?: Float32Array): void {
   for (let index = order.length - 1; index >= 0; index--) {
     const tensor = order[index];
     if (tensor.backwardFn === null) continue;
-    if (tensor.grad !== null) tensor.backwardFn();
+    if (tensor.gradBuffer !== null) tensor.backwardFn();
     tensor.backwardFn = null;
     tensor.parents = [];
-    tensor.grad = null;
+    tensor.gradBuffer = null;
   }
 }
 

@@ -1,6 +1,7 @@
-// AdamW with decoupled weight decay: one fused kernel call per parameter; the state is plain arrays for checkpoints.
+// AdamW with decoupled weight decay: one fused kernel call per parameter, its moments kept where the parameter lives.
 import type { Tensor } from '../tensor';
-import { getBackend } from '../backend';
+import { deviceOf, kernelsOfBuffer, nameOfDevice, type Buffer } from '../device';
+import { kernelsFor } from './kernels-for';
 
 export interface AdamwOptions {
   lr: number;
@@ -13,12 +14,14 @@ export interface AdamwOptions {
 /** Step count and first/second moments, one pair per parameter in the order the parameters were given. */
 export interface AdamwState {
   step: number;
-  m: Float32Array[];
-  v: Float32Array[];
+  m: Buffer[];
+  v: Buffer[];
 }
 
+/** Zeroed moments on each parameter's device, persistent: they outlive every step's device scope. */
 export function createAdamwState(params: Tensor[]): AdamwState {
-  return { step: 0, m: params.map((p) => new Float32Array(p.size)), v: params.map((p) => new Float32Array(p.size)) };
+  const moments = (): Buffer[] => params.map((param) => kernelsOfBuffer(param.buffer).allocate(param.size, 'persistent'));
+  return { step: 0, m: moments(), v: moments() };
 }
 
 /** Applies one update to every parameter that has a gradient. */
@@ -27,11 +30,15 @@ export function adamwStep(params: Tensor[], state: AdamwState, options: AdamwOpt
   state.step += 1;
   const biasCorrection1 = 1 - Math.pow(options.beta1, state.step);
   const biasCorrection2 = 1 - Math.pow(options.beta2, state.step);
-  const backend = getBackend();
   params.forEach((param, index) => {
-    if (param.grad === null) return;
+    if (param.gradBuffer === null) return;
     if (state.m[index].length !== param.size) throw new Error(`adamwStep: state for parameter ${index} has ${state.m[index].length} entries, parameter has ${param.size}`);
-    backend.adamw(param.data, param.grad, state.m[index], state.v[index], { ...options, biasCorrection1, biasCorrection2 });
+    const stateDevice = deviceOf(state.m[index]);
+    if (stateDevice !== param.device || deviceOf(state.v[index]) !== param.device) {
+      throw new Error(`adamwStep: expected the state of parameter ${index} on ${nameOfDevice(param.device)} with the parameter, received it on ${nameOfDevice(stateDevice)}`);
+    }
+    const kernels = kernelsFor('adamwStep', param);
+    kernels.adamw(param.buffer, param.gradBuffer, state.m[index], state.v[index], { ...options, biasCorrection1, biasCorrection2 });
   });
 }
 

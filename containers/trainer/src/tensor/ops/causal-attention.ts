@@ -1,8 +1,8 @@
 // Causal grouped-query attention over [batch, length, heads·headDim] projections, with an optional key-padding mask and KV-cache offset.
 import { Tensor, formatShape } from '../tensor';
 import { needsGrad, record } from '../autograd';
-import { getBackend } from '../backend';
 import type { AttentionShape } from '../kernels';
+import { kernelsFor } from './kernels-for';
 
 export interface CausalAttentionOptions {
   heads: number;
@@ -33,11 +33,12 @@ export function causalAttention(q: Tensor, k: Tensor, v: Tensor, options: Causal
   if (queryOffset < 0 || queryOffset + queryLength > keyLength) throw new Error(`${describe}: queryOffset ${queryOffset} places queries outside the ${keyLength} keys`);
   if (options.mask && options.mask.length !== batch * keyLength) throw new Error(`${describe}: mask has ${options.mask.length} entries, expected ${batch * keyLength}`);
   const shape: AttentionShape = { batch, queryLength, keyLength, heads, kvHeads, headDim, queryOffset, scale: options.scale ?? 1 / Math.sqrt(headDim), keyMask: options.mask ?? null };
-  const out = new Tensor(new Float32Array(q.size), q.shape, { op: 'causalAttention' });
-  const probabilities = new Float32Array(batch * heads * queryLength * keyLength);
-  getBackend().attentionForward(q.data, k.data, v.data, shape, out.data, probabilities);
+  const kernels = kernelsFor('causalAttention', q, k, v);
+  const out = new Tensor(kernels.allocate(q.size), q.shape, { op: 'causalAttention' });
+  const probabilities = kernels.allocate(batch * heads * queryLength * keyLength);
+  kernels.attentionForward(q.buffer, k.buffer, v.buffer, shape, out.buffer, probabilities);
   if (!needsGrad(q, k, v)) return out;
   return record(out, [q, k, v], () => {
-    getBackend().attentionBackward(q.data, k.data, v.data, probabilities, out.grad!, shape, q.requiresGrad ? q.ensureGrad() : null, k.requiresGrad ? k.ensureGrad() : null, v.requiresGrad ? v.ensureGrad() : null);
+    kernels.attentionBackward(q.buffer, k.buffer, v.buffer, probabilities, out.gradBuffer!, shape, q.requiresGrad ? q.ensureGradBuffer() : null, k.requiresGrad ? k.ensureGradBuffer() : null, v.requiresGrad ? v.ensureGradBuffer() : null);
   });
 }

@@ -1,31 +1,33 @@
 // Binary elementwise ops (add, sub, mul) with trailing broadcast of the second operand, and scaling by a constant.
 import { Tensor } from '../tensor';
 import { needsGrad, record } from '../autograd';
-import { getBackend } from '../backend';
+import type { Buffer } from '../device';
+import type { KernelBackend } from '../kernels';
 import { checkBroadcast } from './broadcast';
+import { kernelsFor } from './kernels-for';
 
 /** Adds the gradient of a broadcast operand: summed over the rows it was repeated on. */
-function accumulateBroadcast(target: Tensor, gradOut: Float32Array, alpha: number): void {
-  const backend = getBackend();
-  const grad = target.ensureGrad();
-  if (grad.length === gradOut.length) backend.axpy(alpha, gradOut, grad);
-  else backend.sumRowsInto(alpha, gradOut, grad);
+function accumulateBroadcast(kernels: KernelBackend<Buffer>, target: Tensor, gradOut: Buffer, alpha: number): void {
+  const grad = target.ensureGradBuffer();
+  if (grad.length === gradOut.length) kernels.axpy(alpha, gradOut, grad);
+  else kernels.sumRowsInto(alpha, gradOut, grad);
 }
 
 /** a + sign·b with b broadcast over a's leading dimensions; add and sub differ only in the sign. */
 function addSigned(operation: 'add' | 'sub', a: Tensor, b: Tensor, sign: 1 | -1): Tensor {
   checkBroadcast(operation, a, b);
-  let addend = b.data;
+  const kernels = kernelsFor(operation, a, b);
+  let addend = b.buffer;
   if (sign === -1) {
-    addend = b.data.slice();
-    getBackend().scaleInPlace(addend, -1);
+    addend = kernels.allocate(b.size);
+    kernels.axpy(-1, b.buffer, addend);
   }
-  const out = new Tensor(new Float32Array(a.size), a.shape, { op: operation });
-  getBackend().addBroadcast(a.data, addend, out.data);
+  const out = new Tensor(kernels.allocate(a.size), a.shape, { op: operation });
+  kernels.addBroadcast(a.buffer, addend, out.buffer);
   if (!needsGrad(a, b)) return out;
   return record(out, [a, b], () => {
-    if (a.requiresGrad) getBackend().axpy(1, out.grad!, a.ensureGrad());
-    if (b.requiresGrad) accumulateBroadcast(b, out.grad!, sign);
+    if (a.requiresGrad) kernels.axpy(1, out.gradBuffer!, a.ensureGradBuffer());
+    if (b.requiresGrad) accumulateBroadcast(kernels, b, out.gradBuffer!, sign);
   });
 }
 
@@ -39,25 +41,27 @@ export function sub(a: Tensor, b: Tensor): Tensor {
 
 export function mul(a: Tensor, b: Tensor): Tensor {
   checkBroadcast('mul', a, b);
-  const out = new Tensor(new Float32Array(a.size), a.shape, { op: 'mul' });
-  getBackend().mulBroadcast(a.data, b.data, out.data);
+  const kernels = kernelsFor('mul', a, b);
+  const out = new Tensor(kernels.allocate(a.size), a.shape, { op: 'mul' });
+  kernels.mulBroadcast(a.buffer, b.buffer, out.buffer);
   if (!needsGrad(a, b)) return out;
   return record(out, [a, b], () => {
-    const backend = getBackend();
-    const gradOut = out.grad!;
-    if (a.requiresGrad) backend.mulAccumulate(gradOut, b.data, a.ensureGrad());
+    const gradOut = out.gradBuffer!;
+    if (a.requiresGrad) kernels.mulAccumulate(gradOut, b.buffer, a.ensureGradBuffer());
     if (b.requiresGrad) {
-      if (b.size === a.size) backend.mulAccumulate(gradOut, a.data, b.ensureGrad());
-      else backend.mulSumRowsInto(gradOut, a.data, b.ensureGrad());
+      if (b.size === a.size) kernels.mulAccumulate(gradOut, a.buffer, b.ensureGradBuffer());
+      else kernels.mulSumRowsInto(gradOut, a.buffer, b.ensureGradBuffer());
     }
   });
 }
 
+/** x·factor: the factor is a kernel argument, so nothing crosses to a device. */
 export function scale(x: Tensor, factor: number): Tensor {
-  const out = new Tensor(new Float32Array(x.size), x.shape, { op: 'scale' });
-  getBackend().mulBroadcast(x.data, Float32Array.of(factor), out.data);
+  const kernels = kernelsFor('scale', x);
+  const out = new Tensor(kernels.allocate(x.size), x.shape, { op: 'scale' });
+  kernels.axpy(factor, x.buffer, out.buffer);
   if (!needsGrad(x)) return out;
-  return record(out, [x], () => getBackend().axpy(factor, out.grad!, x.ensureGrad()));
+  return record(out, [x], () => kernels.axpy(factor, out.gradBuffer!, x.ensureGradBuffer()));
 }
 
 export function neg(x: Tensor): Tensor {

@@ -1,7 +1,7 @@
 // Embedding lookup: gathers rows of a [vocab, dim] table; the backward scatters gradients back into the table.
 import { Tensor, formatShape, sizeOf } from '../tensor';
 import { needsGrad, record } from '../autograd';
-import { getBackend } from '../backend';
+import { kernelsFor } from './kernels-for';
 
 /** Rows of `weight` for `ids`, shaped [...shape, dim] (shape defaults to [ids.length]). */
 export function embedding(weight: Tensor, ids: Int32Array, shape: readonly number[] = [ids.length]): Tensor {
@@ -11,8 +11,9 @@ export function embedding(weight: Tensor, ids: Int32Array, shape: readonly numbe
   for (let i = 0; i < ids.length; i++) {
     if (ids[i] < 0 || ids[i] >= vocab) throw new Error(`embedding: token id ${ids[i]} at position ${i} is outside the vocabulary [0, ${vocab})`);
   }
-  const out = new Tensor(new Float32Array(ids.length * dim), [...shape, dim], { op: 'embedding' });
-  getBackend().embeddingForward(weight.data, ids, dim, out.data);
+  const kernels = kernelsFor('embedding', weight);
+  const out = new Tensor(kernels.allocate(ids.length * dim), [...shape, dim], { op: 'embedding' });
+  kernels.embeddingForward(weight.buffer, ids, dim, out.buffer);
   if (!needsGrad(weight)) return out;
-  return record(out, [weight], () => getBackend().embeddingBackward(ids, out.grad!, dim, weight.ensureGrad()));
+  return record(out, [weight], () => kernels.embeddingBackward(ids, out.gradBuffer!, dim, weight.ensureGradBuffer()));
 }

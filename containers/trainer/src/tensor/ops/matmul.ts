@@ -1,7 +1,7 @@
 // Matrix multiply with optional transposes and batched leading dimensions (a 2-D operand is shared across the batch).
 import { Tensor, formatShape, sizeOf } from '../tensor';
 import { needsGrad, record } from '../autograd';
-import { getBackend } from '../backend';
+import { kernelsFor } from './kernels-for';
 
 export interface MatmulOptions {
   transposeA?: boolean;
@@ -58,33 +58,33 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const transposeA = options.transposeA ?? false;
   const transposeB = options.transposeB ?? false;
   const p = plan(a, b, transposeA, transposeB);
-  const backend = getBackend();
-  const out = new Tensor(new Float32Array(sizeOf(p.outputShape)), p.outputShape, { op: 'matmul' });
+  const backend = kernelsFor('matmul', a, b);
+  const out = new Tensor(backend.allocate(sizeOf(p.outputShape)), p.outputShape, { op: 'matmul' });
   const lda = transposeA ? p.m : p.k;
   const ldb = transposeB ? p.k : p.n;
   const shared = { aOffset: 0, bOffset: 0, cOffset: 0, batch: p.batch, alpha: 1 };
-  backend.gemm({ ...shared, transposeA, transposeB, m: p.m, n: p.n, k: p.k, beta: 0, a: a.data, lda, b: b.data, ldb, c: out.data, ldc: p.n, strideA: p.strideA, strideB: p.strideB, strideC: p.strideC });
+  backend.gemm({ ...shared, transposeA, transposeB, m: p.m, n: p.n, k: p.k, beta: 0, a: a.buffer, lda, b: b.buffer, ldb, c: out.buffer, ldc: p.n, strideA: p.strideA, strideB: p.strideB, strideC: p.strideC });
   if (!needsGrad(a, b)) return out;
   return record(out, [a, b], () => {
-    const gradOut = out.grad!;
+    const gradOut = out.gradBuffer!;
     if (a.requiresGrad) {
-      const gradA = a.ensureGrad();
+      const gradA = a.ensureGradBuffer();
       if (!transposeA) {
         // dA[m,k] += dC[m,n] · op(B)ᵀ
-        backend.gemm({ ...shared, transposeA: false, transposeB: !transposeB, m: p.m, n: p.k, k: p.n, beta: 1, a: gradOut, lda: p.n, b: b.data, ldb, c: gradA, ldc: p.k, strideA: p.strideC, strideB: p.strideB, strideC: p.strideA });
+        backend.gemm({ ...shared, transposeA: false, transposeB: !transposeB, m: p.m, n: p.k, k: p.n, beta: 1, a: gradOut, lda: p.n, b: b.buffer, ldb, c: gradA, ldc: p.k, strideA: p.strideC, strideB: p.strideB, strideC: p.strideA });
       } else {
         // A is stored [k,m]: dA += op(B) · dCᵀ
-        backend.gemm({ ...shared, transposeA: transposeB, transposeB: true, m: p.k, n: p.m, k: p.n, beta: 1, a: b.data, lda: ldb, b: gradOut, ldb: p.n, c: gradA, ldc: p.m, strideA: p.strideB, strideB: p.strideC, strideC: p.strideA });
+        backend.gemm({ ...shared, transposeA: transposeB, transposeB: true, m: p.k, n: p.m, k: p.n, beta: 1, a: b.buffer, lda: ldb, b: gradOut, ldb: p.n, c: gradA, ldc: p.m, strideA: p.strideB, strideB: p.strideC, strideC: p.strideA });
       }
     }
     if (b.requiresGrad) {
-      const gradB = b.ensureGrad();
+      const gradB = b.ensureGradBuffer();
       if (!transposeB) {
         // dB[k,n] += op(A)ᵀ · dC
-        backend.gemm({ ...shared, transposeA: !transposeA, transposeB: false, m: p.k, n: p.n, k: p.m, beta: 1, a: a.data, lda, b: gradOut, ldb: p.n, c: gradB, ldc: p.n, strideA: p.strideA, strideB: p.strideC, strideC: p.strideB });
+        backend.gemm({ ...shared, transposeA: !transposeA, transposeB: false, m: p.k, n: p.n, k: p.m, beta: 1, a: a.buffer, lda, b: gradOut, ldb: p.n, c: gradB, ldc: p.n, strideA: p.strideA, strideB: p.strideC, strideC: p.strideB });
       } else {
         // B is stored [n,k]: dB += dCᵀ · op(A)
-        backend.gemm({ ...shared, transposeA: true, transposeB: transposeA, m: p.n, n: p.k, k: p.m, beta: 1, a: gradOut, lda: p.n, b: a.data, ldb: lda, c: gradB, ldc: p.k, strideA: p.strideC, strideB: p.strideA, strideC: p.strideB });
+        backend.gemm({ ...shared, transposeA: true, transposeB: transposeA, m: p.n, n: p.k, k: p.m, beta: 1, a: gradOut, lda: p.n, b: a.buffer, ldb: lda, c: gradB, ldc: p.k, strideA: p.strideC, strideB: p.strideA, strideC: p.strideB });
       }
     }
   });

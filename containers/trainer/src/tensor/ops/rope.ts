@@ -1,8 +1,8 @@
 // Rotary position embedding, rotate-half convention (Hugging Face Llama): pairs (i, i + headDim/2) within each head.
 import { Tensor, formatShape } from '../tensor';
 import { needsGrad, record } from '../autograd';
-import { getBackend } from '../backend';
 import type { RopeShape } from '../kernels';
+import { kernelsFor } from './kernels-for';
 
 /**
  * x is [batch, sequence, heads·headDim] or [batch, sequence, heads, headDim]; positions has one entry per
@@ -18,9 +18,10 @@ export function rope(x: Tensor, positions: Int32Array, theta: number, headDim: n
     throw new Error(`rope: expected ${sequenceLength} positions (or ${batch * sequenceLength}, one per row), received ${positions.length}`);
   }
   const shape: RopeShape = { batch, sequenceLength, heads: width / headDim, headDim, theta, positions };
-  const out = new Tensor(new Float32Array(x.size), x.shape, { op: 'rope' });
-  getBackend().rope(x.data, out.data, shape, 1, false);
+  const kernels = kernelsFor('rope', x);
+  const out = new Tensor(kernels.allocate(x.size), x.shape, { op: 'rope' });
+  kernels.rope(x.buffer, out.buffer, shape, 1, false);
   if (!needsGrad(x)) return out;
   // The rotation is orthogonal, so its backward is the inverse rotation of the output gradient.
-  return record(out, [x], () => getBackend().rope(out.grad!, x.ensureGrad(), shape, -1, true));
+  return record(out, [x], () => kernels.rope(out.gradBuffer!, x.ensureGradBuffer(), shape, -1, true));
 }

@@ -1,16 +1,17 @@
 // Shape ops: reshape (a view sharing data), transpose of two axes, and concat/narrow along an axis (KV caches, fused projections).
 import { Tensor, formatShape, sizeOf } from '../tensor';
 import { needsGrad, record } from '../autograd';
-import { getBackend } from '../backend';
+import { kernelsFor } from './kernels-for';
 
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const inferred = shape.indexOf(-1);
   const resolved = [...shape];
   if (inferred >= 0) resolved[inferred] = x.size / sizeOf(shape.filter((_, index) => index !== inferred));
   if (sizeOf(resolved) !== x.size) throw new Error(`reshape: cannot view ${formatShape(x.shape)} (${x.size} elements) as ${formatShape(shape)}`);
-  const out = new Tensor(x.data, resolved, { op: 'reshape' });
+  const out = new Tensor(x.buffer, resolved, { op: 'reshape' });
   if (!needsGrad(x)) return out;
-  return record(out, [x], () => getBackend().axpy(1, out.grad!, x.ensureGrad()));
+  const kernels = kernelsFor('reshape', x);
+  return record(out, [x], () => kernels.axpy(1, out.gradBuffer!, x.ensureGradBuffer()));
 }
 
 function normalizeAxis(axis: number, rank: number, opName: string): number {
@@ -19,40 +20,17 @@ function normalizeAxis(axis: number, rank: number, opName: string): number {
   return resolved;
 }
 
-/** Copies x with axes a and b swapped. */
+/** Copies x with axes a and b swapped; swapping them back is the backward. */
 export function transpose(x: Tensor, axisA: number, axisB: number): Tensor {
   const a = normalizeAxis(axisA, x.rank, 'transpose');
   const b = normalizeAxis(axisB, x.rank, 'transpose');
   const shape = [...x.shape];
   [shape[a], shape[b]] = [shape[b], shape[a]];
-  const inputStrides = stridesOf(x.shape);
-  const permutedStrides = [...inputStrides];
-  [permutedStrides[a], permutedStrides[b]] = [permutedStrides[b], permutedStrides[a]];
-  const gather = new Int32Array(x.size);
-  const index = new Array<number>(shape.length).fill(0);
-  for (let flat = 0; flat < x.size; flat++) {
-    let source = 0;
-    for (let d = 0; d < shape.length; d++) source += index[d] * permutedStrides[d];
-    gather[flat] = source;
-    for (let d = shape.length - 1; d >= 0; d--) {
-      if (++index[d] < shape[d]) break;
-      index[d] = 0;
-    }
-  }
-  const out = new Tensor(new Float32Array(x.size), shape, { op: 'transpose' });
-  for (let i = 0; i < x.size; i++) out.data[i] = x.data[gather[i]];
+  const kernels = kernelsFor('transpose', x);
+  const out = new Tensor(kernels.allocate(x.size), shape, { op: 'transpose' });
+  kernels.permute(x.buffer, x.shape, a, b, out.buffer, false);
   if (!needsGrad(x)) return out;
-  return record(out, [x], () => {
-    const gradOut = out.grad!;
-    const gradX = x.ensureGrad();
-    for (let i = 0; i < x.size; i++) gradX[gather[i]] += gradOut[i];
-  });
-}
-
-function stridesOf(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length).fill(1);
-  for (let d = shape.length - 2; d >= 0; d--) strides[d] = strides[d + 1] * shape[d + 1];
-  return strides;
+  return record(out, [x], () => kernels.permute(out.gradBuffer!, shape, a, b, x.ensureGradBuffer(), true));
 }
 
 /** Joins tensors along `axis`; all other dimensions must match. */
@@ -64,29 +42,29 @@ export function concat(tensors: Tensor[], axis: number): Tensor {
     const same = tensor.rank === first.rank && tensor.shape.every((dimension, d) => d === resolved || dimension === first.shape[d]);
     if (!same) throw new Error(`concat: shapes ${tensors.map((t) => formatShape(t.shape)).join(', ')} differ outside axis ${axis}`);
   }
+  const kernels = kernelsFor('concat', ...tensors);
   const outer = sizeOf(first.shape.slice(0, resolved));
   const inner = sizeOf(first.shape.slice(resolved + 1));
   const total = tensors.reduce((count, tensor) => count + tensor.shape[resolved], 0);
   const shape = [...first.shape];
   shape[resolved] = total;
-  const out = new Tensor(new Float32Array(sizeOf(shape)), shape, { op: 'concat' });
-  let offset = 0;
+  const out = new Tensor(kernels.allocate(sizeOf(shape)), shape, { op: 'concat' });
+  // Each input is `outer` blocks of its own width, placed at its offset within every row of the result.
+  const rowLength = total * inner;
   const offsets: number[] = [];
+  let offset = 0;
   for (const tensor of tensors) {
-    offsets.push(offset);
+    offsets.push(offset * inner);
     const block = tensor.shape[resolved] * inner;
-    for (let o = 0; o < outer; o++) out.data.set(tensor.data.subarray(o * block, (o + 1) * block), o * total * inner + offset * inner);
+    kernels.copyBlocks({ blockLength: block, blocks: outer, source: tensor.buffer, sourceOffset: 0, sourceStride: block, target: out.buffer, targetOffset: offset * inner, targetStride: rowLength, accumulate: false });
     offset += tensor.shape[resolved];
   }
   if (!needsGrad(...tensors)) return out;
   return record(out, tensors, () => {
-    const gradOut = out.grad!;
     tensors.forEach((tensor, t) => {
       if (!tensor.requiresGrad) return;
       const block = tensor.shape[resolved] * inner;
-      const view = new Float32Array(tensor.size);
-      for (let o = 0; o < outer; o++) view.set(gradOut.subarray(o * total * inner + offsets[t] * inner, o * total * inner + offsets[t] * inner + block), o * block);
-      getBackend().axpy(1, view, tensor.ensureGrad());
+      kernels.copyBlocks({ blockLength: block, blocks: outer, source: out.gradBuffer!, sourceOffset: offsets[t], sourceStride: rowLength, target: tensor.ensureGradBuffer(), targetOffset: 0, targetStride: block, accumulate: true });
     });
   });
 }
@@ -95,20 +73,18 @@ export function concat(tensors: Tensor[], axis: number): Tensor {
 export function narrow(x: Tensor, axis: number, start: number, length: number): Tensor {
   const resolved = normalizeAxis(axis, x.rank, 'narrow');
   if (start < 0 || length < 0 || start + length > x.shape[resolved]) throw new Error(`narrow: [${start}, ${start + length}) is outside axis ${axis} of ${formatShape(x.shape)}`);
+  const kernels = kernelsFor('narrow', x);
   const outer = sizeOf(x.shape.slice(0, resolved));
   const inner = sizeOf(x.shape.slice(resolved + 1));
   const full = x.shape[resolved] * inner;
   const shape = [...x.shape];
   shape[resolved] = length;
-  const out = new Tensor(new Float32Array(sizeOf(shape)), shape, { op: 'narrow' });
+  const out = new Tensor(kernels.allocate(sizeOf(shape)), shape, { op: 'narrow' });
   const block = length * inner;
-  for (let o = 0; o < outer; o++) out.data.set(x.data.subarray(o * full + start * inner, o * full + start * inner + block), o * block);
+  const layout = { blockLength: block, blocks: outer };
+  kernels.copyBlocks({ ...layout, source: x.buffer, sourceOffset: start * inner, sourceStride: full, target: out.buffer, targetOffset: 0, targetStride: block, accumulate: false });
   if (!needsGrad(x)) return out;
   return record(out, [x], () => {
-    const gradOut = out.grad!;
-    const gradX = x.ensureGrad();
-    for (let o = 0; o < outer; o++) {
-      getBackend().axpy(1, gradOut.subarray(o * block, (o + 1) * block), gradX.subarray(o * full + start * inner, o * full + start * inner + block));
-    }
+    kernels.copyBlocks({ ...layout, source: out.gradBuffer!, sourceOffset: 0, sourceStride: block, target: x.ensureGradBuffer(), targetOffset: start * inner, targetStride: full, accumulate: true });
   });
 }

@@ -1,20 +1,22 @@
 // Unary elementwise ops: exp, SiLU, and the value-wise min/clamp used by clipped policy-gradient objectives.
 import { Tensor, formatShape } from '../tensor';
 import { needsGrad, record } from '../autograd';
-import { getBackend } from '../backend';
+import { kernelsFor } from './kernels-for';
 
 export function exp(x: Tensor): Tensor {
-  const out = new Tensor(new Float32Array(x.size), x.shape, { op: 'exp' });
-  getBackend().exp(x.data, out.data);
+  const kernels = kernelsFor('exp', x);
+  const out = new Tensor(kernels.allocate(x.size), x.shape, { op: 'exp' });
+  kernels.exp(x.buffer, out.buffer);
   if (!needsGrad(x)) return out;
-  return record(out, [x], () => getBackend().mulAccumulate(out.grad!, out.data, x.ensureGrad()));
+  return record(out, [x], () => kernels.mulAccumulate(out.gradBuffer!, out.buffer, x.ensureGradBuffer()));
 }
 
 export function silu(x: Tensor): Tensor {
-  const out = new Tensor(new Float32Array(x.size), x.shape, { op: 'silu' });
-  getBackend().siluForward(x.data, out.data);
+  const kernels = kernelsFor('silu', x);
+  const out = new Tensor(kernels.allocate(x.size), x.shape, { op: 'silu' });
+  kernels.siluForward(x.buffer, out.buffer);
   if (!needsGrad(x)) return out;
-  return record(out, [x], () => getBackend().siluBackward(x.data, out.grad!, x.ensureGrad()));
+  return record(out, [x], () => kernels.siluBackward(x.buffer, out.gradBuffer!, x.ensureGradBuffer()));
 }
 
 /** Elementwise minimum; the gradient flows to whichever input was smaller (to a on ties). */
