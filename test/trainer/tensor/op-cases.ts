@@ -6,6 +6,8 @@ import * as elementwise from '../../../containers/trainer/src/tensor/backends/re
 import { rmsNormForward, rope } from '../../../containers/trainer/src/tensor/backends/reference/normalization';
 import { attentionForward } from '../../../containers/trainer/src/tensor/backends/reference/attention';
 import { logSoftmaxGatherForward } from '../../../containers/trainer/src/tensor/backends/reference/cross-entropy';
+import { rotateByTable } from '../../../containers/trainer/src/tensor/backends/reference/activations';
+import { windowedAttentionForward } from '../../../containers/trainer/src/tensor/backends/reference/windowed-attention';
 
 export interface OpCase {
   name: string;
@@ -48,6 +50,25 @@ function attention64(inputs: Float64Array[], shape: { batch: number; queryLength
   const out = new Float64Array(q.length);
   const probabilities = new Float64Array(shape.batch * shape.heads * shape.queryLength * shape.keyLength);
   attentionForward(widened(q), widened(k), widened(v), { ...shape, queryOffset: shape.keyLength - shape.queryLength, scale: 1 / Math.sqrt(shape.headDim) }, widened(out), widened(probabilities));
+  return out;
+}
+
+const inverseFrequencies = Float64Array.from([1, 0.05]);
+const windowed = { heads: 2, kvHeads: 1, queryOffset: 1, scale: 0.5, window: 3, softCap: 2, mask: keyMask };
+
+function scaledRope64([x]: Float64Array[]): Float64Array {
+  const rows = 6;
+  const angles = Array.from({ length: rows * 2 }, (_, i) => Math.fround(rowPositions[Math.floor(i / 2)] * inverseFrequencies[i % 2]));
+  const out = new Float64Array(x.length);
+  rotateByTable(widened(x), widened(out), widened(Float64Array.from(angles, Math.cos)), widened(Float64Array.from(angles, Math.sin)), { rows, heads: 2, headDim: 4 }, 1, false);
+  return out;
+}
+
+function windowedAttention64([q, k, v]: Float64Array[]): Float64Array {
+  const shape = { batch: 2, queryLength: 4, keyLength: 5, heads: 2, kvHeads: 1, headDim: 4, queryOffset: 1, scale: 0.5, window: 3, softCap: 2, keyMask };
+  const out = new Float64Array(q.length);
+  const probabilities = new Float64Array(2 * 2 * 4 * 5);
+  windowedAttentionForward(widened(q), widened(k), widened(v), shape, widened(out), widened(probabilities), widened(new Float64Array(probabilities.length)));
   return out;
 }
 
@@ -139,6 +160,20 @@ export const OP_CASES: OpCase[] = [
     shapes: [[2, 2, 8], [2, 5, 4], [2, 5, 4]],
     run: ([q, k, v]) => ops.causalAttention(q, k, v, { heads: 2, kvHeads: 1, mask: keyMask }),
     forward64: (inputs) => attention64(inputs, { batch: 2, queryLength: 2, keyLength: 5, heads: 2, kvHeads: 1, headDim: 4, keyMask }),
+  },
+  { name: 'softCap', shapes: [[9]], prepare: ([x]) => x.forEach((value, i) => (x[i] = value * 3)), run: ([x]) => ops.softCap(x, 2), forward64: ([x]) => x.map((value) => 2 * Math.tanh(value / 2)) },
+  {
+    name: 'geglu',
+    shapes: [[2, 5], [2, 5]],
+    run: ([gate, up]) => ops.geglu(gate, up),
+    forward64: ([gate, up]) => gate.map((x, i) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x))) * up[i]),
+  },
+  { name: 'scaledRope, per-row positions', shapes: [[2, 3, 8]], run: ([x]) => ops.scaledRope(x, rowPositions, inverseFrequencies, 4), forward64: scaledRope64 },
+  {
+    name: 'windowedAttention, window, soft cap and padding mask',
+    shapes: [[2, 4, 8], [2, 5, 4], [2, 5, 4]],
+    run: ([q, k, v]) => ops.windowedAttention(q, k, v, windowed),
+    forward64: windowedAttention64,
   },
   { name: 'logSoftmaxGather', shapes: [[5, 7]], run: ([logits]) => ops.logSoftmaxGather(logits, targets), forward64: ([logits]) => logProbs64(logits, 7) },
   {

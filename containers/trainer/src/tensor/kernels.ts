@@ -1,5 +1,6 @@
 // The kernel interface every backend implements: flat fp32 buffers in, results written or accumulated in place.
 // B is the buffer type: a Float32Array for the CPU backends, a DeviceBuffer handle for device tables.
+import type { FamilyKernels } from './family-kernels';
 
 /** Row-major batched GEMM: C[i] = alpha·op(A[i])·op(B[i]) + beta·C[i] for i < batch; a stride of 0 reuses one matrix. */
 export interface GemmArgs<B = Float32Array> {
@@ -61,7 +62,7 @@ export interface AdamwArgs {
   biasCorrection2: number;
 }
 
-export interface KernelBackend<B = Float32Array> extends BufferKernels<B> {
+export interface KernelBackend<B = Float32Array> extends BufferKernels<B>, Partial<FamilyKernels<B>> {
   readonly name: 'reference' | 'native' | 'cuda' | 'emulated-device' | 'cuda-device';
   gemm(args: GemmArgs<B>): void;
   /** out[i] = a[i] + b[i mod b.length]. */

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { KernelBackend, GemmArgs, AttentionShape, RopeShape, AdamwArgs } from '../kernels';
 import { hostBufferKernels } from './host-buffer-kernels';
+import { hostFamilyKernels } from './host-family-kernels';
 import { configureOpenblasCoreType, openblasUnderusesAvx512 } from './openblas-core-type';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the addon is untyped native code */
@@ -97,6 +98,7 @@ export function selectNativeGemm(gemm: string, isa = 'auto'): GemmInfo {
 function adaptAddon(addon: Addon, name: 'native' | 'cuda'): KernelBackend {
   return {
     ...hostBufferKernels,
+    ...hostFamilyKernels,
     sumSquaresInto: (x, out) => {
       out[0] += addon.sumSquares(x);
     },

@@ -6,10 +6,12 @@ import { rmsNormForward, rmsNormBackward, rope } from './reference/normalization
 import { attentionForward, attentionBackward } from './reference/attention';
 import { logSoftmaxGatherForward, logSoftmaxGatherBackward } from './reference/cross-entropy';
 import { hostBufferKernels } from './host-buffer-kernels';
+import { hostFamilyKernels } from './host-family-kernels';
 
 export function createReferenceBackend(): KernelBackend {
   return {
     ...hostBufferKernels,
+    ...hostFamilyKernels,
     name: 'reference',
     gemm,
     ...elementwise,

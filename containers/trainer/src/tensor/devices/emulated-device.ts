@@ -4,6 +4,8 @@ import { type Bfloat16GemmArgs, DeviceBuffer, type DeviceTable } from '../device
 import { getBackend } from '../backend';
 import type { AdamwArgs, AttentionShape, BufferLifetime, CopyBlocksArgs, GemmArgs, RopeShape, SamplingArgs } from '../kernels';
 import { copyBlocksOnHost, hostBufferKernels, sampleTokensOnHost } from '../backends/host-buffer-kernels';
+import type { RotationShape, WindowedAttentionShape } from '../family-kernels';
+import { hostFamilyKernels } from '../backends/host-family-kernels';
 import { expandBfloat16 } from './expand-bfloat16';
 import { DeviceTableBase } from './device-table-base';
 
@@ -209,6 +211,63 @@ export class EmulatedDevice extends DeviceTableBase implements DeviceTable {
 
   adamw(param: DeviceBuffer, grad: DeviceBuffer, m: DeviceBuffer, v: DeviceBuffer, args: AdamwArgs): void {
     getBackend().adamw(this.floats(param), this.floats(grad), this.floats(m), this.floats(v), args);
+  }
+
+  minimumForward(a: DeviceBuffer, b: DeviceBuffer, out: DeviceBuffer): void {
+    hostFamilyKernels.minimumForward(this.floats(a), this.floats(b), this.floats(out));
+  }
+
+  minimumBackward(a: DeviceBuffer, b: DeviceBuffer, gradOut: DeviceBuffer, gradA: DeviceBuffer | null, gradB: DeviceBuffer | null): void {
+    hostFamilyKernels.minimumBackward(this.floats(a), this.floats(b), this.floats(gradOut), this.optional(gradA), this.optional(gradB));
+  }
+
+  clampForward(x: DeviceBuffer, low: number, high: number, out: DeviceBuffer): void {
+    hostFamilyKernels.clampForward(this.floats(x), low, high, this.floats(out));
+  }
+
+  clampBackward(x: DeviceBuffer, low: number, high: number, gradOut: DeviceBuffer, gradX: DeviceBuffer): void {
+    hostFamilyKernels.clampBackward(this.floats(x), low, high, this.floats(gradOut), this.floats(gradX));
+  }
+
+  softCapForward(x: DeviceBuffer, cap: number, out: DeviceBuffer): void {
+    hostFamilyKernels.softCapForward(this.floats(x), cap, this.floats(out));
+  }
+
+  softCapBackward(out: DeviceBuffer, cap: number, gradOut: DeviceBuffer, gradX: DeviceBuffer): void {
+    hostFamilyKernels.softCapBackward(this.floats(out), cap, this.floats(gradOut), this.floats(gradX));
+  }
+
+  gegluForward(gate: DeviceBuffer, up: DeviceBuffer, out: DeviceBuffer): void {
+    hostFamilyKernels.gegluForward(this.floats(gate), this.floats(up), this.floats(out));
+  }
+
+  gegluBackward(gate: DeviceBuffer, up: DeviceBuffer, gradOut: DeviceBuffer, gradGate: DeviceBuffer | null, gradUp: DeviceBuffer | null): void {
+    hostFamilyKernels.gegluBackward(this.floats(gate), this.floats(up), this.floats(gradOut), this.optional(gradGate), this.optional(gradUp));
+  }
+
+  rotateByTable(x: DeviceBuffer, out: DeviceBuffer, cos: DeviceBuffer, sin: DeviceBuffer, shape: RotationShape, direction: 1 | -1, accumulate: boolean): void {
+    hostFamilyKernels.rotateByTable(this.floats(x), this.floats(out), this.floats(cos), this.floats(sin), shape, direction, accumulate);
+  }
+
+  windowedAttentionForward(q: DeviceBuffer, k: DeviceBuffer, v: DeviceBuffer, shape: WindowedAttentionShape, out: DeviceBuffer, probabilities: DeviceBuffer, capSlopes: DeviceBuffer | null): void {
+    this.countIndices(shape.keyMask);
+    hostFamilyKernels.windowedAttentionForward(this.floats(q), this.floats(k), this.floats(v), shape, this.floats(out), this.floats(probabilities), this.optional(capSlopes));
+  }
+
+  windowedAttentionBackward(
+    q: DeviceBuffer,
+    k: DeviceBuffer,
+    v: DeviceBuffer,
+    probabilities: DeviceBuffer,
+    capSlopes: DeviceBuffer | null,
+    gradOut: DeviceBuffer,
+    shape: WindowedAttentionShape,
+    gradQ: DeviceBuffer | null,
+    gradK: DeviceBuffer | null,
+    gradV: DeviceBuffer | null,
+  ): void {
+    this.countIndices(shape.keyMask);
+    hostFamilyKernels.windowedAttentionBackward(this.floats(q), this.floats(k), this.floats(v), this.floats(probabilities), this.optional(capSlopes), this.floats(gradOut), shape, this.optional(gradQ), this.optional(gradK), this.optional(gradV));
   }
 
   protected clear(block: number, bytes: number): void {

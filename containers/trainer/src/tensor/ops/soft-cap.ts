@@ -1,17 +1,12 @@
 // Soft capping: cap·tanh(x/cap), which bounds Gemma 2's logits smoothly.
 import { Tensor } from '../tensor';
 import { needsGrad, record } from '../autograd';
+import { familyKernelsFor } from './kernels-for';
 
 export function softCap(x: Tensor, cap: number): Tensor {
-  const out = new Tensor(new Float32Array(x.size), x.shape, { op: 'softCap' });
-  for (let index = 0; index < x.size; index += 1) out.data[index] = Math.tanh(x.data[index] / cap) * cap;
+  const kernels = familyKernelsFor('softCap', ['softCapForward', 'softCapBackward'], x);
+  const out = new Tensor(kernels.allocate(x.size), x.shape, { op: 'softCap' });
+  kernels.softCapForward(x.buffer, cap, out.buffer);
   if (!needsGrad(x)) return out;
-  return record(out, [x], () => {
-    const gradOut = out.grad!;
-    const gradX = x.ensureGrad();
-    for (let index = 0; index < x.size; index += 1) {
-      const squashed = out.data[index] / cap;
-      gradX[index] += gradOut[index] * (1 - squashed * squashed);
-    }
-  });
+  return record(out, [x], () => kernels.softCapBackward(out.buffer, cap, out.gradBuffer!, x.ensureGradBuffer()));
 }

@@ -1,6 +1,8 @@
-// Causal grouped-query attention with a sliding window and soft-capped scores (Mistral, Gemma 2), in TypeScript.
+// Causal grouped-query attention with a sliding window and soft-capped scores (Mistral, Gemma 2).
 import { Tensor, formatShape } from '../tensor';
 import { needsGrad, record } from '../autograd';
+import type { WindowedAttentionShape } from '../family-kernels';
+import { familyKernelsFor } from './kernels-for';
 
 export interface WindowedAttentionOptions {
   heads: number;
@@ -16,21 +18,8 @@ export interface WindowedAttentionOptions {
   mask?: Uint8Array;
 }
 
-interface Layout {
-  batch: number;
-  queryLength: number;
-  keyLength: number;
-  headDim: number;
-}
-
-function visibleRange(options: WindowedAttentionOptions, t: number): [number, number] {
-  const position = options.queryOffset + t;
-  const first = options.window === null ? 0 : Math.max(0, position - options.window + 1);
-  return [first, position];
-}
-
 export function windowedAttention(q: Tensor, k: Tensor, v: Tensor, options: WindowedAttentionOptions): Tensor {
-  const { heads, kvHeads, scale, softCap, mask } = options;
+  const { heads, kvHeads } = options;
   const [batch, queryLength, queryWidth] = q.shape;
   const keyLength = k.shape[1];
   const headDim = queryWidth / heads;
@@ -38,96 +27,18 @@ export function windowedAttention(q: Tensor, k: Tensor, v: Tensor, options: Wind
     throw new Error(`windowedAttention(q ${formatShape(q.shape)}, k ${formatShape(k.shape)}, v ${formatShape(v.shape)}): expected [batch, length, heads·headDim] with ${heads} query and ${kvHeads} key-value heads`);
   }
   if (options.queryOffset < 0 || options.queryOffset + queryLength > keyLength) throw new Error(`windowedAttention: queryOffset ${options.queryOffset} places queries outside the ${keyLength} keys`);
-  const layout: Layout = { batch, queryLength, keyLength, headDim };
-  const group = heads / kvHeads;
-  const probabilities = new Float32Array(batch * heads * queryLength * keyLength);
+  const shape: WindowedAttentionShape = { batch, queryLength, keyLength, heads, kvHeads, headDim, queryOffset: options.queryOffset, scale: options.scale, window: options.window, softCap: options.softCap, keyMask: options.mask ?? null };
+  const kernels = familyKernelsFor('windowedAttention', ['windowedAttentionForward', 'windowedAttentionBackward'], q, k, v);
+  const probabilities = kernels.allocate(batch * heads * queryLength * keyLength);
   // Derivative of the cap at each score (1 − tanh²), kept for the backward.
-  const capSlopes = softCap === null ? null : new Float32Array(probabilities.length);
-  const out = new Tensor(new Float32Array(q.size), q.shape, { op: 'windowedAttention' });
-  const scores = new Float64Array(keyLength);
-  for (let b = 0; b < batch; b += 1) {
-    for (let h = 0; h < heads; h += 1) {
-      const kvHead = Math.floor(h / group);
-      for (let t = 0; t < queryLength; t += 1) {
-        const [first, last] = visibleRange(options, t);
-        const queryBase = ((b * queryLength + t) * heads + h) * headDim;
-        const rowBase = ((b * heads + h) * queryLength + t) * keyLength;
-        let maximum = -Infinity;
-        for (let j = first; j <= last; j += 1) {
-          if (mask && mask[b * keyLength + j] === 0) {
-            scores[j] = -Infinity;
-            continue;
-          }
-          const keyBase = ((b * keyLength + j) * kvHeads + kvHead) * headDim;
-          let dot = 0;
-          for (let d = 0; d < headDim; d += 1) dot += q.data[queryBase + d] * k.data[keyBase + d];
-          let score = dot * scale;
-          if (softCap !== null) {
-            const squashed = Math.tanh(score / softCap);
-            score = squashed * softCap;
-            capSlopes![rowBase + j] = 1 - squashed * squashed;
-          }
-          scores[j] = score;
-          if (score > maximum) maximum = score;
-        }
-        let total = 0;
-        for (let j = first; j <= last; j += 1) {
-          scores[j] = scores[j] === -Infinity ? 0 : Math.exp(scores[j] - maximum);
-          total += scores[j];
-        }
-        for (let j = first; j <= last; j += 1) {
-          const probability = total > 0 ? scores[j] / total : 0;
-          probabilities[rowBase + j] = probability;
-          if (probability === 0) continue;
-          const valueBase = ((b * keyLength + j) * kvHeads + kvHead) * headDim;
-          for (let d = 0; d < headDim; d += 1) out.data[queryBase + d] += probability * v.data[valueBase + d];
-        }
-      }
-    }
-  }
+  const capSlopes = options.softCap === null ? null : kernels.allocate(probabilities.length);
+  const out = new Tensor(kernels.allocate(q.size), q.shape, { op: 'windowedAttention' });
+  kernels.windowedAttentionForward(q.buffer, k.buffer, v.buffer, shape, out.buffer, probabilities, capSlopes);
   if (!needsGrad(q, k, v)) return out;
   return record(out, [q, k, v], () => {
-    backwardWindowedAttention(q, k, v, out.grad!, probabilities, capSlopes, options, layout);
+    const gradQ = q.requiresGrad ? q.ensureGradBuffer() : null;
+    const gradK = k.requiresGrad ? k.ensureGradBuffer() : null;
+    const gradV = v.requiresGrad ? v.ensureGradBuffer() : null;
+    kernels.windowedAttentionBackward(q.buffer, k.buffer, v.buffer, probabilities, capSlopes, out.gradBuffer!, shape, gradQ, gradK, gradV);
   });
-}
-
-function backwardWindowedAttention(q: Tensor, k: Tensor, v: Tensor, gradOut: Float32Array, probabilities: Float32Array, capSlopes: Float32Array | null, options: WindowedAttentionOptions, layout: Layout): void {
-  const { heads, kvHeads, scale } = options;
-  const { batch, queryLength, keyLength, headDim } = layout;
-  const group = heads / kvHeads;
-  const gradQ = q.requiresGrad ? q.ensureGrad() : null;
-  const gradK = k.requiresGrad ? k.ensureGrad() : null;
-  const gradV = v.requiresGrad ? v.ensureGrad() : null;
-  const gradProbabilities = new Float64Array(keyLength);
-  for (let b = 0; b < batch; b += 1) {
-    for (let h = 0; h < heads; h += 1) {
-      const kvHead = Math.floor(h / group);
-      for (let t = 0; t < queryLength; t += 1) {
-        const [first, last] = visibleRange(options, t);
-        const queryBase = ((b * queryLength + t) * heads + h) * headDim;
-        const rowBase = ((b * heads + h) * queryLength + t) * keyLength;
-        let weighted = 0;
-        for (let j = first; j <= last; j += 1) {
-          const probability = probabilities[rowBase + j];
-          const valueBase = ((b * keyLength + j) * kvHeads + kvHead) * headDim;
-          let dot = 0;
-          for (let d = 0; d < headDim; d += 1) dot += gradOut[queryBase + d] * v.data[valueBase + d];
-          gradProbabilities[j] = dot;
-          weighted += dot * probability;
-          if (gradV && probability !== 0) for (let d = 0; d < headDim; d += 1) gradV[valueBase + d] += probability * gradOut[queryBase + d];
-        }
-        for (let j = first; j <= last; j += 1) {
-          const probability = probabilities[rowBase + j];
-          if (probability === 0) continue;
-          let gradScore = probability * (gradProbabilities[j] - weighted) * scale;
-          if (capSlopes) gradScore *= capSlopes[rowBase + j];
-          const keyBase = ((b * keyLength + j) * kvHeads + kvHead) * headDim;
-          for (let d = 0; d < headDim; d += 1) {
-            if (gradQ) gradQ[queryBase + d] += gradScore * k.data[keyBase + d];
-            if (gradK) gradK[keyBase + d] += gradScore * q.data[queryBase + d];
-          }
-        }
-      }
-    }
-  }
 }

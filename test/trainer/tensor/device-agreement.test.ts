@@ -1,0 +1,85 @@
+// Every op case runs the same code on the host and on the emulated device table: equal values and gradients, and
+// nothing downloaded on the device between the inputs going up and the results coming back.
+import { Tensor, Rng, backward, fromArray, scalar } from '../../../containers/trainer/src/tensor';
+import { add, clipGradNorm, geglu, matmul, mul, sum } from '../../../containers/trainer/src/tensor/ops';
+import { kernelsOfBuffer } from '../../../containers/trainer/src/tensor/device';
+import { EmulatedDevice } from '../../../containers/trainer/src/tensor/devices/emulated-device';
+import { OP_CASES, type OpCase } from './op-cases';
+
+interface Result {
+  output: Float32Array;
+  grads: (Float32Array | null)[];
+  downloadBytes: number;
+}
+
+function drawInputs(opCase: OpCase, seed: number): { values: Float32Array[]; upstream: (size: number) => Float32Array } {
+  const rng = new Rng(seed);
+  const values64 = opCase.shapes.map((shape) => Float64Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.nextNormal()));
+  opCase.prepare?.(values64);
+  return { values: values64.map((values) => Float32Array.from(values)), upstream: (size) => Float32Array.from({ length: size }, () => rng.nextNormal()) };
+}
+
+/** Forward and backward of one case where `device` says; the inputs and the upstream gradient are placed there first. */
+function runCase(opCase: OpCase, seed: number, device: EmulatedDevice | null): Result {
+  const { values, upstream } = drawInputs(opCase, seed);
+  const hostInputs = values.map((data, i) => new Tensor(data, opCase.shapes[i], { requiresGrad: opCase.differentiable?.[i] ?? true }));
+  const inputs = device ? hostInputs.map((input) => input.toDevice(device)) : hostInputs;
+  const before = device?.transfers().downloadBytes ?? 0;
+  const out = opCase.run(inputs);
+  const probe = fromArray(upstream(out.size), out.shape);
+  backward(sum(mul(out, device ? probe.toDevice(device) : probe)));
+  const downloadBytes = (device?.transfers().downloadBytes ?? 0) - before;
+  const readBack = (buffer: Tensor['gradBuffer']): Float32Array | null => (buffer === null ? null : kernelsOfBuffer(buffer).download(buffer).slice());
+  return { output: out.toHost().slice(), grads: inputs.map((input) => readBack(input.gradBuffer)), downloadBytes };
+}
+
+function largestDifference(actual: Float32Array, expected: Float32Array): number {
+  expect(actual.length).toBe(expected.length);
+  let worst = 0;
+  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]) / (1 + Math.abs(expected[i])));
+  return worst;
+}
+
+describe('ops on the emulated device agree with the host', () => {
+  it.each(OP_CASES.map((opCase, index) => [opCase.name, opCase, index] as const))('%s: values, gradients, and no download', (_name, opCase, index) => {
+    const host = runCase(opCase, 100 + index, null);
+    const device = runCase(opCase, 100 + index, new EmulatedDevice());
+    expect(largestDifference(device.output, host.output)).toBeLessThanOrEqual(1e-6);
+    host.grads.forEach((grad, input) => {
+      expect({ input, present: device.grads[input] !== null }).toEqual({ input, present: grad !== null });
+      if (grad) expect({ input, difference: largestDifference(device.grads[input]!, grad) <= 1e-6 }).toEqual({ input, difference: true });
+    });
+    expect(device.downloadBytes).toBe(0);
+  });
+
+  it('keeps a step resident: forward and backward move nothing, gradient clipping downloads one scalar', () => {
+    const device = new EmulatedDevice();
+    const rng = new Rng(5);
+    const weight = new Tensor(Float32Array.from({ length: 12 }, () => rng.nextNormal()), [4, 3], { requiresGrad: true }).toDevice(device);
+    const x = fromArray(Float32Array.from({ length: 8 }, () => rng.nextNormal()), [2, 4]).toDevice(device);
+    const start = device.transfers();
+    const loss = sum(matmul(x, weight));
+    backward(loss);
+    expect(device.transfers()).toEqual(start);
+    expect(clipGradNorm([weight], 1e9)).toBeGreaterThan(0);
+    // The norm is the one value the clipping needs on the host: a single four-byte download.
+    expect(device.transfers().downloadBytes - start.downloadBytes).toBe(4);
+    expect(Number.isFinite(loss.item())).toBe(true);
+  });
+
+  it('rejects an op over tensors on different devices, naming the op and both devices', () => {
+    const device = new EmulatedDevice();
+    const onDevice = fromArray([1, 2, 3]).toDevice(device);
+    expect(() => add(onDevice, fromArray([1, 2, 3]))).toThrow(`add: expected every input on one device, received inputs on ${device.deviceName} and cpu`);
+    expect(() => mul(onDevice, scalar(2))).toThrow(/^mul: .* on emulated:\d+ and cpu/);
+    const other = new EmulatedDevice();
+    expect(() => matmul(fromArray([1, 2], [1, 2]).toDevice(other), fromArray([1, 2], [2, 1]).toDevice(device))).toThrow(`matmul: expected every input on one device, received inputs on ${other.deviceName} and ${device.deviceName}`);
+  });
+
+  it('refuses a family op on a device whose kernels lack it, naming the kernels', () => {
+    const device = new EmulatedDevice();
+    Object.defineProperty(device, 'gegluForward', { value: undefined });
+    const gate = fromArray([1, 2]).toDevice(device);
+    expect(() => geglu(gate, gate)).toThrow('geglu: the emulated-device kernels have no gegluForward');
+  });
+});
