@@ -4,6 +4,9 @@ import { Tensor, Rng, backward, fromArray, scalar } from '../../../containers/tr
 import { add, clipGradNorm, geglu, matmul, mul, sum } from '../../../containers/trainer/src/tensor/ops';
 import { kernelsOfBuffer } from '../../../containers/trainer/src/tensor/device';
 import { EmulatedDevice } from '../../../containers/trainer/src/tensor/devices/emulated-device';
+import { embeddingBfloat16, matmulBfloat16 } from '../../../containers/trainer/src/model/bfloat16-ops';
+import { Bfloat16Tensor } from '../../../containers/trainer/src/model/bfloat16-weight';
+import { float32ToBfloat16 } from '../../../containers/trainer/src/safetensors/bfloat16';
 import { OP_CASES, type OpCase } from './op-cases';
 
 interface Result {
@@ -81,5 +84,43 @@ describe('ops on the emulated device agree with the host', () => {
     Object.defineProperty(device, 'gegluForward', { value: undefined });
     const gate = fromArray([1, 2]).toDevice(device);
     expect(() => geglu(gate, gate)).toThrow('geglu: the emulated-device kernels have no gegluForward');
+  });
+});
+
+describe('frozen bf16 weights on the emulated device', () => {
+  const rng = new Rng(11);
+  const weight = new Bfloat16Tensor(Uint16Array.from({ length: 7 * 5 }, () => float32ToBfloat16(rng.nextNormal())), [7, 5], 'weight');
+  const input = Float32Array.from({ length: 3 * 5 }, () => rng.nextNormal());
+  const probe = Float32Array.from({ length: 3 * 7 }, () => rng.nextNormal());
+
+  function multiply(device: EmulatedDevice | null): { output: Float32Array; grad: Float32Array; downloadBytes: number } {
+    const x = new Tensor(input.slice(), [3, 5], { requiresGrad: true });
+    const placedX = device ? x.toDevice(device) : x;
+    const placedWeight = device ? weight.toDevice(device) : weight;
+    const before = device?.transfers().downloadBytes ?? 0;
+    const out = matmulBfloat16(placedX, placedWeight, 10);
+    backward(sum(mul(out, device ? fromArray(probe, [3, 7]).toDevice(device) : fromArray(probe, [3, 7]))));
+    const downloadBytes = (device?.transfers().downloadBytes ?? 0) - before;
+    return { output: out.toHost().slice(), grad: kernelsOfBuffer(placedX.gradBuffer!).download(placedX.gradBuffer!).slice(), downloadBytes };
+  }
+
+  it('multiplies and back-propagates through the table bf16 GEMM as the host blocks do, downloading nothing', () => {
+    const host = multiply(null);
+    const device = multiply(new EmulatedDevice());
+    expect(largestDifference(device.output, host.output)).toBeLessThanOrEqual(1e-6);
+    expect(largestDifference(device.grad, host.grad)).toBeLessThanOrEqual(1e-6);
+    expect(device.downloadBytes).toBe(0);
+  });
+
+  it('uploads the bits once as bf16, looks rows up on the device, and refuses a host input against device bits', () => {
+    const device = new EmulatedDevice();
+    const before = device.transfers();
+    const placed = weight.toDevice(device);
+    expect(device.transfers().uploadBytes - before.uploadBytes).toBe(weight.bits.byteLength);
+    expect(placed.toDevice(device)).toBe(placed);
+    const ids = Int32Array.of(6, 0, 6, 3);
+    const looked = embeddingBfloat16(placed, ids, [2, 2]);
+    expect(Array.from(looked.toHost())).toEqual(Array.from(embeddingBfloat16(weight, ids, [2, 2]).data));
+    expect(() => matmulBfloat16(fromArray(input, [3, 5]), placed)).toThrow(`matmulBfloat16: expected every input on one device, received inputs on cpu and ${device.deviceName}`);
   });
 });

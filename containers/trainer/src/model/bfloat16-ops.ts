@@ -1,7 +1,10 @@
-// Matmul and embedding lookup over a frozen bf16 matrix, expanded a block of rows at a time so no full
-// float32 copy of the weight ever exists; gradients flow to the input only.
+// Matmul and embedding lookup over a frozen bf16 matrix. On the host it is expanded a block of rows at a time so no
+// full float32 copy of the weight ever exists; on a device table the table's bf16 kernels read the uploaded bits.
+// Gradients flow to the input only.
 import { needsGrad, record } from '../tensor/autograd';
 import { getBackend } from '../tensor/backend';
+import type { DeviceBuffer, DeviceTable } from '../tensor/device';
+import { kernelsFor } from '../tensor/ops/kernels-for';
 import { formatShape, sizeOf, Tensor } from '../tensor/tensor';
 import { Bfloat16Tensor, expandBfloat16 } from './bfloat16-weight';
 
@@ -26,12 +29,25 @@ function forEachBlock(weight: Bfloat16Tensor, blockElements: number, visit: (fir
   }
 }
 
+/** x·Wᵀ and its input gradient dY·W by the table's bf16 GEMM over the bits already on the device. */
+function matmulOnDevice(x: Tensor, weight: Bfloat16Tensor, table: DeviceTable, out: Tensor): Tensor {
+  const [outputs, inputs] = weight.shape;
+  const shape = { m: x.size / inputs, outputs, inputs, weight: weight.deviceBits! };
+  table.gemmBfloat16Weight({ ...shape, transposeWeight: true, x: x.buffer as DeviceBuffer, out: out.buffer as DeviceBuffer, accumulate: false });
+  if (!needsGrad(x)) return out;
+  return record(out, [x], () => {
+    table.gemmBfloat16Weight({ ...shape, transposeWeight: false, x: out.gradBuffer as DeviceBuffer, out: x.ensureGradBuffer() as DeviceBuffer, accumulate: true });
+  });
+}
+
 /** x [..., in] · Wᵀ for W [out, in] held as bf16: [..., out]. */
 export function matmulBfloat16(x: Tensor, weight: Bfloat16Tensor, blockElements = BLOCK_ELEMENTS): Tensor {
   const [outputs, inputs] = weight.shape;
   if (weight.rank !== 2 || x.shape[x.rank - 1] !== inputs) throw new Error(`matmulBfloat16(${formatShape(x.shape)}, ${formatShape(weight.shape)}ᵀ): expected x's last dimension to be ${inputs}`);
+  const kernels = kernelsFor('matmulBfloat16', x, weight);
   const m = x.size / inputs;
-  const out = new Tensor(new Float32Array(m * outputs), [...x.shape.slice(0, -1), outputs], { op: 'matmulBfloat16' });
+  const out = new Tensor(kernels.allocate(m * outputs), [...x.shape.slice(0, -1), outputs], { op: 'matmulBfloat16' });
+  if (x.device !== 'cpu') return matmulOnDevice(x, weight, x.device, out);
   const backend = getBackend();
   const shared = { batch: 1, strideA: 0, strideB: 0, strideC: 0, alpha: 1, aOffset: 0, bOffset: 0 };
   forEachBlock(weight, blockElements, (first, rows, values) => {
@@ -51,11 +67,13 @@ export function matmulBfloat16(x: Tensor, weight: Bfloat16Tensor, blockElements 
 export function embeddingBfloat16(weight: Bfloat16Tensor, ids: Int32Array, shape: readonly number[]): Tensor {
   const [vocab, dim] = weight.shape;
   if (sizeOf(shape) !== ids.length) throw new Error(`embeddingBfloat16: ${ids.length} ids do not fill shape ${formatShape(shape)}`);
-  const out = new Tensor(new Float32Array(ids.length * dim), [...shape, dim], { op: 'embeddingBfloat16' });
   for (let index = 0; index < ids.length; index += 1) {
-    const id = ids[index];
-    if (id < 0 || id >= vocab) throw new Error(`embedding: token id ${id} at position ${index} is outside the vocabulary [0, ${vocab})`);
-    expandBfloat16(weight.bits, id * dim, dim, out.data.subarray(index * dim, (index + 1) * dim));
+    if (ids[index] < 0 || ids[index] >= vocab) throw new Error(`embedding: token id ${ids[index]} at position ${index} is outside the vocabulary [0, ${vocab})`);
   }
+  const kernels = kernelsFor('embeddingBfloat16', weight);
+  const out = new Tensor(kernels.allocate(ids.length * dim), [...shape, dim], { op: 'embeddingBfloat16' });
+  const device = weight.device;
+  if (device !== 'cpu') device.embeddingBfloat16(weight.deviceBits!, ids, dim, out.buffer as DeviceBuffer);
+  else for (let index = 0; index < ids.length; index += 1) expandBfloat16(weight.bits, ids[index] * dim, dim, out.data.subarray(index * dim, (index + 1) * dim));
   return out;
 }

@@ -1,6 +1,7 @@
 // A frozen weight matrix kept as bfloat16 bits (half a float32 copy); the model expands it a block at a time.
 import type { Shape } from '../tensor/tensor';
 import { Tensor } from '../tensor/tensor';
+import type { Device, DeviceBuffer } from '../tensor/device';
 
 import { expandBfloat16 } from '../tensor/devices/expand-bfloat16';
 
@@ -9,10 +10,16 @@ export { expandBfloat16 };
 /**
  * A Tensor whose values live as bf16 bits. The model's matmul and embedding read the bits block by block; any other
  * reader of `data` gets a fresh float32 expansion (a transient copy), so code written for float32 weights still works.
- * It never trains: making the base trainable converts it to a float32 tensor first.
+ * It never trains: making the base trainable converts it to a float32 tensor first. On a device table the bits are
+ * uploaded once (`deviceBits`) and the table's bf16 kernels read them there; `bits` stays the host's array (no copy).
  */
 export class Bfloat16Tensor extends Tensor {
-  constructor(readonly bits: Uint16Array, shape: Shape, name?: string) {
+  constructor(
+    readonly bits: Uint16Array,
+    shape: Shape,
+    name?: string,
+    readonly deviceBits: DeviceBuffer | null = null,
+  ) {
     super(new Float32Array(0), [0], { name });
     this.shape = [...shape];
     Object.defineProperty(this, 'data', {
@@ -26,6 +33,21 @@ export class Bfloat16Tensor extends Tensor {
 
   override get size(): number {
     return this.bits.length;
+  }
+
+  override get device(): Device {
+    return this.deviceBits === null ? 'cpu' : this.deviceBits.table;
+  }
+
+  /** The same bits on `device`: uploaded once, kept persistent there (frozen base weights live there for the whole job). */
+  override toDevice(device: Device): Bfloat16Tensor {
+    if (device === this.device) return this;
+    return new Bfloat16Tensor(this.bits, this.shape, this.name, device === 'cpu' ? null : device.uploadBfloat16(this.bits));
+  }
+
+  /** The float32 expansion of the host's bits (nothing crosses from a device: the bits never changed there). */
+  override toHost(): Float32Array {
+    return this.toFloat32().data;
   }
 
   /** A float32 copy (full fine-tuning, merging, export). */
