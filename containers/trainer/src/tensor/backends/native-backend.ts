@@ -1,8 +1,8 @@
 // Loads the N-API addon (OpenBLAS or built-in SIMD GEMMs, threaded C++ loops; CUDA kernels where built with them) and adapts it to the kernel interface.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { KernelBackend, GemmArgs, AttentionShape, RopeShape, AdamwArgs } from '../kernels';
-import { hostBufferKernels } from './host-buffer-kernels';
+import type { KernelBackend, GemmArgs, AttentionShape, RopeShape, AdamwArgs, CopyBlocksArgs } from '../kernels';
+import { copyBlocksOnHost, hostBufferKernels } from './host-buffer-kernels';
 import { hostFamilyKernels } from './host-family-kernels';
 import { configureOpenblasCoreType, openblasUnderusesAvx512 } from './openblas-core-type';
 
@@ -95,10 +95,21 @@ export function selectNativeGemm(gemm: string, isa = 'auto'): GemmInfo {
   return loaded.gemm;
 }
 
+/** Long accumulated runs (gradients of concat and narrow) go through the addon's axpy; a short run costs less in JavaScript than a call. */
+function copyBlocksWithAddon(addon: Addon, args: CopyBlocksArgs): void {
+  if (!args.accumulate || args.blockLength < 4096) return copyBlocksOnHost(args);
+  for (let block = 0; block < args.blocks; block++) {
+    const from = args.sourceOffset + block * args.sourceStride;
+    const to = args.targetOffset + block * args.targetStride;
+    addon.axpy(1, args.source.subarray(from, from + args.blockLength), args.target.subarray(to, to + args.blockLength));
+  }
+}
+
 function adaptAddon(addon: Addon, name: 'native' | 'cuda'): KernelBackend {
   return {
     ...hostBufferKernels,
     ...hostFamilyKernels,
+    copyBlocks: (args) => copyBlocksWithAddon(addon, args),
     sumSquaresInto: (x, out) => {
       out[0] += addon.sumSquares(x);
     },
