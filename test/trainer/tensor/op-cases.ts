@@ -57,10 +57,10 @@ const inverseFrequencies = Float64Array.from([1, 0.05]);
 const windowed = { heads: 2, kvHeads: 1, queryOffset: 1, scale: 0.5, window: 3, softCap: 2, mask: keyMask };
 
 function scaledRope64([x]: Float64Array[]): Float64Array {
-  const rows = 6;
-  const angles = Array.from({ length: rows * 2 }, (_, i) => Math.fround(rowPositions[Math.floor(i / 2)] * inverseFrequencies[i % 2]));
+  const angles = Array.from({ length: 7 * 2 }, (_, i) => Math.fround(Math.floor(i / 2) * inverseFrequencies[i % 2]));
   const out = new Float64Array(x.length);
-  rotateByTable(widened(x), widened(out), widened(Float64Array.from(angles, Math.cos)), widened(Float64Array.from(angles, Math.sin)), { rows, heads: 2, headDim: 4 }, 1, false);
+  const shape = { batch: 2, sequenceLength: 3, heads: 2, headDim: 4, positions: rowPositions };
+  rotateByTable(widened(x), widened(out), widened(Float64Array.from(angles, Math.cos)), widened(Float64Array.from(angles, Math.sin)), shape, 1, false);
   return out;
 }
 

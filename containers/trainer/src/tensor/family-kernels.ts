@@ -1,7 +1,7 @@
 // Kernels only some model families need (Gemma's GeGLU and soft caps, sliding windows, llama3 RoPE scaling) and the
 // clipped objectives' min/clamp. A backend may lack them (a device table whose kernels have not been written yet);
 // the ops then refuse with the kernel's name instead of copying to the host.
-import type { AttentionShape } from './kernels';
+import type { AttentionShape, RopeShape } from './kernels';
 
 /** Causal attention with an optional sliding window and soft-capped scores; layout as in AttentionShape. */
 export interface WindowedAttentionShape extends AttentionShape {
@@ -11,12 +11,8 @@ export interface WindowedAttentionShape extends AttentionShape {
   softCap: number | null;
 }
 
-/** Rows of heads·headDim values rotated by per-row angle tables (rotate-half convention). */
-export interface RotationShape {
-  rows: number;
-  heads: number;
-  headDim: number;
-}
+/** RoPE's layout without theta: the angles come from tables indexed by position (RopeShape's positions rule). */
+export type RotationShape = Omit<RopeShape, 'theta'>;
 
 export interface FamilyKernels<B> {
   /** out = min(a, b). */
@@ -33,7 +29,7 @@ export interface FamilyKernels<B> {
   /** out = gelu_tanh(gate)·up. */
   gegluForward(gate: B, up: B, out: B): void;
   gegluBackward(gate: B, up: B, gradOut: B, gradGate: B | null, gradUp: B | null): void;
-  /** cos and sin are [rows, headDim/2]; direction −1 rotates back (the backward); accumulate adds into out. */
+  /** cos and sin are [positions, headDim/2], row p holding position p's angles; direction −1 rotates back (the backward). */
   rotateByTable(x: B, out: B, cos: B, sin: B, shape: RotationShape, direction: 1 | -1, accumulate: boolean): void;
   /** Writes out, the probabilities [batch, heads, queryLength, keyLength] and, with a cap, its slopes (1 − tanh²) for the backward. */
   windowedAttentionForward(q: B, k: B, v: B, shape: WindowedAttentionShape, out: B, probabilities: B, capSlopes: B | null): void;

@@ -246,6 +246,7 @@ export class EmulatedDevice extends DeviceTableBase implements DeviceTable {
   }
 
   rotateByTable(x: DeviceBuffer, out: DeviceBuffer, cos: DeviceBuffer, sin: DeviceBuffer, shape: RotationShape, direction: 1 | -1, accumulate: boolean): void {
+    this.countIndices(shape.positions);
     hostFamilyKernels.rotateByTable(this.floats(x), this.floats(out), this.floats(cos), this.floats(sin), shape, direction, accumulate);
   }
 

@@ -27,38 +27,40 @@ export interface CrossEntropyOptions {
   reduction?: 'mean' | 'sum';
 }
 
-/**
- * The loss's coefficient per row, −w/divisor (0 for a negative target). The divisor depends only on the host's
- * targets and weights, so it is computed here and never read back from where the logits live.
- */
-function coefficientsOf(targets: Int32Array, weights: Float32Array | undefined, reduction: 'mean' | 'sum'): Float32Array {
+/** Σ w over rows with a target (w = 1 without weights): it depends only on the host's inputs, so nothing is read back for it. */
+function divisorOf(targets: Int32Array, weights: Float32Array | undefined, reduction: 'mean' | 'sum'): number {
+  if (reduction === 'sum') return 1;
   let weightTotal = 0;
   for (let r = 0; r < targets.length; r++) if (targets[r] >= 0) weightTotal += weights ? weights[r] : 1;
-  const divisor = reduction === 'mean' && weightTotal > 0 ? weightTotal : 1;
-  const coefficients = new Float32Array(targets.length);
-  for (let r = 0; r < targets.length; r++) coefficients[r] = targets[r] < 0 ? 0 : -(weights ? weights[r] : 1) / divisor;
-  return coefficients;
+  return weightTotal > 0 ? weightTotal : 1;
 }
 
 /**
  * −Σ w·log p(target) over rows, divided by Σ w for 'mean'. Weights default to 1; rows with a negative target
  * or zero weight contribute nothing (the masking used for prompt tokens). The loss is a one-element tensor where
- * the logits live: only the per-row coefficients are uploaded, nothing is downloaded.
+ * the logits live and nothing is downloaded; only given weights are uploaded, as per-row coefficients −w/divisor.
  */
 export function crossEntropy(logits: Tensor, targets: Int32Array, weights?: Float32Array, options: CrossEntropyOptions = {}): Tensor {
   const { rows, vocab } = checkTargets('crossEntropy', logits, targets);
   if (weights && weights.length !== rows) throw new Error(`crossEntropy: ${weights.length} weights for ${rows} rows`);
   const kernels = kernelsFor('crossEntropy', logits);
-  const coefficients = kernels.upload(coefficientsOf(targets, weights, options.reduction ?? 'mean'));
+  const divisor = divisorOf(targets, weights, options.reduction ?? 'mean');
   const logProbs = kernels.allocate(rows);
   const logSumExp = kernels.allocate(rows);
+  // The kernel gives rows with a negative target a log-probability of 0 and no gradient, so only weights need a table.
   kernels.logSoftmaxGatherForward(logits.buffer, targets, vocab, logProbs, logSumExp);
+  const coefficients = weights ? kernels.upload(weights.map((weight) => -weight / divisor)) : null;
   const out = new Tensor(kernels.allocate(1), [], { op: 'crossEntropy' });
-  kernels.mulSumRowsInto(coefficients, logProbs, out.buffer);
+  if (coefficients) kernels.mulSumRowsInto(coefficients, logProbs, out.buffer);
+  else kernels.sumRowsInto(-1 / divisor, logProbs, out.buffer);
   if (!needsGrad(logits)) return out;
   return record(out, [logits], () => {
     const gradLogProbs = kernels.allocate(rows);
-    kernels.mulBroadcast(coefficients, out.gradBuffer!, gradLogProbs);
+    if (coefficients) kernels.mulBroadcast(coefficients, out.gradBuffer!, gradLogProbs);
+    else {
+      kernels.addBroadcast(gradLogProbs, out.gradBuffer!, gradLogProbs);
+      kernels.scaleInPlace(gradLogProbs, -1 / divisor);
+    }
     kernels.logSoftmaxGatherBackward(logits.buffer, targets, logSumExp, gradLogProbs, vocab, logits.ensureGradBuffer());
   });
 }

@@ -55,14 +55,16 @@ export function gegluBackward(gate: Float32Array, up: Float32Array, gradOut: Flo
 }
 
 export function rotateByTable(x: Float32Array, out: Float32Array, cos: Float32Array, sin: Float32Array, shape: RotationShape, direction: 1 | -1, accumulate: boolean): void {
-  const { rows, heads, headDim } = shape;
+  const { batch, sequenceLength, heads, headDim, positions } = shape;
   const half = headDim / 2;
-  for (let row = 0; row < rows; row += 1) {
+  const perRow = positions.length === batch * sequenceLength;
+  for (let row = 0; row < batch * sequenceLength; row += 1) {
+    const angles = positions[perRow ? row : row % sequenceLength] * half;
     for (let head = 0; head < heads; head += 1) {
       const base = (row * heads + head) * headDim;
       for (let index = 0; index < half; index += 1) {
-        const c = cos[row * half + index];
-        const s = direction * sin[row * half + index];
+        const c = cos[angles + index];
+        const s = direction * sin[angles + index];
         const first = x[base + index];
         const second = x[base + index + half];
         const rotatedFirst = first * c - second * s;
