@@ -59,7 +59,7 @@ function buildCudaLibrary(log) {
   }
   const libraries = [`-L${outputDirectory}`, '-lswirl_cuda', `-L${path.join(home, 'lib64')}`, ...(withCublas ? ['-lcublas'] : []), '-lcudart_static', '-ldl', '-lrt', '-lpthread'];
   writeFileSync(manifestPath, JSON.stringify({ defines, libraries, include_dirs: [path.join(home, 'include')], cublas: withCublas, home }, null, 2));
-  log(`CUDA kernels compiled with ${nvcc} in ${((Date.now() - started) / 1000).toFixed(1)} s${withCublas ? '' : ' (no cuBLAS in this toolkit: GEMMs stay on the CPU)'}`);
+  log(`CUDA kernels compiled with ${nvcc} in ${((Date.now() - started) / 1000).toFixed(1)} s${withCublas ? '' : ' (no cuBLAS in this toolkit: the staged table keeps GEMMs on the CPU, the resident table uses its tiled GEMM kernel)'}`);
   return { built: true, reason: '' };
 }
 
@@ -76,4 +76,4 @@ function printFlags(kind) {
 
 if (require.main === module) printFlags(process.argv[2]);
 
-module.exports = { buildCudaLibrary, removeCudaLibrary, findNvcc };
+module.exports = { buildCudaLibrary, removeCudaLibrary, findNvcc, findCudaHome };
