@@ -25,7 +25,9 @@ __global__ void copyBlocksKernel(const float* source, size_t sourceStride, float
     const size_t block = i / blockLength, j = i % blockLength;
     const float value = source[block * sourceStride + j];
     float* destination = target + block * targetStride + j;
-    *destination = accumulate ? *destination + value : value;
+    // Target blocks may overlap (a stride of 0 sums every block into one), so accumulation is atomic.
+    if (accumulate) atomicAdd(destination, value);
+    else *destination = value;
   }
 }
 
