@@ -89,3 +89,8 @@ export function kernelsOfBuffer(buffer: Buffer): KernelBackend<Buffer> {
 export function kernelsOfDevice(device: Device): KernelBackend<Buffer> {
   return (device === 'cpu' ? getBackend() : device) as KernelBackend<Buffer>;
 }
+
+/** Runs `compute` in a scope of `device` (transient device buffers released at its end); plain call on the host. */
+export function withDeviceScope<T>(device: Device, compute: () => T): T {
+  return device === 'cpu' ? compute() : device.withScope(compute);
+}
