@@ -21,6 +21,17 @@ export function noGrad<T>(compute: () => T): T {
   }
 }
 
+/** Runs compute with recording on (a recomputation inside a backward pass that may run under noGrad). */
+export function enableGrad<T>(compute: () => T): T {
+  const previous = gradEnabled;
+  gradEnabled = true;
+  try {
+    return compute();
+  } finally {
+    gradEnabled = previous;
+  }
+}
+
 /** True when an op over these inputs must record a backward closure. */
 export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
   if (!gradEnabled) return false;

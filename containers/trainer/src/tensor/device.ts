@@ -31,6 +31,8 @@ export interface DeviceTable extends KernelBackend<DeviceBuffer> {
   readonly deviceName: string;
   /** Runs `compute` so that the transient buffers it allocates are released when it returns. */
   withScope<T>(compute: () => T): T;
+  /** Moves a transient buffer from the innermost scope to the enclosing one, so a scope can return it. */
+  promote(buffer: DeviceBuffer): void;
   /** Returns a persistent buffer to the allocator; a later use of it is an error. */
   release(buffer: DeviceBuffer): void;
   memory(): DeviceMemory;

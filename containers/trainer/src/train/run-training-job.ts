@@ -97,6 +97,7 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Objec
     const outputPrefix = runKey(runId, RUN_FILES.model, objectiveName);
     const output = createS3Source(store, outputPrefix);
     let parameters = attachTrainableWeights(model, trainer.lora, trainer.seed);
+    model.gradientCheckpointing = trainer.gradientCheckpointing;
     const device = selectJobDevice(trainer.backend);
     if (device !== 'cpu') {
       // Moved once, before the optimizer exists: its moments are made where the parameters are.

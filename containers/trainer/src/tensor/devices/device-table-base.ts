@@ -68,6 +68,16 @@ export abstract class DeviceTableBase {
     return result;
   }
 
+  /** Hands a transient buffer from the innermost scope to the enclosing one (or to none), so it outlives the inner scope. */
+  promote(buffer: DeviceBuffer): void {
+    this.check(buffer);
+    const inner = this.scopes[this.scopes.length - 1];
+    const index = inner ? inner.indexOf(buffer.handle) : -1;
+    if (index < 0) return;
+    inner.splice(index, 1);
+    this.scopes[this.scopes.length - 2]?.push(buffer.handle);
+  }
+
   release(buffer: DeviceBuffer): void {
     this.releaseHandle(buffer.handle);
   }
