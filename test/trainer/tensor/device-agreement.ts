@@ -111,7 +111,7 @@ export function compareDeviceTables(candidate: DeviceTable, reference: DeviceTab
   const rows = 12;
   const vocab = 3000;
   const logits = randomValues(rows * vocab, 82, 6);
-  const sampling = { rows, vocab, temperatures: new Float32Array(rows).map((_, row) => (row % 4 === 0 ? 0 : 0.3 + row / 10)), topPs: new Float32Array(rows).map((_, row) => (row % 3 === 0 ? 1 : 0.5 + row / 40)), draws: randomValues(rows, 83).map((draw) => Math.abs(draw)) };
+  const sampling = { rows, vocab, temperatures: new Float64Array(rows).map((_, row) => (row % 4 === 0 ? 0 : 0.3 + row / 10)), topPs: new Float64Array(rows).map((_, row) => (row % 3 === 0 ? 1 : 0.5 + row / 40)), draws: Float64Array.from(randomValues(rows, 83), (draw) => Math.abs(draw)) };
   const chosen = [candidate, reference].map((table) => table.withScope(() => Array.from(table.sampleTokens(table.upload(logits), sampling))));
   if (chosen[0].join() !== chosen[1].join()) failures.push(`sampleTokens: ${chosen[0].join()} ≠ ${chosen[1].join()}`);
 

@@ -49,9 +49,9 @@ void toBfloat16(const float* source, size_t n, uint16_t* target);
 /**
  * One token per logits row, chosen as the host's chooseToken does: greedy where temperature ≤ 0, else softmax at the
  * temperature, the top-p nucleus in descending order (ties by index), and the row's draw. `settings` is device
- * memory holding temperatures, topPs and draws, rows values each; ids land in host memory.
+ * memory holding temperatures, topPs and draws (doubles, as the host draws them), rows values each; ids land in host memory.
  */
-std::string sampleTokens(const float* logits, size_t rows, size_t vocab, const float* settings, int32_t* ids);
+std::string sampleTokens(const float* logits, size_t rows, size_t vocab, const double* settings, int32_t* ids);
 
 enum class GemmPrecision { Float32, Tensor32, Bfloat16 };
 

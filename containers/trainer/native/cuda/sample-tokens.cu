@@ -152,25 +152,25 @@ __device__ int sampleNucleus(const Row& row, double total, double topP, double d
   return row.occurrence(chosenKey, rank);
 }
 
-__global__ void sampleTokensKernel(const float* logits, size_t rows, size_t vocab, const float* settings, int32_t* ids) {
+__global__ void sampleTokensKernel(const float* logits, size_t rows, size_t vocab, const double* settings, int32_t* ids) {
   const float* values = logits + blockIdx.x * vocab;
-  const float temperature = settings[blockIdx.x], topP = settings[rows + blockIdx.x], draw = settings[2 * rows + blockIdx.x];
+  const double temperature = settings[blockIdx.x], topP = settings[rows + blockIdx.x], draw = settings[2 * rows + blockIdx.x];
   int chosen;
   if (temperature <= 0) {
     chosen = blockArgmax(values, vocab);
   } else {
     float localMax = -INFINITY;
     for (size_t j = threadIdx.x; j < vocab; j += blockDim.x) localMax = fmaxf(localMax, values[j]);
-    const Row row{values, vocab, (double)cuda::blockMax(localMax), (double)temperature};
+    const Row row{values, vocab, (double)cuda::blockMax(localMax), temperature};
     const double total = row.total([&](size_t, uint32_t, float logit) { return row.probability(logit); });
-    chosen = topP >= 1 ? sampleAll(row, (double)draw * total) : sampleNucleus(row, total, topP, draw);
+    chosen = topP >= 1 ? sampleAll(row, draw * total) : sampleNucleus(row, total, topP, draw);
   }
   if (threadIdx.x == 0) ids[blockIdx.x] = chosen;
 }
 
 }  // namespace
 
-std::string sampleTokens(const float* logits, size_t rows, size_t vocab, const float* settings, int32_t* ids) {
+std::string sampleTokens(const float* logits, size_t rows, size_t vocab, const double* settings, int32_t* ids) {
   static int32_t* deviceIds = nullptr;
   static size_t capacity = 0;
   if (rows == 0) return "";

@@ -169,17 +169,18 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), total);
 }
 
-// sampleTokens(logits3, rows, vocab, settings: Float32Array [temperatures | topPs | draws]) → Int32Array
+// sampleTokens(logits3, rows, vocab, settings: Float64Array [temperatures | topPs | draws]) → Int32Array
 Napi::Value SampleTokens(const Napi::CallbackInfo& info) {
   ResidentCall call(info, "sampleTokens");
   const DeviceSpan<float> logits = call.buffer<float>(0);
   const size_t rows = call.count(3), vocab = call.count(4);
   size_t settingsLength = 0;
-  const float* settings = call.host<float>(5, napi_float32_array, "a Float32Array of temperatures, topPs and draws", settingsLength);
+  const double* settings = call.host<double>(5, napi_float64_array, "a Float64Array of temperatures, topPs and draws", settingsLength);
   if (!call.ok()) return info.Env().Undefined();
   if (vocab == 0 || rows * vocab > logits.length) return call.finish("logits hold fewer than rows × vocab values");
+  if (vocab > (size_t)INT32_MAX) return call.finish("a vocabulary over 2^31 ids");
   if (settingsLength < 3 * rows) return call.finish("settings hold fewer than 3 × rows values");
-  const float* deviceSettings = call.staged(2, settings, 3 * rows);
+  const double* deviceSettings = call.staged(2, settings, 3 * rows);
   if (!call.ok()) return info.Env().Undefined();
   Napi::Int32Array ids = Napi::Int32Array::New(info.Env(), rows);
   const std::string error = resident::sampleTokens(logits.data, rows, vocab, deviceSettings, ids.Data());

@@ -103,9 +103,9 @@ export class CudaDevice extends DeviceTableBase implements DeviceTable {
     this.call('sumSquaresInto', ...this.at(x), ...this.at(out));
   }
 
-  /** Settings go over as one array (temperatures, topPs, draws); only the ids come back. */
+  /** Settings go over as one array of doubles (temperatures, topPs, draws); only the ids come back. */
   sampleTokens(logits: DeviceBuffer, args: SamplingArgs): Int32Array {
-    const settings = new Float32Array(3 * args.rows);
+    const settings = new Float64Array(3 * args.rows);
     settings.set(args.temperatures.subarray(0, args.rows), 0);
     settings.set(args.topPs.subarray(0, args.rows), args.rows);
     settings.set(args.draws.subarray(0, args.rows), 2 * args.rows);

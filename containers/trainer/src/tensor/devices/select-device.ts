@@ -1,6 +1,7 @@
 // Chooses where a job's model lives: the host, the GPU's device table, or its host emulation (tests, checks).
 import type { Device } from '../device';
 import { EmulatedDevice } from './emulated-device';
+import { loadCudaDevice } from '../backends/native-backend';
 
 export type DeviceChoice = 'auto' | 'cpu' | 'cuda' | 'emulated';
 
@@ -39,9 +40,5 @@ export function resolveDevice(choice: DeviceChoice, cudaTable: () => { device: D
 export function selectJobDevice(backend: 'auto' | 'native' | 'reference' | 'cuda' = 'auto'): Device {
   const choice = parseDeviceChoice(process.env.SWIRL_DEVICE);
   if (choice === 'auto' && (backend === 'native' || backend === 'reference')) return 'cpu';
-  return resolveDevice(choice, loadCudaTable);
-}
-
-function loadCudaTable(): { device: Device | null; reason: string } {
-  return { device: null, reason: 'this addon has no CUDA device table' };
+  return resolveDevice(choice, loadCudaDevice);
 }
