@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { CudaDevice, type CudaTableAddon } from '../../../containers/trainer/src/tensor/devices/cuda-device';
 import { EmulatedDevice } from '../../../containers/trainer/src/tensor/devices/emulated-device';
 import { loadCudaDevice, nativeAddonPath } from '../../../containers/trainer/src/tensor/backends/native-backend';
+import { selectJobDevice } from '../../../containers/trainer/src/tensor/devices/select-device';
 import { compareDeviceTables } from './device-agreement';
 
 /** Public methods along a class's prototype chain (below Object), with their declared parameter counts. */
@@ -48,6 +49,19 @@ describe('CUDA device table', () => {
     expect(loaded.device).toBeNull();
     expect(loaded.reason).toMatch(/CUDA|addon/);
     expect(loadCudaDevice()).toBe(loaded);
+  });
+
+  it('is what a job asks for with SWIRL_DEVICE: cuda fails with the reason, auto stays on the host', () => {
+    const saved = process.env.SWIRL_DEVICE;
+    try {
+      process.env.SWIRL_DEVICE = 'cuda';
+      expect(() => selectJobDevice('auto')).toThrow(`device cuda requested, but the CUDA device table is unavailable: ${loaded.reason}`);
+      process.env.SWIRL_DEVICE = 'auto';
+      expect(selectJobDevice('auto')).toBe('cpu');
+    } finally {
+      if (saved === undefined) delete process.env.SWIRL_DEVICE;
+      else process.env.SWIRL_DEVICE = saved;
+    }
   });
 
   const table = nativeTable();
