@@ -45,7 +45,7 @@ export class Bfloat16Tensor extends Tensor {
     return new Bfloat16Tensor(this.bits, this.shape, this.name, device === 'cpu' ? null : device.uploadBfloat16(this.bits));
   }
 
-  /** The float32 expansion of the host's bits (nothing crosses from a device: the bits never changed there). */
+  /** The values as float32 in host memory (a fresh expansion of the host's bits: nothing crosses from a device). */
   override toHost(): Float32Array {
     return this.toFloat32().data;
   }

@@ -35,3 +35,20 @@ export interface FamilyKernels<B> {
   windowedAttentionForward(q: B, k: B, v: B, shape: WindowedAttentionShape, out: B, probabilities: B, capSlopes: B | null): void;
   windowedAttentionBackward(q: B, k: B, v: B, probabilities: B, capSlopes: B | null, gradOut: B, shape: WindowedAttentionShape, gradQ: B | null, gradK: B | null, gradV: B | null): void;
 }
+
+/** Every family kernel's name (a record, so the compiler insists the list is complete). */
+const FAMILY_KERNELS: Record<keyof FamilyKernels<unknown>, true> = {
+  minimumForward: true,
+  minimumBackward: true,
+  clampForward: true,
+  clampBackward: true,
+  softCapForward: true,
+  softCapBackward: true,
+  gegluForward: true,
+  gegluBackward: true,
+  rotateByTable: true,
+  windowedAttentionForward: true,
+  windowedAttentionBackward: true,
+};
+
+export const FAMILY_KERNEL_NAMES = Object.keys(FAMILY_KERNELS) as readonly (keyof FamilyKernels<unknown>)[];
