@@ -2,7 +2,8 @@
 // nothing downloaded on the device between the inputs going up and the results coming back.
 import { Tensor, Rng, backward, fromArray, parameter, scalar } from '../../../containers/trainer/src/tensor';
 import { add, clipGradNorm, crossEntropy, geglu, matmul, mul, sum } from '../../../containers/trainer/src/tensor/ops';
-import { kernelsOfBuffer } from '../../../containers/trainer/src/tensor/device';
+import { kernelsOfBuffer, type DeviceTable } from '../../../containers/trainer/src/tensor/device';
+import { loadCudaDevice } from '../../../containers/trainer/src/tensor/backends/native-backend';
 import { EmulatedDevice } from '../../../containers/trainer/src/tensor/devices/emulated-device';
 import { embeddingBfloat16, matmulBfloat16 } from '../../../containers/trainer/src/model/bfloat16-ops';
 import { Bfloat16Tensor } from '../../../containers/trainer/src/model/bfloat16-weight';
@@ -25,7 +26,7 @@ function drawInputs(opCase: OpCase, seed: number): { values: Float32Array[]; ups
 }
 
 /** Forward and backward of one case where `device` says; the inputs and the upstream gradient are placed there first. */
-function runCase(opCase: OpCase, seed: number, device: EmulatedDevice | null): Result {
+function runCase(opCase: OpCase, seed: number, device: DeviceTable | null): Result {
   const { values, upstream } = drawInputs(opCase, seed);
   const hostInputs = values.map((data, i) => new Tensor(data, opCase.shapes[i], { requiresGrad: opCase.differentiable?.[i] ?? true }));
   const inputs = device ? hostInputs.map((input) => input.toDevice(device)) : hostInputs;
@@ -86,6 +87,36 @@ describe('ops on the emulated device agree with the host', () => {
     Object.defineProperty(device, 'gegluForward', { value: undefined });
     const gate = fromArray([1, 2]).toDevice(device);
     expect(() => geglu(gate, gate)).toThrow('geglu: the emulated-device kernels have no gegluForward');
+  });
+});
+
+describe('ops on the CUDA device table agree with the host', () => {
+  const { device: cuda, reason } = loadCudaDevice();
+  if (!cuda) {
+    it('is skipped without a GPU', () => {
+      console.warn(`CUDA op agreement skipped: ${reason}`);
+      expect(cuda).toBeNull();
+    });
+    return;
+  }
+  // The table's GEMMs run in tf32 or bf16 by default, as the backend agreement allows for the staged CUDA kernels.
+  const tolerance = 3e-2;
+  it.each(OP_CASES.map((opCase, index) => [opCase.name, opCase, index] as const))('%s: values, gradients, and no download', (name, opCase, index) => {
+    const host = runCase(opCase, 100 + index, null);
+    let device: Result;
+    try {
+      device = runCase(opCase, 100 + index, cuda);
+    } catch (error) {
+      // A family kernel the CUDA table does not have yet: the op refuses by name, which is what is checked here.
+      expect((error as Error).message).toMatch(/kernels have no/);
+      console.warn(`${name}: ${(error as Error).message}`);
+      return;
+    }
+    expect(largestDifference(device.output, host.output)).toBeLessThanOrEqual(tolerance);
+    host.grads.forEach((grad, input) => {
+      if (grad) expect({ input, difference: largestDifference(device.grads[input]!, grad) <= tolerance }).toEqual({ input, difference: true });
+    });
+    expect(device.downloadBytes).toBe(0);
   });
 });
 
