@@ -7,7 +7,7 @@ export const TrainerConfigSchema = z.strictObject({
   objective: z.enum(['sft', 'swirl']).default('swirl').describe('"sft": masked NLL on actions (baseline); "swirl": step-wise RL. Default swirl.'),
   baseline: z.enum(['none', 'sft']).default('sft').describe('Also train plain SFT on the same data, so evaluation reports base vs SFT vs the objective. Default sft.'),
   baseModel: z.string().default('builtin:tiny-policy').describe('Model directory (S3 key prefix or local path) with config.json, model.safetensors, tokenizer.json. Default builtin:tiny-policy.'),
-  backend: z.enum(['auto', 'native', 'reference', 'cuda']).default('auto').describe('Kernel backend. Default auto (cuda, then native, then reference).'),
+  backend: z.enum(['auto', 'native', 'reference', 'cuda']).default('auto').describe('Where training runs: auto (the GPU, model resident on its device table, where there is one; else the native CPU kernels; else the reference ones), native or reference (the host), cuda (the GPU; the host with a warning where none can be used). SWIRL_DEVICE overrides the device. Default auto.'),
   lora: z.strictObject({
     rank: z.number().int().positive().default(8),
     alpha: z.number().positive().default(16),

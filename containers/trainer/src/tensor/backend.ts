@@ -24,13 +24,15 @@ function warn(message: string): void {
 }
 
 /**
- * Resolves a backend choice. `native` and `cuda` fall back (with a one-line warning) when the addon or the GPU
- * build is missing, so a machine without a compiler still trains, slowly, on the reference kernels.
+ * Resolves a backend choice for host tensors. `native` and `cuda` fall back (with a one-line warning) when the addon
+ * or the GPU build is missing, so a machine without a compiler still trains, slowly, on the reference kernels.
+ * `cuda` here is the staged table (host buffers copied per call), kept for comparing kernels; a GPU job keeps its
+ * tensors on the device table instead (selectJobDevice), so `auto` never stages host tensors through the GPU.
  */
 export function resolveBackend(choice: BackendChoice, options: { quiet?: boolean } = {}): KernelBackend {
   if (choice === 'reference') return getReferenceBackend();
   const loaded = loadNativeBackend();
-  if ((choice === 'cuda' || choice === 'auto') && loaded.cudaBackend) return loaded.cudaBackend;
+  if (choice === 'cuda' && loaded.cudaBackend) return loaded.cudaBackend;
   const chosen = loaded.backend ?? getReferenceBackend();
   if (!options.quiet) {
     const fallback = loaded.backend ? 'native CPU' : 'reference';

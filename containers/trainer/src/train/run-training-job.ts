@@ -80,7 +80,8 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Objec
   const config = await store.getJson(runKey(runId, RUN_FILES.config), RunConfigSchema);
   if (!config) throw new Error(`${runKey(runId, RUN_FILES.config)} does not exist: expected the prepare stage to have written it`);
   const trainer = config.trainer;
-  const backend = selectBackend(trainer.backend);
+  // Host kernels for whatever stays on the host; with a GPU the model itself lives on the device table.
+  const backend = selectBackend(trainer.backend === 'cuda' ? 'native' : trainer.backend);
   log(`trainer: run ${runId}, objective ${trainer.objective}, baseline ${trainer.baseline}, backend ${describeBackend(backend)}`);
   const sftRecords = await readRecords(store, runKey(runId, RUN_FILES.sft), true);
   const validation = await readRecords(store, runKey(runId, RUN_FILES.validation), false);

@@ -40,5 +40,9 @@ export function resolveDevice(choice: DeviceChoice, cudaTable: () => { device: D
 export function selectJobDevice(backend: 'auto' | 'native' | 'reference' | 'cuda' = 'auto'): Device {
   const choice = parseDeviceChoice(process.env.SWIRL_DEVICE);
   if (choice === 'auto' && (backend === 'native' || backend === 'reference')) return 'cpu';
-  return resolveDevice(choice, loadCudaDevice);
+  const device = resolveDevice(choice, loadCudaDevice);
+  if (device === 'cpu' && backend === 'cuda' && choice === 'auto') {
+    process.stderr.write(`warning: cuda requested, but the CUDA device table is unavailable (${loadCudaDevice().reason}); training on the host\n`);
+  }
+  return device;
 }
