@@ -212,6 +212,16 @@ export const OP_CASES: OpCase[] = [
     },
   },
   {
+    name: 'transpose, middle axes of rank 4',
+    shapes: [[2, 3, 2, 2]],
+    run: ([x]) => ops.transpose(x, 1, 2),
+    forward64: ([x]) => {
+      const out = new Float64Array(24);
+      for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 2; k++) for (let l = 0; l < 2; l++) out[i * 12 + k * 6 + j * 2 + l] = x[i * 12 + j * 4 + k * 2 + l];
+      return out;
+    },
+  },
+  {
     name: 'concat and narrow',
     shapes: [[2, 3, 2], [2, 1, 2]],
     run: ([a, b]) => ops.narrow(ops.concat([a, b], 1), 1, 1, 3),

@@ -2,28 +2,35 @@
 import type { BufferKernels, CopyBlocksArgs, SamplingArgs } from '../kernels';
 import { chooseToken } from '../../generate/sample-token';
 
-/** For each flat index of the transposed result, the flat index it reads in the source. */
-export function permutationOf(shape: readonly number[], axisA: number, axisB: number): Int32Array {
-  const strides = new Array<number>(shape.length).fill(1);
-  for (let d = shape.length - 2; d >= 0; d--) strides[d] = strides[d + 1] * shape[d + 1];
-  const permutedShape = [...shape];
-  [permutedShape[axisA], permutedShape[axisB]] = [permutedShape[axisB], permutedShape[axisA]];
-  const permutedStrides = [...strides];
-  [permutedStrides[axisA], permutedStrides[axisB]] = [permutedStrides[axisB], permutedStrides[axisA]];
-  let size = 1;
-  for (const dimension of shape) size *= dimension;
-  const gather = new Int32Array(size);
-  const index = new Array<number>(shape.length).fill(0);
-  for (let flat = 0; flat < size; flat++) {
-    let source = 0;
-    for (let d = 0; d < shape.length; d++) source += index[d] * permutedStrides[d];
-    gather[flat] = source;
-    for (let d = shape.length - 1; d >= 0; d--) {
-      if (++index[d] < permutedShape[d]) break;
-      index[d] = 0;
+function productOf(dimensions: readonly number[]): number {
+  return dimensions.reduce((product, dimension) => product * dimension, 1);
+}
+
+/**
+ * target (+)= source with axes a and b swapped, as contiguous runs: the source viewed as [outer, A, middle, B, inner]
+ * becomes [outer, B, middle, A, inner], so each run of `inner` values is copied whole.
+ */
+export function permuteOnHost(source: Float32Array, shape: readonly number[], axisA: number, axisB: number, target: Float32Array, accumulate: boolean): void {
+  const [first, second] = axisA <= axisB ? [axisA, axisB] : [axisB, axisA];
+  const outer = productOf(shape.slice(0, first));
+  const lengthA = first === second ? 1 : shape[first];
+  const middle = first === second ? shape[first] : productOf(shape.slice(first + 1, second));
+  const lengthB = first === second ? 1 : shape[second];
+  const inner = productOf(shape.slice(second + 1));
+  let to = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < lengthB; j++) {
+      for (let m = 0; m < middle; m++) {
+        for (let i = 0; i < lengthA; i++) {
+          const from = (((o * lengthA + i) * middle + m) * lengthB + j) * inner;
+          if (accumulate) for (let k = 0; k < inner; k++) target[to + k] += source[from + k];
+          else if (inner === 1) target[to] = source[from];
+          else target.set(source.subarray(from, from + inner), to);
+          to += inner;
+        }
+      }
     }
   }
-  return gather;
 }
 
 export function copyBlocksOnHost(args: CopyBlocksArgs): void {
@@ -52,11 +59,7 @@ export const hostBufferKernels: BufferKernels<Float32Array> = {
     buffer.fill(value);
   },
   copyBlocks: copyBlocksOnHost,
-  permute: (source, shape, axisA, axisB, target, accumulate) => {
-    const gather = permutationOf(shape, axisA, axisB);
-    if (accumulate) for (let i = 0; i < gather.length; i++) target[i] += source[gather[i]];
-    else for (let i = 0; i < gather.length; i++) target[i] = source[gather[i]];
-  },
+  permute: permuteOnHost,
   sumSquaresInto: (x, out) => {
     let total = 0;
     for (let i = 0; i < x.length; i++) total += x[i] * x[i];
