@@ -87,7 +87,7 @@ def time_peft_step(shape, batch, length, device, steps):
     seconds = sorted(times)[len(times) // 2]
     result = {
         "shape": shape, "batch": batch, "sequenceLength": length, "trainableParameters": trainable,
-        "secondsPerStep": seconds, "tokensPerSecond": batch * length / seconds, "loss": float(loss),
+        "secondsPerStep": seconds, "tokensPerSecond": batch * length / seconds, "loss": float(loss.detach()),
         "peakDeviceBytes": torch.cuda.max_memory_allocated() if device == "cuda" else None,
     }
     del model, base, optimizer

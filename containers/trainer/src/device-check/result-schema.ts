@@ -55,6 +55,8 @@ export const deviceCheckResultSchema = z.strictObject({
     openError: z.string().optional(),
   }),
   node: z.string(),
+  /** The host kernels in use (the CPU side of the comparison runs the TypeScript reference whatever this is). */
+  hostBackend: z.string(),
   parts: z.strictObject({
     kernels: z.strictObject({ ...partBase, results: z.array(comparisonSchema) }),
     ops: z.strictObject({ ...partBase, results: z.array(comparisonSchema) }),

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
+import { describeBackend, getBackend } from '../tensor/backend';
 import type { DeviceTable } from '../tensor/device';
 import { checkKernels } from './check-kernels';
 import { compareLogits } from './check-logits';
@@ -103,6 +104,7 @@ export async function runDeviceCheck(options: CheckOptions): Promise<DeviceCheck
     budgetSeconds: options.budgetSeconds,
     device: { kind: options.device, name: device?.deviceName ?? null, card, peakTeraflops: peak?.teraflops ?? null, ...(device ? {} : { openError: opened.reason }) },
     node: process.version,
+    hostBackend: describeBackend(getBackend()),
     parts: { kernels, ops, loraSteps, logits },
   };
 }
