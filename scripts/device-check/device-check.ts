@@ -1,7 +1,7 @@
 // npm run device-check: runs the device check where an NVIDIA GPU is visible (else prints "no GPU: skipped"), or
 // with --prepare DIR builds the folder a GPU machine without Node runs it from (--dry-run lists it instead).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,7 +24,17 @@ function printPreparation(folder: string, compression: Compression, dryRun: bool
   }
   const ignored = spawnSync('git', ['check-ignore', '-q', relative], { cwd: REPOSITORY_ROOT }).status === 0;
   if (!ignored) process.stdout.write(`note: ${relative} is not git-ignored; it would travel as untracked files\n`);
+  if (!dryRun) process.stdout.write(`with the working tree that travels too: ${mebibytes(total + sizeOfWorkingTree())} of the device tool's 64 MiB\n`);
   process.stdout.write(`device tool: run with carry ["${relative}"], timeout_s 600, command: bash ${relative}/run.sh\n`);
+}
+
+/** Bytes of the files the device tool sends besides carried paths: tracked, and untracked but not ignored. */
+function sizeOfWorkingTree(): number {
+  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPOSITORY_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return listed.stdout.split('\0').filter(Boolean).reduce((sum, file) => {
+    const full = path.join(REPOSITORY_ROOT, file);
+    return sum + (existsSync(full) ? statSync(full).size : 0);
+  }, 0);
 }
 
 /** A machine with Node and a GPU runs the check here, with the transformers reference where python3 has torch. */

@@ -121,8 +121,9 @@ def main():
         except Exception as error:  # one shape failing (out of memory, say) is a result, not the end of the run
             steps.append({"shape": shape, "error": f"{type(error).__name__}: {error}"[:500]})
         print(f"peft step: {json.dumps(steps[-1])}", flush=True)
-    with open(os.path.join(arguments.output, "peft-steps.json"), "w") as file:
-        json.dump({"steps": steps}, file)
+        # Written after every shape, so a run stopped by its time limit keeps the shapes already timed.
+        with open(os.path.join(arguments.output, "peft-steps.json"), "w") as file:
+            json.dump({"steps": steps}, file)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the device check on a GPU machine that has nvcc, g++ and Python (torch, transformers, peft) but no Node:
 # unpacks the carried Node, builds the addon with CUDA, writes the transformers reference (in parallel), runs the
-# check and writes its JSON result. Usage: bash run.sh [RESULT.json]  (default: $OUT/device-check.json where the
+# check and writes its JSON result (at most 2 + 150 + 285 s). Usage: bash run.sh [RESULT.json]  (default: $OUT/device-check.json where the
 # device tool sets OUT, else device-check-result.json beside this script). The whole run stays under 8 minutes.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -12,7 +12,7 @@ started=$SECONDS
 say() { echo "[device-check $((SECONDS - started)) s] $*"; }
 
 # The check's own budget; the addon build and the reference come before it.
-CHECK_BUDGET_SECONDS="${CHECK_BUDGET_SECONDS:-270}"
+CHECK_BUDGET_SECONDS="${CHECK_BUDGET_SECONDS:-240}"
 LORA_BATCH="${LORA_BATCH:-4}"
 LORA_SEQUENCE_LENGTH="${LORA_SEQUENCE_LENGTH:-1024}"
 # DEVICE_CHECK_TINY=1 rehearses the whole flow on a CPU: the emulated table, tiny shapes, the reference on the CPU.
@@ -35,7 +35,7 @@ say "$(nvcc --version 2>&1 | tail -1); cuBLAS in the toolkit: $(ls "$(dirname "$
 
 # The reference runs on the GPU while the addon compiles on the CPU.
 say "writing the transformers reference and timing PEFT steps (background)"
-PYTHONUNBUFFERED=1 timeout 240 python3 "$here/make-reference.py" --output "$work/reference" --device "$python_device" ${size_arguments[@]+"${size_arguments[@]}"} \
+PYTHONUNBUFFERED=1 timeout 150 python3 "$here/make-reference.py" --output "$work/reference" --device "$python_device" ${size_arguments[@]+"${size_arguments[@]}"} \
   --peft-shapes "$peft_shapes" --batch "$LORA_BATCH" --sequence-length "$LORA_SEQUENCE_LENGTH" > "$logs/reference.log" 2>&1 &
 reference_pid=$!
 
@@ -52,7 +52,7 @@ reference_arguments=()
 [ -f "$work/reference/peft-steps.json" ] && reference_arguments+=(--peft "$work/reference/peft-steps.json")
 
 say "running the check (budget ${CHECK_BUDGET_SECONDS} s)"
-timeout $((CHECK_BUDGET_SECONDS + 60)) node --expose-gc --max-old-space-size=32768 "$here/device-check.cjs" --device "$device" ${size_arguments[@]+"${size_arguments[@]}"} \
+timeout $((CHECK_BUDGET_SECONDS + 45)) node --expose-gc --max-old-space-size=32768 "$here/device-check.cjs" --device "$device" ${size_arguments[@]+"${size_arguments[@]}"} \
   --budget-seconds "$CHECK_BUDGET_SECONDS" --batch "$LORA_BATCH" --sequence-length "$LORA_SEQUENCE_LENGTH" \
   ${reference_arguments[@]+"${reference_arguments[@]}"} --output "$result" 2> "$logs/check.log"
 status=$?

@@ -38,12 +38,12 @@ function readReferenceLogits(directory: string, reference: z.infer<typeof refere
   return values;
 }
 
-/** `directory` holds reference.json and the checkpoint, in model/ or beside it. */
-export async function compareLogits(device: DeviceTable, directory: string): Promise<LogitsComparison> {
+/** `directory` holds reference.json and the checkpoint, in model/ or beside it; 'cpu' runs the model where it loads (a baseline). */
+export async function compareLogits(device: DeviceTable | 'cpu', directory: string): Promise<LogitsComparison> {
   const reference = referenceSchema.parse(JSON.parse(readFileSync(path.join(directory, 'reference.json'), 'utf8')));
   const checkpoint = existsSync(path.join(directory, 'model', 'config.json')) ? path.join(directory, 'model') : directory;
   const model = await loadDecoderFromSource(createLocalSource(checkpoint));
-  placeModelOnDevice(model, device);
+  if (device !== 'cpu') placeModelOnDevice(model, device);
   const batch = reference.ids.length;
   const length = reference.ids[0].length;
   if (reference.ids.some((row) => row.length !== length)) throw new Error(`${directory}/reference.json: ids rows differ in length; expected ${length} each`);
@@ -52,7 +52,8 @@ export async function compareLogits(device: DeviceTable, directory: string): Pro
   if (expected.length !== ids.length * model.config.vocabSize) {
     throw new Error(`reference logits: expected ${ids.length}·${model.config.vocabSize} values, received ${expected.length}`);
   }
-  const actual = noGrad(() => device.withScope(() => model.forward(ids, batch, length).toHost()));
+  const forward = (): Float32Array => model.forward(ids, batch, length).toHost();
+  const actual = noGrad(() => (device === 'cpu' ? forward() : device.withScope(forward)));
   return {
     checkpoint,
     tokens: ids.length,
