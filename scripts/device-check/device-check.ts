@@ -1,4 +1,5 @@
-// npm run device-check: runs the device check where an NVIDIA GPU is visible (else prints "no GPU: skipped"), or
+// npm run device-check: runs the device check where an NVIDIA GPU is visible (else prints "no GPU: skipped"; with
+// --device emulated it runs on the host-emulated table anywhere), or
 // with --prepare DIR builds the folder a GPU machine without Node runs it from (--dry-run lists it instead).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
@@ -39,6 +40,11 @@ function sizeOfWorkingTree(): number {
 
 /** A machine with Node and a GPU runs the check here, with the transformers reference where python3 has torch. */
 function runHere(passthrough: string[]): number {
+  const entry = path.join(REPOSITORY_ROOT, 'containers/trainer/src/device-check/main.ts');
+  // The emulated table needs no GPU: a rehearsal of the check on any machine.
+  if (passthrough.some((argument, index) => argument === '--device' && passthrough[index + 1] === 'emulated')) {
+    return spawnSync(process.execPath, ['--import', 'tsx', entry, ...passthrough], { stdio: 'inherit' }).status ?? 1;
+  }
   const gpu = detectNvidiaGpu();
   const opened = gpu.visible ? openDevice('cuda') : { device: null, reason: gpu.reason };
   if (!opened.device) {
@@ -49,7 +55,6 @@ function runHere(passthrough: string[]): number {
   const reference = mkdtempSync(path.join(os.tmpdir(), 'swirl-device-reference-'));
   const python = spawnSync('python3', [path.join(__dirname, 'make-reference.py'), '--output', reference, '--peft-shapes', 'qwen2.5-0.5b,qwen2.5-1.5b'], { stdio: 'inherit' });
   const referenceArguments = python.status === 0 ? ['--reference', reference, '--peft', path.join(reference, 'peft-steps.json')] : [];
-  const entry = path.join(REPOSITORY_ROOT, 'containers/trainer/src/device-check/main.ts');
   const check = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', entry, '--device', 'cuda', ...referenceArguments, ...passthrough], { stdio: 'inherit' });
   return check.status ?? 1;
 }

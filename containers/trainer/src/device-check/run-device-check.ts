@@ -1,5 +1,6 @@
 // Runs the check's parts in order, each guarded (an error is recorded and the next part runs) and all inside one time budget.
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { describeBackend, getBackend } from '../tensor/backend';
@@ -37,6 +38,17 @@ function readPeftSteps(file: string | null): Map<string, PeftStep> {
   return steps;
 }
 
+/** The card torch named when it wrote the reference: the fallback where nvidia-smi does not answer this process. */
+function readReferenceCard(directory: string | null): string | null {
+  if (!directory) return null;
+  try {
+    const device = (JSON.parse(readFileSync(path.join(directory, 'reference.json'), 'utf8')) as { device?: unknown }).device;
+    return typeof device === 'string' && device !== 'cpu' ? device : null;
+  } catch {
+    return null;
+  }
+}
+
 const statusOf = (results: readonly { passed?: boolean; error?: string }[]): PartStatus => (results.every((result) => result.passed ?? !result.error) ? 'passed' : 'failed');
 
 /** Runs `part` unless the budget is spent; a throw becomes the part's error. */
@@ -55,7 +67,7 @@ export async function runDeviceCheck(options: CheckOptions): Promise<DeviceCheck
   const deadline = started + options.budgetSeconds * 1000;
   const startedAt = new Date().toISOString();
   const opened = openDevice(options.device);
-  const card = options.device === 'cuda' ? detectNvidiaGpu().card : null;
+  const card = options.device === 'cuda' ? detectNvidiaGpu().card ?? readReferenceCard(options.reference) : null;
   const peak = findPeakTeraflops(card);
   const tolerance = TOLERANCE[options.device];
   const noDevice = async (): Promise<never> => {
