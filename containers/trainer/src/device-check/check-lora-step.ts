@@ -4,9 +4,8 @@ import { LoraAdapter, projectionShape } from '../lora/lora-adapter';
 import { ALL_PROJECTIONS, type LlamaModel } from '../model/llama-model';
 import { backward } from '../tensor/autograd';
 import { DeviceBuffer, type DeviceTable, type TransferCounts } from '../tensor/device';
-import { crossEntropy } from '../tensor/ops';
+import { adamwStep, clipGradNorm, createAdamwState, crossEntropy, zeroGrad } from '../tensor/ops';
 import { Rng } from '../tensor/random';
-import { AdamwOptimizer } from '../train/adamw-optimizer';
 import { buildRandomBase, configOfShape, countLoraStepFlops, countMatmulParameters, type ShapeName } from './model-shapes';
 import { placeAdapterOnDevice, placeModelOnDevice } from './place-model';
 import type { LoraStepResult } from './result-schema';
@@ -78,7 +77,9 @@ export function checkLoraStep(device: DeviceTable, plan: LoraStepPlan, peakTeraf
     placeModelOnDevice(model, device);
     placeAdapterOnDevice(adapter, device);
     result.setupSeconds = (performance.now() - setupStarted) / 1000;
-    const optimizer = new AdamwOptimizer(adapter.namedParameters());
+    // The optimizer ops keep AdamW's moments where the parameters live (persistent on the device).
+    const parameters = [...adapter.namedParameters().values()];
+    const optimizer = createAdamwState(parameters);
     const rng = new Rng(3);
     const times: number[] = [];
     let afterWarmup: TransferCounts | null = null;
@@ -91,9 +92,9 @@ export function checkLoraStep(device: DeviceTable, plan: LoraStepPlan, peakTeraf
         const mean = crossEntropy(logits, targets);
         backward(mean);
         const value = mean.item();
-        optimizer.clipGradientNorm(1);
-        optimizer.step(1e-4);
-        optimizer.zeroGradients();
+        clipGradNorm(parameters, 1);
+        adamwStep(parameters, optimizer, { lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
+        zeroGrad(parameters);
         return value;
       });
       device.synchronize();
