@@ -22,6 +22,7 @@ export const TrainerConfigSchema = z.strictObject({
   gradientClip: z.number().positive().default(1),
   weightDecay: z.number().nonnegative().default(0),
   maxSequenceLength: z.number().int().positive().default(1024),
+  gradientCheckpointing: z.boolean().default(false).describe('Keep only each decoder layer\'s output in the forward pass and recompute the layer in the backward pass: activation memory of one layer instead of all, for about a third more compute (fits larger models or batches on a GPU). Default false.'),
   seed: z.number().int().default(1234),
   checkpointEvery: z.number().int().positive().default(50).describe('Checkpoint to S3 every N optimizer steps. Default 50.'),
   swirl: z.strictObject({

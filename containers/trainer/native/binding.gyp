@@ -15,11 +15,15 @@
         "src/elementwise.cc",
         "src/normalization.cc",
         "src/attention.cc",
-        "src/cross-entropy.cc"
+        "src/cross-entropy.cc",
+        "src/resident-binding.cc",
+        "src/resident-kernels-binding.cc",
+        "src/resident-layers-binding.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
-        "<!@(node blas-library.cjs include_dirs)"
+        "<!@(node blas-library.cjs include_dirs)",
+        "<!@(node cuda-library.cjs include_dirs)"
       ],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "<!@(node blas-library.cjs defines)", "<!@(node cuda-library.cjs defines)"],
       "cflags_cc": ["-O3", "-std=c++17", "-fopenmp", "-ffp-contract=fast", "-fno-trapping-math", "-fno-math-errno", "<!@(node arch-flags.cjs)"],

@@ -38,7 +38,7 @@ function buildCudaLibrary(log) {
   if (!home) return { built: false, reason: `${nvcc} found, but no toolkit with lib64/libcudart_static.a and include/cuda_runtime.h` };
   const withCublas = existsSync(path.join(home, 'include', 'cublas_v2.h')) && existsSync(path.join(home, 'lib64', 'libcublas.so'));
   const defines = ['SWIRL_WITH_CUDA', ...(withCublas ? ['SWIRL_WITH_CUBLAS'] : [])];
-  const sources = ['elementwise.cu', 'normalization.cu', 'attention.cu', 'cross-entropy.cu', 'device-kernels.cu', 'device-layers.cu', ...(withCublas ? ['gemm.cu'] : [])];
+  const sources = ['elementwise.cu', 'normalization.cu', 'attention.cu', 'cross-entropy.cu', 'device-kernels.cu', 'device-layers.cu', 'resident-memory.cu', 'resident-kernels.cu', 'resident-gemm.cu', 'sample-tokens.cu', ...(withCublas ? ['gemm.cu'] : [])];
   mkdirSync(outputDirectory, { recursive: true });
   const started = Date.now();
   const objects = [];
@@ -58,8 +58,8 @@ function buildCudaLibrary(log) {
     return { built: false, reason: `ar failed: ${archive.stderr}` };
   }
   const libraries = [`-L${outputDirectory}`, '-lswirl_cuda', `-L${path.join(home, 'lib64')}`, ...(withCublas ? ['-lcublas'] : []), '-lcudart_static', '-ldl', '-lrt', '-lpthread'];
-  writeFileSync(manifestPath, JSON.stringify({ defines, libraries, cublas: withCublas, home }, null, 2));
-  log(`CUDA kernels compiled with ${nvcc} in ${((Date.now() - started) / 1000).toFixed(1)} s${withCublas ? '' : ' (no cuBLAS in this toolkit: GEMMs stay on the CPU)'}`);
+  writeFileSync(manifestPath, JSON.stringify({ defines, libraries, include_dirs: [path.join(home, 'include')], cublas: withCublas, home }, null, 2));
+  log(`CUDA kernels compiled with ${nvcc} in ${((Date.now() - started) / 1000).toFixed(1)} s${withCublas ? '' : ' (no cuBLAS in this toolkit: the staged table keeps GEMMs on the CPU, the resident table uses its tiled GEMM kernel)'}`);
   return { built: true, reason: '' };
 }
 
@@ -67,7 +67,7 @@ function removeCudaLibrary() {
   rmSync(outputDirectory, { recursive: true, force: true });
 }
 
-/** What binding.gyp adds when the library was built: `node cuda-library.cjs defines|libraries`. */
+/** What binding.gyp adds when the library was built: `node cuda-library.cjs defines|libraries|include_dirs`. */
 function printFlags(kind) {
   if (!existsSync(manifestPath)) return;
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
@@ -76,4 +76,4 @@ function printFlags(kind) {
 
 if (require.main === module) printFlags(process.argv[2]);
 
-module.exports = { buildCudaLibrary, removeCudaLibrary, findNvcc };
+module.exports = { buildCudaLibrary, removeCudaLibrary, findNvcc, findCudaHome };

@@ -1,6 +1,6 @@
 // The CUDA kernels compile with nvcc wherever a CUDA toolkit is installed (no GPU needed); elsewhere the check is skipped visibly.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,7 +8,8 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const CUDA_DIRECTORY = resolve(__dirname, '../../../containers/trainer/native/cuda');
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the install script is CommonJS
-const { findNvcc } = require('../../../containers/trainer/native/cuda-library.cjs') as { findNvcc(): string | null };
+const { findNvcc, findCudaHome } = require('../../../containers/trainer/native/cuda-library.cjs') as { findNvcc(): string | null; findCudaHome(nvcc: string): string | null };
+const NATIVE_SOURCES = resolve(__dirname, '../../../containers/trainer/native/src');
 
 /** Asks nvcc itself whether a header resolves, which follows wrapper scripts and toolkit layouts alike. */
 async function hasHeader(nvcc: string, header: string, scratch: string): Promise<boolean> {
@@ -36,14 +37,26 @@ describe('CUDA kernels', () => {
   const sources = readdirSync(CUDA_DIRECTORY).filter((file) => file.endsWith('.cu')).sort();
 
   it('lists the kernel sources the addon interface needs', () => {
-    expect(sources).toEqual(['attention.cu', 'cross-entropy.cu', 'device-kernels.cu', 'device-layers.cu', 'elementwise.cu', 'gemm.cu', 'normalization.cu']);
+    expect(sources).toEqual([
+      'attention.cu',
+      'cross-entropy.cu',
+      'device-kernels.cu',
+      'device-layers.cu',
+      'elementwise.cu',
+      'gemm.cu',
+      'normalization.cu',
+      'resident-gemm.cu',
+      'resident-kernels.cu',
+      'resident-memory.cu',
+      'sample-tokens.cu',
+    ]);
   });
 
   it(`compile with ${nvcc} (gemm.cu only where the toolkit has cuBLAS headers)`, async () => {
     const output = mkdtempSync(join(tmpdir(), 'swirl-cuda-'));
     try {
       const withCublas = await hasHeader(nvcc, 'cublas_v2.h', output);
-      if (!withCublas) console.warn('CUDA compile check: cublas_v2.h is not installed with this nvcc, so gemm.cu (cuBLAS) is not compiled here');
+      if (!withCublas) console.warn('CUDA compile check: cublas_v2.h is not installed with this nvcc, so gemm.cu and the cuBLAS path of resident-gemm.cu are not compiled here');
       const compiled = sources.filter((file) => withCublas || file !== 'gemm.cu');
       await Promise.all(
         compiled.map((file) =>
@@ -56,5 +69,24 @@ describe('CUDA kernels', () => {
     } finally {
       rmSync(output, { recursive: true, force: true });
     }
-  }, 120000);
+  }, 600000);
+
+  // A failing CUDA build of the addon falls back to the CPU kernels at install time, so the bindings are compiled here.
+  it('the resident table bindings compile against the CUDA runtime headers', async () => {
+    const home = findCudaHome(nvcc);
+    const nodeHeaders = resolve(process.execPath, '../../include/node');
+    if (!home || !existsSync(join(nodeHeaders, 'node_api.h'))) {
+      console.warn(`resident binding compile check skipped: ${home ? `no Node headers at ${nodeHeaders}` : 'no CUDA toolkit directory with include/cuda_runtime.h'}`);
+      return;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- node-addon-api exposes its path through require
+    const napi = resolve(require('node-addon-api').include_dir as string);
+    const bindings = readdirSync(NATIVE_SOURCES).filter((file) => file.startsWith('resident-') && file.endsWith('.cc'));
+    expect(bindings.length).toBeGreaterThanOrEqual(3);
+    for (const file of bindings) {
+      await run('c++', ['-fsyntax-only', '-std=c++17', '-Wall', '-Werror', '-DSWIRL_WITH_CUDA', '-DNAPI_VERSION=8', '-DNAPI_DISABLE_CPP_EXCEPTIONS', `-I${napi}`, `-I${nodeHeaders}`, `-I${join(home, 'include')}`, join(NATIVE_SOURCES, file)]).catch((error: Error & { stderr?: string }) => {
+        throw new Error(`c++ failed on ${file}:\n${error.stderr ?? error.message}`);
+      });
+    }
+  }, 300000);
 });

@@ -330,6 +330,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerKernels(env, cuda, swirl::device::deviceKernels());
   exports.Set("cuda", cuda);
 #endif
+  registerResidentTable(env, exports);
   exports.Set("cudaAvailable", Napi::Function::New(env, CudaAvailable));
   exports.Set("cudaStatus", Napi::Function::New(env, CudaStatus));
   exports.Set("cudaDevice", Napi::Function::New(env, CudaDevice));

@@ -55,5 +55,7 @@ Napi::Value AttentionForward(const Napi::CallbackInfo& info);
 Napi::Value AttentionBackward(const Napi::CallbackInfo& info);
 Napi::Value GemmInfo(const Napi::CallbackInfo& info);
 Napi::Value SelectGemm(const Napi::CallbackInfo& info);
+/** addon.cudaTable, the device-resident CUDA table, where the addon was built with CUDA. */
+void registerResidentTable(Napi::Env env, Napi::Object exports);
 
 }  // namespace swirl::binding

@@ -2,6 +2,7 @@
 import { KeyValueCache } from '../model/key-value-cache';
 import type { LlamaModel } from '../model/llama-model';
 import { noGrad } from '../tensor/autograd';
+import { kernelsOfBuffer, withDeviceScope } from '../tensor/device';
 import type { Rng } from '../tensor/random';
 import { DecodeSequence, GeneratedTokens, GenerationSettings, planCapacity } from './decode-sequence';
 import { commonPrefixLength, PrefixPool } from './prefix-pool';
@@ -119,7 +120,7 @@ export class BatchedGenerator {
       }
       this.waiting.splice(index, 1);
       try {
-        entry.cache = this.pool.takeCache(donor, entry.sequence.capacity, this.model.config);
+        entry.cache = this.pool.takeCache(donor, entry.sequence.capacity, this.model.config, this.model.device);
       } catch (error) {
         entry.reject(error);
         continue;
@@ -136,8 +137,24 @@ export class BatchedGenerator {
   private step(): void {
     const ids = Int32Array.from(this.live.flatMap((entry) => entry.feed));
     const segments = this.live.map((entry) => ({ cache: entry.cache!, length: entry.feed.length }));
-    const logits = noGrad(() => this.model.forwardSegments(ids, segments)).data;
+    // On a device the step's activations are released when it ends; the caches are persistent and stay.
+    withDeviceScope(this.model.device, () => this.decodeStep(ids, segments));
+  }
+
+  private decodeStep(ids: Int32Array, segments: { cache: KeyValueCache; length: number }[]): void {
+    const logits = noGrad(() => this.model.forwardSegments(ids, segments));
     const vocab = this.model.config.vocabSize;
+    const rows = this.live.length;
+    const temperatures = new Float64Array(rows);
+    const topPs = new Float64Array(rows);
+    const draws = new Float64Array(rows);
+    this.live.forEach((entry, row) => {
+      temperatures[row] = entry.sequence.settings.temperature;
+      topPs[row] = entry.sequence.settings.topP;
+      draws[row] = entry.sequence.nextDraw();
+    });
+    // Tokens are chosen where the logits are: on a device only the ids come back.
+    const chosen = kernelsOfBuffer(logits.buffer).sampleTokens(logits.buffer, { rows, vocab, temperatures, topPs, draws });
     this.statistics.steps += 1;
     this.statistics.forwardTokens += ids.length;
     this.batchTotal += this.live.length;
@@ -145,7 +162,7 @@ export class BatchedGenerator {
     const finished: Entry[] = [];
     this.live.forEach((entry, row) => {
       entry.fed.push(...entry.feed);
-      const next = entry.sequence.accept(logits.subarray(row * vocab, (row + 1) * vocab));
+      const next = entry.sequence.acceptToken(chosen[row]);
       if (next === null) finished.push(entry);
       else entry.feed = [next];
     });

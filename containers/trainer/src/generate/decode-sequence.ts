@@ -1,6 +1,6 @@
 // One sequence being decoded: its own sampling stream, the tokens it has produced, and when it stops.
 import type { Rng } from '../tensor/random';
-import { sampleToken, SamplingSettings } from './sample-token';
+import { chooseToken, SamplingSettings } from './sample-token';
 
 export interface GenerationSettings extends SamplingSettings {
   maxTokens: number;
@@ -55,9 +55,22 @@ export class DecodeSequence {
 
   /** Samples the next token; returns it when it must be fed back, or null once the sequence has finished. */
   accept(logits: Float32Array): number | null {
+    return this.acceptToken(chooseToken(logits, this.settings, this.nextDraw()));
+  }
+
+  /**
+   * The uniform draw for the next token: one number from this sequence's stream, none when greedy. Whoever holds the
+   * logits (host or device) turns it into the token with chooseToken's rule, then hands it to acceptToken.
+   */
+  nextDraw(): number {
+    if (this.finish !== null) throw new Error('generate: the sequence has already finished');
+    return this.settings.temperature > 0 ? this.rng.nextFloat() : 0;
+  }
+
+  /** Records a sampled token; returns it when it must be fed back, or null once the sequence has finished. */
+  acceptToken(token: number): number | null {
     if (this.finish !== null) throw new Error('generate: the sequence has already finished');
     const { settings } = this;
-    const token = sampleToken(logits, settings, this.rng);
     if (settings.stopTokenIds.includes(token)) {
       this.finish = 'stop';
       return null;

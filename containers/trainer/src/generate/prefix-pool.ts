@@ -1,6 +1,7 @@
 // Key-value caches of finished sequences, kept so a call whose prompt extends one (an episode's next turn) skips its prefill.
 import { KeyValueCache } from '../model/key-value-cache';
 import type { DecoderConfig } from '../model/model-config';
+import type { Device } from '../tensor/device';
 
 export interface CachedTokens {
   cache: KeyValueCache | null;
@@ -39,10 +40,15 @@ export class PrefixPool {
     if (this.budgetBytes <= 0 || fed.length === 0) return;
     this.entries.push({ cache, fed });
     this.bytes += sizeOf(cache);
-    while (this.bytes > this.budgetBytes && this.entries.length > 0) this.bytes -= sizeOf(this.entries.shift()!.cache!);
+    while (this.bytes > this.budgetBytes && this.entries.length > 0) {
+      const evicted = this.entries.shift()!.cache!;
+      this.bytes -= sizeOf(evicted);
+      evicted.release();
+    }
   }
 
   clear(): void {
+    for (const entry of this.entries) entry.cache?.release();
     this.entries = [];
     this.bytes = 0;
   }
@@ -62,7 +68,7 @@ export class PrefixPool {
   }
 
   /** A cache of `capacity` positions holding the donor's prefix: a pooled donor is taken over, a live one copied. */
-  takeCache(donor: PrefixDonor | null, capacity: number, config: Pick<DecoderConfig, 'layerCount' | 'keyValueHeadCount' | 'headDimension'>): KeyValueCache {
+  takeCache(donor: PrefixDonor | null, capacity: number, config: Pick<DecoderConfig, 'layerCount' | 'keyValueHeadCount' | 'headDimension'>, device: Device = 'cpu'): KeyValueCache {
     if (donor && donor.pooled) {
       const index = this.entries.indexOf(donor.source);
       this.entries.splice(index, 1);
@@ -72,7 +78,7 @@ export class PrefixPool {
       cache.reserve(capacity);
       return cache;
     }
-    const cache = new KeyValueCache(config, 1, capacity);
+    const cache = new KeyValueCache(config, 1, capacity, device);
     if (donor) cache.copyPrefix(donor.source.cache!, donor.length);
     return cache;
   }

@@ -1,6 +1,7 @@
 // LoRA matrices per (layer, projection): y = W·x + (alpha/rank)·B·A·dropout(x), with A [rank, in] and B [out, rank].
 import type { DecoderConfig } from '../model/model-config';
 import { ProjectionName } from '../model/weight-names';
+import type { Device } from '../tensor/device';
 import type { Rng } from '../tensor/random';
 import { Tensor } from '../tensor/tensor';
 import { LoraSettings, peftKey } from './peft-format';
@@ -60,6 +61,12 @@ export class LoraAdapter {
       }
     }
     return adapter;
+  }
+
+  /** Moves every A and B to `device` (kept trainable); optimizers must be built from namedParameters() afterwards. */
+  toDevice(device: Device): this {
+    for (const [key, pair] of this.pairs) this.pairs.set(key, { a: pair.a.toDevice(device), b: pair.b.toDevice(device) });
+    return this;
   }
 
   /** Trainable tensors by PEFT key name. */

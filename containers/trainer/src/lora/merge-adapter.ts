@@ -10,13 +10,13 @@ import type { LoraAdapter } from './lora-adapter';
 export function mergeAdapter(model: LlamaModel, adapter: LoraAdapter): LlamaModel {
   return noGrad(() => {
     const weights = new Map<string, Tensor>();
-    for (const [name, tensor] of model.weights) weights.set(name, new Tensor(tensor.data.slice(), tensor.shape, { name }));
+    for (const [name, tensor] of model.weights) weights.set(name, new Tensor(tensor.toHost().slice(), tensor.shape, { name }));
     for (const [key, pair] of adapter.pairs) {
       const [layer, projection] = key.split('.') as [string, ProjectionName];
       const name = projectionWeight(Number(layer), projection);
-      const delta = matmul(pair.b, pair.a);
+      const delta = matmul(pair.b, pair.a).toHost();
       const target = weights.get(name)!.data;
-      for (let index = 0; index < target.length; index += 1) target[index] += adapter.scaling * delta.data[index];
+      for (let index = 0; index < target.length; index += 1) target[index] += adapter.scaling * delta[index];
     }
     const merged = new (model.constructor as typeof LlamaModel)(model.config, weights);
     return merged;

@@ -11,7 +11,7 @@ import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, createAdapterConfig, parseAd
 
 export function exportAdapterTensors(adapter: LoraAdapter): TensorMap {
   const tensors: TensorMap = new Map();
-  for (const [name, tensor] of adapter.namedParameters()) tensors.set(name, { shape: [...tensor.shape], data: tensor.data });
+  for (const [name, tensor] of adapter.namedParameters()) tensors.set(name, { shape: [...tensor.shape], data: tensor.toHost() });
   return tensors;
 }
 

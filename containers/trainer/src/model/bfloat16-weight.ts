@@ -28,6 +28,11 @@ export class Bfloat16Tensor extends Tensor {
     return this.bits.length;
   }
 
+  /** The values as float32 in host memory (a fresh expansion). */
+  override toHost(): Float32Array {
+    return this.toFloat32().data;
+  }
+
   /** A float32 copy (full fine-tuning, merging, export). */
   toFloat32(): Tensor {
     const data = new Float32Array(this.bits.length);

@@ -4,7 +4,9 @@ import type { LoraAdapter } from '../lora/lora-adapter';
 import {
   add, causalAttention, concat, dropout, embedding, geglu, matmul, rmsNorm, rope, scale, scaledRope, softCap, swiglu, windowedAttention,
 } from '../tensor/ops';
+import { checkpoint } from '../tensor/checkpoint';
 import type { Rng } from '../tensor/random';
+import { deviceOf, kernelsOfBuffer, type Device } from '../tensor/device';
 import { scalar, Tensor } from '../tensor/tensor';
 import { embeddingBfloat16, matmulBfloat16 } from './bfloat16-ops';
 import { Bfloat16Tensor } from './bfloat16-weight';
@@ -56,6 +58,12 @@ export function expectedWeightShapes(config: DecoderConfig): Map<string, number[
 
 export class LlamaModel {
   adapter: LoraAdapter | null = null;
+  /**
+   * Training forwards keep only each decoder layer's output and rerun the layer in the backward pass: activation
+   * memory of one layer instead of all, for about a third more compute. Shared-prompt passes (forwardAfterPrefix) and
+   * cached inference do not use it.
+   */
+  gradientCheckpointing = false;
   /** Scaled rotary frequencies (linear, llama3); null when the backend's plain-theta kernel applies. */
   private readonly inverseFrequencies: Float64Array | null;
 
@@ -71,6 +79,34 @@ export class LlamaModel {
 
   private weight(name: string): Tensor {
     return this.weights.get(name)!;
+  }
+
+  /** Where the weights live (the final norm's weight is always float32, so it says for all of them). */
+  get device(): Device {
+    return deviceOf(this.weight(FINAL_NORM_WEIGHT).buffer);
+  }
+
+  /**
+   * Moves every weight and the adapter to `device`, once: afterwards forward, backward and generation run there and
+   * only ids, sampled tokens and scalars cross. Constants made for the old device are dropped.
+   */
+  toDevice(device: Device): this {
+    for (const [name, tensor] of this.weights) this.weights.set(name, tensor.toDevice(device));
+    this.adapter?.toDevice(device);
+    this.constants.clear();
+    return this;
+  }
+
+  private readonly constants = new Map<number, Tensor>();
+
+  /** A one-element constant on the weights' device, made once (no upload per forward). */
+  private constant(value: number): Tensor {
+    let tensor = this.constants.get(value);
+    if (!tensor) {
+      tensor = scalar(value).toDevice(this.device);
+      this.constants.set(value, tensor);
+    }
+    return tensor;
   }
 
   private project(x: Tensor, layer: number, projection: ProjectionName, dropoutRng: Rng | undefined): Tensor {
@@ -98,6 +134,10 @@ export class LlamaModel {
     const positions = createPositions(offset, length);
     let hidden = this.embed(ids, [batch, length]);
     for (let layer = 0; layer < config.layerCount; layer += 1) {
+      if (this.gradientCheckpointing && !cache) {
+        hidden = checkpoint((input, rng) => this.runLayer(input, layer, positions, rng), hidden, options.dropoutRng);
+        continue;
+      }
       const projected = this.projectAttentionInputs(hidden, layer, positions, options.dropoutRng);
       let { key, value } = projected;
       if (cache) ({ key, value } = cache.append(layer, key, value));
@@ -130,27 +170,30 @@ export class LlamaModel {
     if (total !== ids.length) throw new Error(`forwardSegments: the segments cover ${total} tokens; ids holds ${ids.length}`);
     const rows = (tensor: Tensor, start: number, length: number): Tensor => {
       const width = tensor.shape[2];
-      return new Tensor(tensor.data.subarray(start * width, (start + length) * width), [1, length, width]);
+      return new Tensor(kernelsOfBuffer(tensor.buffer).view(tensor.buffer, start * width, length * width), [1, length, width]);
+    };
+    const copyInto = (target: Tensor, targetStart: number, source: Tensor, sourceStart: number, values: number): void => {
+      kernelsOfBuffer(target.buffer).copyBlocks({ source: source.buffer, sourceOffset: sourceStart, sourceStride: 0, target: target.buffer, targetOffset: targetStart, targetStride: 0, blockLength: values, blocks: 1, accumulate: false });
     };
     let hidden = this.embed(ids, [1, total]);
     for (let layer = 0; layer < config.layerCount; layer += 1) {
       const { query, key, value } = this.projectAttentionInputs(hidden, layer, positions, undefined);
-      const attended = new Tensor(new Float32Array(query.size), query.shape);
+      const attended = new Tensor(kernelsOfBuffer(query.buffer).allocate(query.size), query.shape);
       segments.forEach(({ cache, length }, segment) => {
         const start = starts[segment];
         const cached = cache.append(layer, rows(key, start, length), rows(value, start, length));
         const output = this.attend(layer, rows(query, start, length), cached.key, cached.value, cache.length);
-        attended.data.set(output.data, start * query.shape[2]);
+        copyInto(attended, start * query.shape[2], output, 0, output.size);
       });
       hidden = this.finishBlock(hidden, attended, layer, undefined);
     }
-    const last = new Float32Array(segments.length * config.hiddenSize);
+    const last = new Tensor(kernelsOfBuffer(hidden.buffer).allocate(segments.length * config.hiddenSize), [1, segments.length, config.hiddenSize]);
     segments.forEach(({ cache, length }, segment) => {
       cache.advance(length);
       const end = starts[segment] + length;
-      last.set(hidden.data.subarray((end - 1) * config.hiddenSize, end * config.hiddenSize), segment * config.hiddenSize);
+      copyInto(last, segment * config.hiddenSize, hidden, (end - 1) * config.hiddenSize, config.hiddenSize);
     });
-    return this.projectLogits(new Tensor(last, [1, segments.length, config.hiddenSize]));
+    return this.projectLogits(last);
   }
 
   /**
@@ -184,6 +227,12 @@ export class LlamaModel {
     return this.projectLogits(hidden);
   }
 
+  /** One decoder layer without a cache (the unit gradient checkpointing reruns). */
+  private runLayer(hidden: Tensor, layer: number, positions: Int32Array, dropoutRng: Rng | undefined): Tensor {
+    const { query, key, value } = this.projectAttentionInputs(hidden, layer, positions, dropoutRng);
+    return this.finishBlock(hidden, this.attend(layer, query, key, value, 0), layer, dropoutRng);
+  }
+
   /** Token embeddings, times the family's multiplier (Gemma scales them by sqrt(hidden size)). */
   private embed(ids: Int32Array, shape: number[]): Tensor {
     const table = this.weight(EMBEDDING_WEIGHT);
@@ -194,7 +243,7 @@ export class LlamaModel {
   /** RMSNorm by the named weight, plus the family's offset (Gemma multiplies by 1 + weight). */
   private norm(x: Tensor, name: string): Tensor {
     const weight = this.weight(name);
-    return rmsNorm(x, this.config.normWeightOffset === 0 ? weight : add(weight, scalar(this.config.normWeightOffset)), this.config.rmsNormEpsilon);
+    return rmsNorm(x, this.config.normWeightOffset === 0 ? weight : add(weight, this.constant(this.config.normWeightOffset)), this.config.rmsNormEpsilon);
   }
 
   private rotate(x: Tensor, positions: Int32Array): Tensor {

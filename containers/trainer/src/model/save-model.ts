@@ -12,7 +12,7 @@ export interface TokenizerFiles {
 
 export function exportWeights(model: LlamaModel): TensorMap {
   const tensors: TensorMap = new Map();
-  for (const [name, tensor] of model.weights) tensors.set(name, { shape: [...tensor.shape], data: tensor.data });
+  for (const [name, tensor] of model.weights) tensors.set(name, { shape: [...tensor.shape], data: tensor.toHost() });
   return tensors;
 }
 

@@ -127,9 +127,12 @@ export class SwirlObjective implements TrainingObjective<TrainingRecord> {
       const logProbs = logSoftmaxGather(logits, batch.targets);
       // One update per batch of samples: the sampling policy is the current one, so its log-probabilities are
       // the detached current values (the ratio starts at 1; the clip bounds how far later accumulation may move).
-      const oldLogProbs = logProbs.data.slice();
+      // The clipped-ratio and KL terms are computed on the host from each action token's log-prob (4 bytes a token
+      // from a device); the gradient they give goes back as the seed of the backward pass.
+      const currentLogProbs = logProbs.toHost();
+      const oldLogProbs = currentLogProbs.slice();
       const result = computePolicyGradientLoss({
-        logProbs: logProbs.data, oldLogProbs, referenceLogProbs, advantages: tokenAdvantages, weights: batch.weights,
+        logProbs: currentLogProbs, oldLogProbs, referenceLogProbs, advantages: tokenAdvantages, weights: batch.weights,
         klCoefficient: settings.klCoefficient, clipRange: settings.clipRange,
       }, Math.max(weightTotal, 1e-8));
       const passWeight = passWeights[passIndex];
@@ -193,7 +196,7 @@ export function createAdapterOffReference(model: LlamaModel): SwirlOptions['refe
     const adapter = model.adapter;
     if (adapter) adapter.enabled = false;
     try {
-      return logSoftmaxGather(forwardPass(model, batch, prefix), batch.targets).data;
+      return logSoftmaxGather(forwardPass(model, batch, prefix), batch.targets).toHost();
     } finally {
       if (adapter) adapter.enabled = true;
     }
@@ -202,5 +205,5 @@ export function createAdapterOffReference(model: LlamaModel): SwirlOptions['refe
 
 /** Reference log-probabilities from a separate frozen model (full-weight training). */
 export function createFrozenReference(reference: LlamaModel): SwirlOptions['referenceLogProbs'] {
-  return (batch, prefix) => noGrad(() => logSoftmaxGather(forwardPass(reference, batch, prefix), batch.targets).data);
+  return (batch, prefix) => noGrad(() => logSoftmaxGather(forwardPass(reference, batch, prefix), batch.targets).toHost());
 }

@@ -9,6 +9,7 @@ import { BatchedGenerator } from '../generate/batched-generator';
 import { generateBatchedReply } from '../generate/generate-reply';
 import { loadAdapter } from '../lora/save-adapter';
 import { loadModel, type LoadedModel, resolveModelSource } from '../model/load-model';
+import { selectJobDevice } from '../tensor/devices/select-device';
 import { Rng } from '../tensor/random';
 
 type TrainerModelConfig = Extract<ModelConfig, { provider: 'trainer' }>;
@@ -33,6 +34,8 @@ const loadedModels = new Map<string, Promise<ServedModel>>();
 async function loadWithAdapter(config: TrainerModelConfig, store: ObjectStore | null, maxBatch: number | undefined): Promise<ServedModel> {
   const loaded = await loadModel(config.model, store);
   if (config.adapter) loaded.model.adapter = await loadAdapter(await resolveModelSource(config.adapter, store), loaded.model.config);
+  // Weights, adapter and key-value caches live on the GPU for the whole job when there is one.
+  loaded.model.toDevice(selectJobDevice());
   return { ...loaded, generator: new BatchedGenerator(loaded.model, { maxBatch }) };
 }
 

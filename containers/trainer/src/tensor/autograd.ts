@@ -1,6 +1,6 @@
 // Autograd tape: ops link results to inputs with a backward closure; backward() walks them in reverse topological order.
 import { Tensor, formatShape } from './tensor';
-import { kernelsOfBuffer } from './device';
+import { kernelsOfBuffer, type Buffer } from './device';
 
 let gradEnabled = true;
 
@@ -16,6 +16,17 @@ export function noGrad<T>(compute: () => T): T {
     const result = compute();
     if (result instanceof Promise) throw new Error('noGrad(compute) needs a synchronous function; await outside it');
     return result;
+  } finally {
+    gradEnabled = previous;
+  }
+}
+
+/** Runs compute with recording on (a recomputation inside a backward pass that may run under noGrad). */
+export function enableGrad<T>(compute: () => T): T {
+  const previous = gradEnabled;
+  gradEnabled = true;
+  try {
+    return compute();
   } finally {
     gradEnabled = previous;
   }
@@ -59,7 +70,7 @@ function sortTopologically(root: Tensor): Tensor[] {
  * Back-propagates from `loss` (a one-element tensor unless `gradient` is given), accumulating into leaf `.grad`.
  * Intermediate gradients and the tape are released afterwards, so each forward supports one backward.
  */
-export function backward(loss: Tensor, gradient?: Float32Array): void {
+export function backward(loss: Tensor, gradient?: Buffer): void {
   if (!loss.requiresGrad) throw new Error(`backward(): the loss (op ${loss.op}) does not require grad; were the parameters created with parameter() and the forward run outside noGrad?`);
   if (!gradient && loss.size !== 1) throw new Error(`backward(): expected a one-element loss, received shape ${formatShape(loss.shape)}; pass a gradient for non-scalar outputs`);
   if (gradient && gradient.length !== loss.size) throw new Error(`backward(): gradient has ${gradient.length} elements, loss has ${loss.size}`);
@@ -67,7 +78,7 @@ export function backward(loss: Tensor, gradient?: Float32Array): void {
   const seed = loss.ensureGradBuffer();
   const kernels = kernelsOfBuffer(seed);
   // The seed is set where the loss lives: a one-element fill needs no transfer; a given gradient is uploaded once.
-  if (gradient) kernels.axpy(1, kernels.upload(gradient), seed);
+  if (gradient) kernels.axpy(1, gradient instanceof Float32Array ? kernels.upload(gradient) : gradient, seed);
   else kernels.axpy(1, onesLike(kernels, seed), seed);
   for (let index = order.length - 1; index >= 0; index--) {
     const tensor = order[index];

@@ -31,6 +31,8 @@ export interface DeviceTable extends KernelBackend<DeviceBuffer> {
   readonly deviceName: string;
   /** Runs `compute` so that the transient buffers it allocates are released when it returns. */
   withScope<T>(compute: () => T): T;
+  /** Moves a transient buffer from the innermost scope to the enclosing one, so a scope can return it. */
+  promote(buffer: DeviceBuffer): void;
   /** Returns a persistent buffer to the allocator; a later use of it is an error. */
   release(buffer: DeviceBuffer): void;
   memory(): DeviceMemory;
@@ -88,4 +90,9 @@ export function kernelsOfBuffer(buffer: Buffer): KernelBackend<Buffer> {
 /** The kernels of a device (the selected CPU backend for 'cpu'). */
 export function kernelsOfDevice(device: Device): KernelBackend<Buffer> {
   return (device === 'cpu' ? getBackend() : device) as KernelBackend<Buffer>;
+}
+
+/** Runs `compute` in a scope of `device` (transient device buffers released at its end); plain call on the host. */
+export function withDeviceScope<T>(device: Device, compute: () => T): T {
+  return device === 'cpu' ? compute() : device.withScope(compute);
 }

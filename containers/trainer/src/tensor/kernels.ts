@@ -126,9 +126,9 @@ export interface CopyBlocksArgs<B = Float32Array> {
 export interface SamplingArgs {
   rows: number;
   vocab: number;
-  temperatures: Float32Array;
-  topPs: Float32Array;
-  draws: Float32Array;
+  temperatures: Float64Array;
+  topPs: Float64Array;
+  draws: Float64Array;
 }
 
 /**

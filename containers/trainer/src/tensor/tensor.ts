@@ -128,6 +128,17 @@ export class Tensor {
     return new Tensor(moved, this.shape, { requiresGrad: this.requiresGrad, name: this.name });
   }
 
+  /** Overwrites the values with host values of the same length (a checkpoint restore; counted upload on a device). */
+  assign(values: Float32Array): void {
+    if (values.length !== this.size) throw new Error(`${this.describe()}: cannot assign ${values.length} values to ${this.size}`);
+    if (this.buffer instanceof Float32Array) {
+      this.buffer.set(values);
+      return;
+    }
+    const kernels = kernelsOfBuffer(this.buffer);
+    kernels.copyBlocks({ source: kernels.upload(values), sourceOffset: 0, sourceStride: 0, target: this.buffer, targetOffset: 0, targetStride: 0, blockLength: values.length, blocks: 1, accumulate: false });
+  }
+
   toArray(): number[] {
     return Array.from(this.toHost());
   }

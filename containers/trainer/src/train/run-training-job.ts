@@ -21,6 +21,8 @@ import { SftObjective } from '../objectives/sft-objective';
 import { BatchedRewardScorer, StepReward } from '../objectives/step-reward';
 import { createAdapterOffReference, createFrozenReference, SwirlObjective } from '../objectives/swirl-objective';
 import { describeBackend, selectBackend } from '../tensor/backend';
+import { nameOfDevice } from '../tensor/device';
+import { selectJobDevice } from '../tensor/devices/select-device';
 import { Rng } from '../tensor/random';
 import { Tensor } from '../tensor/tensor';
 import { LoopSettings, runTrainLoop, TrainingObjective } from './train-loop';
@@ -94,7 +96,15 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Objec
     const { model, tokenizer } = loaded;
     const outputPrefix = runKey(runId, RUN_FILES.model, objectiveName);
     const output = createS3Source(store, outputPrefix);
-    const parameters = attachTrainableWeights(model, trainer.lora, trainer.seed);
+    let parameters = attachTrainableWeights(model, trainer.lora, trainer.seed);
+    model.gradientCheckpointing = trainer.gradientCheckpointing;
+    const device = selectJobDevice(trainer.backend);
+    if (device !== 'cpu') {
+      // Moved once, before the optimizer exists: its moments are made where the parameters are.
+      model.toDevice(device);
+      parameters = model.adapter ? model.adapter.namedParameters() : model.weights;
+      log(`trainer: model on ${nameOfDevice(device)}`);
+    }
     let objective: TrainingObjective<TrainingRecord>;
     let records: TrainingRecord[];
     let screening: ObjectiveOutcome['screening'] = null;
@@ -166,8 +176,9 @@ export function attachTrainableWeights(model: LlamaModel, lora: { rank: number; 
 
 function frozenCopy(model: LlamaModel): LlamaModel {
   const weights = new Map<string, Tensor>();
-  for (const [name, tensor] of model.weights) weights.set(name, new Tensor(tensor.data.slice(), tensor.shape, { name }));
-  return new LlamaModel(model.config, weights);
+  for (const [name, tensor] of model.weights) weights.set(name, new Tensor(tensor.toHost().slice(), tensor.shape, { name }));
+  // The reference sits beside the policy: on a device, its forward passes stay there too.
+  return new LlamaModel(model.config, weights).toDevice(model.device);
 }
 
 function parameterTotal(parameters: Map<string, Tensor>): number {

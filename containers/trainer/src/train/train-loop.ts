@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { ModelSink, ModelSource } from '../model/model-source';
 import { Rng } from '../tensor/random';
+import { withDeviceScope, type Device } from '../tensor/device';
 import type { Tensor } from '../tensor/tensor';
 import { AdamwOptimizer, DEFAULT_ADAMW } from './adamw-optimizer';
 import { loadLatestCheckpoint, saveCheckpoint } from './checkpoint';
@@ -63,7 +64,7 @@ function fingerprintOf(settings: LoopSettings, recordCount: number, objective: s
 }
 
 function exportWeights(parameters: Map<string, Tensor>): Map<string, { shape: number[]; data: Float32Array }> {
-  return new Map([...parameters].map(([name, tensor]) => [name, { shape: [...tensor.shape], data: tensor.data.slice() }]));
+  return new Map([...parameters].map(([name, tensor]) => [name, { shape: [...tensor.shape], data: tensor.toHost().slice() }]));
 }
 
 export async function runTrainLoop<T>(options: TrainLoopOptions<T>): Promise<TrainLoopResult> {
@@ -84,7 +85,7 @@ export async function runTrainLoop<T>(options: TrainLoopOptions<T>): Promise<Tra
     for (const [name, parameter] of parameters) {
       const saved = checkpoint.weights.get(name);
       if (!saved || saved.data.length !== parameter.size) throw new Error(`checkpoint: weights for ${name} are missing or mis-shaped`);
-      parameter.data.set(saved.data);
+      parameter.assign(saved.data);
     }
     optimizer.importMoments(checkpoint.moments, checkpoint.state.optimizerStep);
     rng.setState(checkpoint.state.rng);
@@ -107,6 +108,7 @@ export async function runTrainLoop<T>(options: TrainLoopOptions<T>): Promise<Tra
     });
   };
 
+  const device = deviceOfParameters(parameters);
   const progress = new ProgressBar(settings.maxSteps, options.label ?? objective.name);
   let interrupted = false;
   while (step < settings.maxSteps) {
@@ -120,7 +122,8 @@ export async function runTrainLoop<T>(options: TrainLoopOptions<T>): Promise<Tra
     let klCount = 0;
     for (let micro = 0; micro < settings.gradientAccumulation; micro += 1) {
       const batch = order.nextBatch(settings.batchSize).map((index) => options.records[index]);
-      const result = await objective.accumulate(batch, 1 / settings.gradientAccumulation, rng);
+      // A device releases the micro-batch's activations when it ends; gradients and moments are persistent.
+      const result = await withDeviceScope(device, () => objective.accumulate(batch, 1 / settings.gradientAccumulation, rng));
       loss += result.loss / settings.gradientAccumulation;
       tokens += result.tokens;
       if (result.reward !== undefined) { rewardTotal += result.reward; rewardCount += 1; }
@@ -137,6 +140,7 @@ export async function runTrainLoop<T>(options: TrainLoopOptions<T>): Promise<Tra
     const entry: StepMetrics = { step, loss, learningRate, tokensPerSecond: tokens / Math.max(seconds, 1e-9), gradientNorm };
     if (rewardCount > 0) entry.reward = rewardTotal / rewardCount;
     if (klCount > 0) entry.kl = klTotal / klCount;
+    if (device !== 'cpu') Object.assign(entry, deviceMetrics(device));
     await metrics.append(entry);
     options.onStep?.(entry);
     progress.update(step, `loss ${loss.toFixed(4)}${entry.reward !== undefined ? ` reward ${entry.reward.toFixed(3)}` : ''}`);
@@ -151,4 +155,22 @@ export async function runTrainLoop<T>(options: TrainLoopOptions<T>): Promise<Tra
   }
   progress.finish();
   return { metrics: metrics.entries(), completedSteps: step, resumedFromStep, interrupted };
+}
+
+function deviceOfParameters(parameters: Map<string, Tensor>): Device {
+  const first = parameters.values().next();
+  return first.done ? 'cpu' : first.value.device;
+}
+
+/** The device allocator's current and peak bytes, and the host-device bytes moved so far, for metrics.jsonl. */
+function deviceMetrics(device: Exclude<Device, 'cpu'>): Record<string, number> {
+  const memory = device.memory();
+  const moved = device.transfers();
+  return {
+    deviceBytes: memory.currentBytes,
+    devicePeakBytes: memory.peakBytes,
+    deviceReservedBytes: memory.reservedBytes,
+    hostToDeviceBytes: moved.uploadBytes + moved.indexBytes,
+    deviceToHostBytes: moved.downloadBytes,
+  };
 }

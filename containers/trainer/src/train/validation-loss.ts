@@ -12,7 +12,7 @@ export function computeValidationLoss(model: LlamaModel, tokenizer: TextTokenize
   let tokens = 0;
   for (let start = 0; start < records.length; start += batchSize) {
     const batch = createTokenBatch(records.slice(start, start + batchSize).map((record) => encodePromptAndAction(tokenizer, record.context, record.action, Math.min(maxLength, model.config.maxPositions + 1))), 0);
-    const logProbs = noGrad(() => logSoftmaxGather(model.forward(batch.inputs, batch.batch, batch.length), batch.targets)).data;
+    const logProbs = noGrad(() => logSoftmaxGather(model.forward(batch.inputs, batch.batch, batch.length), batch.targets)).toHost();
     for (let index = 0; index < logProbs.length; index += 1) {
       total -= batch.weights[index] * logProbs[index];
       tokens += batch.weights[index];

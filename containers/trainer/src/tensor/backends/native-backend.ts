@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { KernelBackend, GemmArgs, AttentionShape, RopeShape, AdamwArgs } from '../kernels';
 import { hostBufferKernels } from './host-buffer-kernels';
 import { configureOpenblasCoreType, openblasUnderusesAvx512 } from './openblas-core-type';
+import { CudaDevice, type CudaTableAddon, type GemmPrecision } from '../devices/cuda-device';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the addon is untyped native code */
 type Addon = Record<string, (...args: any[]) => any>;
@@ -40,6 +41,7 @@ export function nativeAddonPath(): string {
 }
 
 let cached: NativeLoadResult | null = null;
+let loadedAddon: Addon | null = null;
 
 export function loadNativeBackend(): NativeLoadResult {
   if (cached) return cached;
@@ -59,6 +61,7 @@ export function loadNativeBackend(): NativeLoadResult {
     if (typeof addon.selectGemm !== 'function') throw new Error('it predates the GEMM choice (rebuild it: npm run build:native)');
     const cudaError = addon.cuda && addon.cudaAvailable() ? '' : String(addon.cudaStatus?.() || 'the addon has no CUDA kernels');
     cached = { backend: adaptAddon(addon, 'native'), cudaBackend: cudaError ? null : adaptAddon(addon.cuda as unknown as Addon, 'cuda'), cudaError, cudaDevice: cudaError ? '' : String(addon.cudaDevice()), error: '', path, gemm: null };
+    loadedAddon = addon;
   } catch (error) {
     const message = `${path} failed to load: ${(error as Error).message.split('\n')[0]}`;
     cached = { backend: null, cudaBackend: null, cudaError: message, cudaDevice: '', error: message, path, gemm: null };
@@ -128,4 +131,37 @@ function adaptAddon(addon: Addon, name: 'native' | 'cuda'): KernelBackend {
     logSoftmaxGatherBackward: (logits, targets, logSumExp, gradLogProbs, vocab, gradLogits) => addon.logSoftmaxGatherBackward(logits, targets, logSumExp, gradLogProbs, vocab, gradLogits),
     adamw: (param, grad, m, v, a: AdamwArgs) => addon.adamw(param, grad, m, v, a.lr, a.beta1, a.beta2, a.eps, a.weightDecay, a.biasCorrection1, a.biasCorrection2),
   };
+}
+
+export interface CudaDeviceLoad {
+  /** The process's one CUDA device table (one stream orders all its work), or null. */
+  device: CudaDevice | null;
+  /** Why device is null ('' when it is not). */
+  reason: string;
+}
+
+let cudaDeviceLoad: CudaDeviceLoad | null = null;
+
+const GEMM_PRECISIONS: readonly GemmPrecision[] = ['fp32', 'tf32', 'bf16'];
+
+/**
+ * The device-resident CUDA table, where the addon was built with CUDA and a GPU can be used; otherwise null and the
+ * reason. SWIRL_CUDA_GEMM picks the fp32 GEMMs' precision (fp32, tf32: the default, bf16); SWIRL_CUDA_SYNC=1 waits
+ * after every kernel so a failure names the call that caused it.
+ */
+export function loadCudaDevice(): CudaDeviceLoad {
+  if (cudaDeviceLoad) return cudaDeviceLoad;
+  const loaded = loadNativeBackend();
+  const table = loadedAddon?.cudaTable as unknown as CudaTableAddon | undefined;
+  if (!loadedAddon) cudaDeviceLoad = { device: null, reason: `native tensor addon unavailable: ${loaded.error}` };
+  else if (!table) cudaDeviceLoad = { device: null, reason: String(loadedAddon.cudaStatus?.() || 'the addon has no CUDA kernels') };
+  else if (table.status()) cudaDeviceLoad = { device: null, reason: table.status() };
+  else cudaDeviceLoad = { device: new CudaDevice(table, { gemmPrecision: gemmPrecisionOf(process.env.SWIRL_CUDA_GEMM), synchronousErrors: process.env.SWIRL_CUDA_SYNC === '1' }), reason: '' };
+  return cudaDeviceLoad;
+}
+
+function gemmPrecisionOf(value: string | undefined): GemmPrecision {
+  if (!value) return 'tf32';
+  if ((GEMM_PRECISIONS as readonly string[]).includes(value)) return value as GemmPrecision;
+  throw new Error(`SWIRL_CUDA_GEMM: expected one of ${GEMM_PRECISIONS.join(', ')}, received "${value}"`);
 }

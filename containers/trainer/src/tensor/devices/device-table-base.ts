@@ -45,15 +45,37 @@ export abstract class DeviceTableBase {
     return this.wrap(buffer.handle, buffer.offset + offset, length, buffer.dtype);
   }
 
+  /**
+   * Transient buffers allocated while `compute` runs are released when it returns, or when its promise settles (a
+   * training step awaits sampling and judging; synchronous scopes opened meanwhile, such as decode steps, nest inside).
+   */
   withScope<T>(compute: () => T): T {
-    this.scopes.push([]);
+    const scope: number[] = [];
+    this.scopes.push(scope);
+    const close = (): void => {
+      this.scopes.splice(this.scopes.lastIndexOf(scope), 1);
+      for (const handle of scope) this.releaseHandle(handle);
+    };
+    let result: T;
     try {
-      const result = compute();
-      if (result instanceof Promise) throw new Error('withScope(compute) needs a synchronous function');
-      return result;
-    } finally {
-      for (const handle of this.scopes.pop()!) this.releaseHandle(handle);
+      result = compute();
+    } catch (error) {
+      close();
+      throw error;
     }
+    if (result instanceof Promise) return result.finally(close) as T;
+    close();
+    return result;
+  }
+
+  /** Hands a transient buffer from the innermost scope to the enclosing one (or to none), so it outlives the inner scope. */
+  promote(buffer: DeviceBuffer): void {
+    this.check(buffer);
+    const inner = this.scopes[this.scopes.length - 1];
+    const index = inner ? inner.indexOf(buffer.handle) : -1;
+    if (index < 0) return;
+    inner.splice(index, 1);
+    this.scopes[this.scopes.length - 2]?.push(buffer.handle);
   }
 
   release(buffer: DeviceBuffer): void {
