@@ -7,7 +7,6 @@ import { createLocalSource } from '../model/model-source';
 import { noGrad } from '../tensor/autograd';
 import type { DeviceTable } from '../tensor/device';
 import { compareValues } from './compare-values';
-import { placeModelOnDevice } from './place-model';
 
 /**
  * reference.json as make-reference.py writes it (logits in a float32 file beside it), or as the model-family
@@ -43,7 +42,7 @@ export async function compareLogits(device: DeviceTable | 'cpu', directory: stri
   const reference = referenceSchema.parse(JSON.parse(readFileSync(path.join(directory, 'reference.json'), 'utf8')));
   const checkpoint = existsSync(path.join(directory, 'model', 'config.json')) ? path.join(directory, 'model') : directory;
   const model = await loadDecoderFromSource(createLocalSource(checkpoint));
-  if (device !== 'cpu') placeModelOnDevice(model, device);
+  if (device !== 'cpu') model.toDevice(device);
   const batch = reference.ids.length;
   const length = reference.ids[0].length;
   if (reference.ids.some((row) => row.length !== length)) throw new Error(`${directory}/reference.json: ids rows differ in length; expected ${length} each`);

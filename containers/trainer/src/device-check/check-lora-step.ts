@@ -4,10 +4,10 @@ import { LoraAdapter, projectionShape } from '../lora/lora-adapter';
 import { ALL_PROJECTIONS, type LlamaModel } from '../model/llama-model';
 import { backward } from '../tensor/autograd';
 import { DeviceBuffer, type DeviceTable, type TransferCounts } from '../tensor/device';
-import { adamwStep, clipGradNorm, createAdamwState, crossEntropy, zeroGrad } from '../tensor/ops';
+import { crossEntropy } from '../tensor/ops';
+import { AdamwOptimizer } from '../train/adamw-optimizer';
 import { Rng } from '../tensor/random';
 import { buildRandomBase, configOfShape, countLoraStepFlops, countMatmulParameters, type ShapeName } from './model-shapes';
-import { placeAdapterOnDevice, placeModelOnDevice } from './place-model';
 import type { LoraStepResult } from './result-schema';
 
 export interface LoraStepPlan {
@@ -74,12 +74,10 @@ export function checkLoraStep(device: DeviceTable, plan: LoraStepPlan, peakTeraf
   try {
     const adapter = LoraAdapter.initialize(config, LORA_SETTINGS, new Rng(2));
     model.adapter = adapter;
-    placeModelOnDevice(model, device);
-    placeAdapterOnDevice(adapter, device);
+    model.toDevice(device);
     result.setupSeconds = (performance.now() - setupStarted) / 1000;
-    // The optimizer ops keep AdamW's moments where the parameters live (persistent on the device).
-    const parameters = [...adapter.namedParameters().values()];
-    const optimizer = createAdamwState(parameters);
+    // The trainer's optimizer: its moments live where the parameters live (persistent on the device).
+    const optimizer = new AdamwOptimizer(adapter.namedParameters());
     const rng = new Rng(3);
     const times: number[] = [];
     let afterWarmup: TransferCounts | null = null;
@@ -92,9 +90,9 @@ export function checkLoraStep(device: DeviceTable, plan: LoraStepPlan, peakTeraf
         const mean = crossEntropy(logits, targets);
         backward(mean);
         const value = mean.item();
-        clipGradNorm(parameters, 1);
-        adamwStep(parameters, optimizer, { lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
-        zeroGrad(parameters);
+        optimizer.clipGradientNorm(1);
+        optimizer.step(1e-4);
+        optimizer.zeroGradients();
         return value;
       });
       device.synchronize();

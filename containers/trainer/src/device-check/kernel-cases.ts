@@ -140,7 +140,7 @@ function attentionCases({ batch, queryLength, keyLength, heads, kvHeads, headDim
 function vocabularyCases(vocab: number): KernelCase[] {
   const rows = 8;
   const targets = Int32Array.from({ length: rows }, (_, r) => (r === 2 ? -1 : (r * 7919) % vocab));
-  const sampling = { rows, vocab, temperatures: Float32Array.from({ length: rows }, (_, r) => (r < 4 ? 0 : 0.8)), topPs: Float32Array.from({ length: rows }, (_, r) => (r % 2 ? 0.9 : 1)), draws: Float32Array.from({ length: rows }, (_, r) => (r * 0.123) % 1) };
+  const sampling = { rows, vocab, temperatures: Float64Array.from({ length: rows }, (_, r) => (r < 4 ? 0 : 0.8)), topPs: Float64Array.from({ length: rows }, (_, r) => (r % 2 ? 0.9 : 1)), draws: Float64Array.from({ length: rows }, (_, r) => (r * 0.123) % 1) };
   return [
     { name: 'logSoftmaxGatherForward', buffers: { logits: draw(rows * vocab, 3), logProbs: new Float32Array(rows), logSumExp: new Float32Array(rows) }, outputs: ['logProbs', 'logSumExp'], run: (k, b) => k.logSoftmaxGatherForward(b.logits, targets, vocab, b.logProbs, b.logSumExp) },
     {
