@@ -49,6 +49,14 @@ function readReferenceCard(directory: string | null): string | null {
   }
 }
 
+/** Collects garbage where Node exposes it (--expose-gc) and lets the finalizers return forgotten device buffers (optimizer moments). */
+async function releaseForgottenBuffers(): Promise<void> {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (!collect) return;
+  collect();
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
 const statusOf = (results: readonly { passed?: boolean; error?: string }[]): PartStatus => (results.every((result) => result.passed ?? !result.error) ? 'passed' : 'failed');
 
 /** Runs `part` unless the budget is spent; a throw becomes the part's error. */
@@ -90,9 +98,16 @@ export async function runDeviceCheck(options: CheckOptions): Promise<DeviceCheck
     const results = [];
     for (const shape of options.shapes) {
       if (performance.now() >= deadline) break;
-      const plan = { shape, batch: options.batch, sequenceLength: options.sequenceLength, warmupSteps: options.warmupSteps, steps: options.steps };
-      results.push(checkLoraStep(device, plan, peak?.teraflops ?? null, peft.get(shape) ?? null, deadline));
-      (globalThis as { gc?: () => void }).gc?.();
+      let plan = { shape, batch: options.batch, sequenceLength: options.sequenceLength, warmupSteps: options.warmupSteps, steps: options.steps };
+      let result = checkLoraStep(device, plan, peak?.teraflops ?? null, peft.get(shape) ?? null, deadline);
+      await releaseForgottenBuffers();
+      // A card too small for the batch still gives a measurement at half of it (the result names the batch it ran).
+      while (result.error && /out of memory/i.test(result.error) && plan.batch > 1 && performance.now() < deadline) {
+        plan = { ...plan, batch: plan.batch >> 1 };
+        result = checkLoraStep(device, plan, peak?.teraflops ?? null, null, deadline);
+        await releaseForgottenBuffers();
+      }
+      results.push(result);
     }
     const missing = options.shapes.length - results.length;
     const status: PartStatus = results.some((result) => result.error) || missing > 0 ? 'error' : 'passed';
