@@ -42,6 +42,7 @@ function difference(after: TransferCounts, before: TransferCounts, steps: number
   };
 }
 
+/** Returns the float32 weights, adapter and gradients to the allocator now; what the model holds elsewhere (bf16 bits, moments) goes with its finalizers. */
 function releaseModel(model: LlamaModel, device: DeviceTable): void {
   const tensors = [...model.weights.values(), ...[...(model.adapter?.pairs.values() ?? [])].flatMap((pair) => [pair.a, pair.b])];
   for (const tensor of tensors) {
