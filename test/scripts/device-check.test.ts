@@ -21,13 +21,6 @@ const ROOT = path.resolve(__dirname, '../..');
 const SCRIPT = path.join(ROOT, 'scripts/device-check/device-check.ts');
 const FIXTURE = path.join(ROOT, 'test/fixtures/model-families/qwen2.5');
 
-/**
- * Until the ops, the model and the optimizer run on device tables, they refuse device tensors (and a bf16 weight has
- * no toDevice of its own); the check records that as the part's error. Accepted here for now only: once the ops are
- * converted, every part must pass and this allowance goes.
- */
-const NOT_YET_ON_DEVICE = /lives on emulated:\d+|tensor data has 0 elements/;
-
 function runScript(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, ['--import', 'tsx', SCRIPT, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 170_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -110,37 +103,31 @@ describe('the device check on the emulated table, tiny shapes', () => {
     }
   });
 
-  it('runs every op case forward and backward, each passing or (for now) recording why it could not run on the device', () => {
+  it('runs every op case forward and backward on the device within tolerance', () => {
     const ops = result.parts.ops;
+    expect(ops.status).toBe('passed');
     expect(ops.results.map((entry) => entry.name)).toEqual(createOpCases(TINY_OP_SIZES).map((opCase) => opCase.name));
     for (const entry of ops.results) {
-      if (entry.error !== undefined) expect(entry.error).toMatch(NOT_YET_ON_DEVICE);
-      else expect(entry.maxScaledError).toBeLessThanOrEqual(entry.tolerance);
+      expect({ name: entry.name, error: entry.error }).toEqual({ name: entry.name, error: undefined });
+      expect(entry.maxScaledError).toBeLessThanOrEqual(entry.tolerance);
     }
   });
 
-  it('reports the LoRA step on the tiny shape with its FLOPs, or (for now) why it could not run', () => {
+  it('runs the LoRA step on the tiny shape and reports its FLOPs, speed, memory and transfers', () => {
     const [step] = result.parts.loraSteps.results;
     expect(step).toMatchObject({ shape: 'tiny', batch: 2, sequenceLength: 16 });
     // 2 layers × 7 projections, rank 16 × (input + output).
     expect(step.trainableParameters).toBe(2 * 16 * ((64 + 64) + 2 * (64 + 32) + (64 + 64) + 2 * (64 + 96) + (96 + 64)));
     expect(step.flopsPerStep).toBeGreaterThan(6 * step.trainableParameters * 32);
-    if (step.error !== undefined) {
-      expect(step.error).toMatch(NOT_YET_ON_DEVICE);
-      return;
-    }
+    expect(step.error).toBeUndefined();
     expect(step.steps).toBe(3);
     expect(step.tokensPerSecond).toBeGreaterThan(0);
     expect(step.peakDeviceBytes).toBeGreaterThan(0);
     expect(step.transfersPerStep).not.toBeNull();
   });
 
-  it('compares the checkpoint logits with transformers, or (for now) records why the model could not run on the device', () => {
+  it('compares the checkpoint logits on the device with transformers', () => {
     const logits = result.parts.logits;
-    if (logits.status === 'error') {
-      expect(logits.error).toMatch(NOT_YET_ON_DEVICE);
-      return;
-    }
     expect(logits.status).toBe('passed');
     expect(logits.tokens).toBe(40);
     expect(logits.maxAbsoluteError).toBeLessThanOrEqual(logits.tolerance);
