@@ -1,5 +1,6 @@
-// Every op case runs the same code on the host and on the emulated device table: equal values and gradients, and
-// nothing downloaded on the device between the inputs going up and the results coming back.
+// Every op case, the frozen bf16 ops and a decoder training step run the same code on the host and on the emulated
+// device table (and on the CUDA table where a GPU is): equal values and gradients, and nothing downloaded on the
+// device between the inputs going up and the results coming back.
 import { Tensor, Rng, backward, fromArray, parameter, scalar } from '../../../containers/trainer/src/tensor';
 import { add, clipGradNorm, crossEntropy, geglu, matmul, mul, sum } from '../../../containers/trainer/src/tensor/ops';
 import { kernelsOfBuffer, type DeviceTable } from '../../../containers/trainer/src/tensor/device';
