@@ -8,6 +8,7 @@ import { saveAdapter } from '../../../containers/trainer/src/lora/save-adapter';
 import { createLocalSource } from '../../../containers/trainer/src/model/model-source';
 import { saveModel } from '../../../containers/trainer/src/model/save-model';
 import { clearTrainerModelCache, registerTrainerProvider } from '../../../containers/trainer/src/serve/trainer-provider';
+import { getEmulatedDevice } from '../../../containers/trainer/src/tensor/devices/select-device';
 import { Rng } from '../../../containers/trainer/src/tensor/random';
 import { createByteLevelTokenizerConfig, createByteLevelTokenizerJson } from '../../../containers/trainer/src/tokenizer/byte-level-tokenizer';
 import { createTinyModel, selectTestBackend } from '../tiny-model';
@@ -74,5 +75,33 @@ describe('trainer model provider', () => {
   it('reports a missing model directory with its path', async () => {
     const provider = createProvider(ModelConfigSchema.parse({ provider: 'trainer', model: '/nonexistent/model' }));
     await expect(provider.generate(messages)).rejects.toThrow('/nonexistent/model: expected file config.json');
+  });
+});
+
+describe('trainer model provider on a device table', () => {
+  const previousDevice = process.env.SWIRL_DEVICE;
+  afterAll(() => {
+    if (previousDevice === undefined) delete process.env.SWIRL_DEVICE;
+    else process.env.SWIRL_DEVICE = previousDevice;
+    clearTrainerModelCache();
+  });
+
+  it('serves the model from the device with the replies the host gives', async () => {
+    selectTestBackend();
+    registerTrainerProvider({ store: null });
+    const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'swirl-provider-device-'));
+    await saveModel(createTinyModel(23), createLocalSource(directory), { tokenizerJson: createByteLevelTokenizerJson(), tokenizerConfig: createByteLevelTokenizerConfig() });
+    const config = ModelConfigSchema.parse({ provider: 'trainer', model: directory, maxTokens: 10 });
+    const replies: unknown[] = [];
+    for (const device of ['cpu', 'emulated']) {
+      process.env.SWIRL_DEVICE = device;
+      const provider = createProvider(config);
+      replies.push(await Promise.all([3, 4, 5].map((seed) => provider.generate(messages, { seed, temperature: 1 }))));
+    }
+    expect(replies[1]).toEqual(replies[0]);
+    // The weights went up once and the replies' tokens came down from the device.
+    const moved = getEmulatedDevice().transfers();
+    expect(moved.uploadBytes).toBeGreaterThan(createTinyModel(23).parameterCount() * 4 - 1);
+    expect(moved.downloadBytes).toBeGreaterThan(0);
   });
 });

@@ -9,6 +9,7 @@ import { BatchedGenerator } from '../generate/batched-generator';
 import { generateBatchedReply } from '../generate/generate-reply';
 import { loadAdapter } from '../lora/save-adapter';
 import { loadModel, type LoadedModel, resolveModelSource } from '../model/load-model';
+import { nameOfDevice, type Device } from '../tensor/device';
 import { selectJobDevice } from '../tensor/devices/select-device';
 import { Rng } from '../tensor/random';
 
@@ -31,11 +32,11 @@ interface ServedModel extends LoadedModel {
 /** Loaded models are shared by every provider naming the same model and adapter. */
 const loadedModels = new Map<string, Promise<ServedModel>>();
 
-async function loadWithAdapter(config: TrainerModelConfig, store: ObjectStore | null, maxBatch: number | undefined): Promise<ServedModel> {
+async function loadWithAdapter(config: TrainerModelConfig, store: ObjectStore | null, maxBatch: number | undefined, device: Device): Promise<ServedModel> {
   const loaded = await loadModel(config.model, store);
   if (config.adapter) loaded.model.adapter = await loadAdapter(await resolveModelSource(config.adapter, store), loaded.model.config);
   // Weights, adapter and key-value caches live on the GPU for the whole job when there is one.
-  loaded.model.toDevice(selectJobDevice());
+  loaded.model.toDevice(device);
   return { ...loaded, generator: new BatchedGenerator(loaded.model, { maxBatch }) };
 }
 
@@ -53,10 +54,11 @@ export class TrainerProvider implements ModelProvider {
   }
 
   private load(): Promise<ServedModel> {
-    const key = JSON.stringify([this.config.model, this.config.adapter ?? null, this.store?.bucket ?? null]);
+    const device = selectJobDevice();
+    const key = JSON.stringify([this.config.model, this.config.adapter ?? null, this.store?.bucket ?? null, nameOfDevice(device)]);
     let pending = loadedModels.get(key);
     if (!pending) {
-      pending = loadWithAdapter(this.config, this.store, this.maxBatch);
+      pending = loadWithAdapter(this.config, this.store, this.maxBatch, device);
       // A failed load is retried by the next call rather than cached.
       pending.catch(() => loadedModels.delete(key));
       loadedModels.set(key, pending);
