@@ -5,6 +5,7 @@ import { StageSchema } from '../schemas/run-status';
 import { parseWith } from '../schemas/validation-error';
 import { ObjectStore } from '../store/object-store';
 import { RunStore } from '../store/run-store';
+import { releaseRun } from '../run/run-claim';
 import { runKey, RUN_FILES } from '../store/run-keys';
 
 /** What the state machine's "<Stage> failed" states send: the stage, the caught error, and the state input at the time. */
@@ -87,5 +88,7 @@ export async function recordRunFailure(objects: ObjectStore, rawEvent: unknown):
     stageState: 'FAILED',
     error: { stage: event.stage, error: event.error, cause: summarizeCause(event.cause) },
   });
+  // The failed execution frees the run it claimed (a claim of another execution is left alone).
+  await releaseRun(store, event.execution);
   return { runId, statusKey: runKey(runId, RUN_FILES.status) };
 }

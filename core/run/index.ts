@@ -10,3 +10,4 @@ export * from './write-questions';
 export * from './load-run-config';
 export * from './prepare-run';
 export * from './run-config-json-schema';
+export * from './run-claim';

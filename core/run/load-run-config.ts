@@ -12,6 +12,10 @@ export const PrepareEventSchema = z.strictObject({
   bucket: z.string().min(1),
   key: z.string().min(1),
   runId: z.string().optional(),
+  /** The execution running this prepare (the state machine adds it): the run is claimed for it. */
+  execution: z.strictObject({ name: z.string().min(1) }).optional(),
+  /** An explicit restart takes the run over from an execution that holds it (`swirl run` sets it). */
+  takeOver: z.boolean().optional(),
 });
 export type PrepareEvent = z.infer<typeof PrepareEventSchema>;
 

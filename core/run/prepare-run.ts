@@ -8,6 +8,7 @@ import { DatasetSourceError } from './dataset-source';
 import { loadRunConfig, PrepareEvent } from './load-run-config';
 import { openCorpus, openDataset, OpenOptions } from './open-dataset';
 import { PREPARE_FILES } from './prepare-keys';
+import { claimRun } from './run-claim';
 import { writeQuestionFile, writeQuestionShards } from './write-questions';
 
 export interface PrepareResult {
@@ -58,9 +59,16 @@ async function materializeEvalSets(store: RunStore, config: RunConfig, objects: 
   return total;
 }
 
+export interface PrepareOptions extends OpenOptions {
+  /** Hours a run's claim is held at most (the state machine's execution timeout). Default 72. */
+  claimHours?: number;
+}
+
 /** Runs the stage for one resolved config; every key it writes is deterministic, so a rerun overwrites. */
-async function prepareResolvedRun(objects: ObjectStore, config: RunConfig, options: OpenOptions): Promise<PrepareResult> {
+async function prepareResolvedRun(objects: ObjectStore, config: RunConfig, event: PrepareEvent, options: PrepareOptions): Promise<PrepareResult> {
   const store = new RunStore(objects, config.runId);
+  // Before anything is written: a duplicate trigger must leave the running execution's files and status alone.
+  if (event.execution) await claimRun(store, { execution: event.execution.name, takeOver: event.takeOver, holdHours: options.claimHours });
   // A rerun starts a fresh status: stages of an earlier attempt no longer describe this one.
   await objects.delete(store.key(RUN_FILES.status));
   await store.updateStatus({ state: 'RUNNING', stage: 'prepare', stageState: 'RUNNING' });
@@ -95,7 +103,7 @@ async function prepareResolvedRun(objects: ObjectStore, config: RunConfig, optio
 }
 
 /** The prepare stage for an event; a bad config throws ConfigValidationError after recording it in status.json. */
-export async function prepareRun(objects: ObjectStore, event: PrepareEvent, options: OpenOptions = {}): Promise<PrepareResult> {
+export async function prepareRun(objects: ObjectStore, event: PrepareEvent, options: PrepareOptions = {}): Promise<PrepareResult> {
   let config: RunConfig;
   try {
     config = await loadRunConfig(objects, event);
@@ -103,5 +111,5 @@ export async function prepareRun(objects: ObjectStore, event: PrepareEvent, opti
     if (error instanceof ConfigValidationError && error.runId) await recordFailure(new RunStore(objects, error.runId), error);
     throw error;
   }
-  return prepareResolvedRun(objects, config, options);
+  return prepareResolvedRun(objects, config, event, options);
 }

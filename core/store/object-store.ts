@@ -50,6 +50,25 @@ export class ObjectStore {
     await this.putText(key, `${JSON.stringify(value, null, 2)}\n`, 'application/json');
   }
 
+  /**
+   * Creates the object only where none exists (S3's conditional write): true if written, false if one was there.
+   * S3 answers 409 while a conflicting conditional write is in flight; that one is retried until it resolves.
+   */
+  async putJsonIfAbsent(key: string, value: unknown): Promise<boolean> {
+    const body = `${JSON.stringify(value, null, 2)}\n`;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json', IfNoneMatch: '*' }));
+        return true;
+      } catch (error) {
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if ((error as { name?: string }).name === 'PreconditionFailed' || status === 412) return false;
+        if (status !== 409 || attempt >= 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+      }
+    }
+  }
+
   /** Writes the whole object in one go (multipart when large), so a retried write replaces, never appends. */
   async putJsonLines(key: string, records: Iterable<unknown> | AsyncIterable<unknown>): Promise<number> {
     let count = 0;

@@ -6,5 +6,6 @@ import { parseWith } from '../../core/schemas';
 export async function handler(event: unknown): Promise<PrepareResult> {
   const input = parseWith(PrepareEventSchema, event, 'prepare event');
   const objects = new ObjectStore(resolveS3Settings());
-  return prepareRun(objects, input, { allowLocalFiles: localFilesAllowed() });
+  const claimHours = Number(process.env.SWIRL_CLAIM_HOURS ?? '72');
+  return prepareRun(objects, input, { allowLocalFiles: localFilesAllowed(), claimHours: Number.isFinite(claimHours) && claimHours > 0 ? claimHours : 72 });
 }

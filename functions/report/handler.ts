@@ -5,10 +5,11 @@ import { z } from 'zod';
 import { writeRunReport } from '../../core/report';
 import { publishRunEvent } from './publish-run-event';
 import { parseWith } from '../../core/schemas';
-import { ObjectStore, resolveS3Settings } from '../../core/store';
+import { releaseRun } from '../../core/run/run-claim';
+import { ObjectStore, resolveS3Settings, RunStore } from '../../core/store';
 
 const logger = new Logger({ serviceName: 'swirl-report' });
-const ReportEventSchema = z.looseObject({ runId: z.string().min(1) });
+const ReportEventSchema = z.looseObject({ runId: z.string().min(1), execution: z.string().min(1).optional() });
 
 export interface ReportResult {
   runId: string;
@@ -21,8 +22,11 @@ export interface ReportResult {
 let events: EventBridgeClient | undefined;
 
 export async function handler(event: unknown): Promise<ReportResult> {
-  const { runId } = parseWith(ReportEventSchema, event, 'report event');
-  const report = await writeRunReport(new ObjectStore(resolveS3Settings()), runId);
+  const { runId, execution } = parseWith(ReportEventSchema, event, 'report event');
+  const objects = new ObjectStore(resolveS3Settings());
+  const report = await writeRunReport(objects, runId);
+  // The run is done: a later trigger for it may start a new execution.
+  await releaseRun(new RunStore(objects, runId), execution ?? null);
   const bus = process.env.SWIRL_EVENT_BUS;
   let eventSent = false;
   if (bus) {

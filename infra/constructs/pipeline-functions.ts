@@ -61,6 +61,8 @@ export class PipelineFunctions extends Construct {
       NODE_OPTIONS: '--enable-source-maps',
     };
     if (access.putsEvents) environment.SWIRL_EVENT_BUS = settings.eventBusName;
+    // A run's claim lasts as long as an execution can: after the state machine's timeout the holder has ended.
+    if (stage === 'prepare') environment.SWIRL_CLAIM_HOURS = String(settings.executionTimeoutHours);
     const common = {
       description: `Swirl: ${access.description}`,
       runtime: lambda.Runtime.NODEJS_24_X,

@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { RUN_ALREADY_CLAIMED } from '../../core/run/run-claim';
 import { LambdaStage, SwirlStackSettings } from '../stack-props';
 import { acknowledgeFindings } from '../nag-acknowledgements';
 import { SCRATCH_PREFIXES } from './data-bucket';
@@ -46,7 +47,7 @@ export class PipelineStateMachine extends Construct {
     const { functions, settings } = props;
 
     const runFailed = new sfn.Fail(this, 'Run failed', { error: RUN_FAILED_ERROR, cause: 'A stage failed; runs/<run>/status.json holds the stage and its error.' });
-    const reportFailure = this.invoke('Report failure', functions.report, { payload: sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$.runId') }) })
+    const reportFailure = this.invoke('Report failure', functions.report, { payload: sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$.runId'), execution: sfn.JsonPath.stringAt('$$.Execution.Name') }) })
       .addCatch(runFailed, { resultPath: '$.failure' })
       .next(runFailed);
     const recordFailure = this.invoke('Record failure', functions['record-failure'], {
@@ -89,7 +90,15 @@ export class PipelineStateMachine extends Construct {
       evaluationPlanKey: sfn.JsonPath.stringAt('$.Payload.evaluationPlanKey'),
     };
     if (settings.toleratedFailureFromConfig) prepareSelector.toleratedFailurePercentage = sfn.JsonPath.numberAt('$.Payload.toleratedFailurePercentage') as unknown as string;
+    // Prepare claims the run for this execution; a duplicate trigger (an S3 event delivered twice, a config put twice)
+    // finds the claim taken and ends here, leaving the running execution's files and status alone.
+    const nameExecution = new sfn.Pass(this, 'Name the claiming execution', {
+      parameters: { name: sfn.JsonPath.stringAt('$$.Execution.Name') },
+      resultPath: '$.execution',
+    });
+    const duplicate = new sfn.Succeed(this, 'Duplicate trigger', { comment: 'Another execution holds this run: nothing to do.' });
     const prepare = this.invoke('Prepare', functions.prepare, { payload: sfn.TaskInput.fromJsonPathAt('$'), resultSelector: prepareSelector, resultPath: '$.run' })
+      .addCatch(duplicate, { errors: [RUN_ALREADY_CLAIMED], resultPath: '$.duplicate' })
       .addCatch(onFailure('prepare'), { resultPath: '$.failure' });
 
     // Where rollouts run follows who serves the policy: Lambdas for a model behind an API, GPU jobs for the trainer's own.
@@ -126,7 +135,7 @@ export class PipelineStateMachine extends Construct {
     }).addCatch(onFailure('train'), { resultPath: '$.failure' });
     const evaluate = this.evaluationMap(props).addCatch(onFailure('evaluate'), { resultPath: '$.failure' });
     const report = this.invoke('Report', functions.report, {
-      payload: runPayload,
+      payload: sfn.TaskInput.fromObject({ runId, execution: sfn.JsonPath.stringAt('$$.Execution.Name') }),
       resultSelector: { metricsKey: sfn.JsonPath.stringAt('$.Payload.metricsKey'), reportKey: sfn.JsonPath.stringAt('$.Payload.reportKey') },
       resultPath: '$.report',
     }).addCatch(onFailure('report'), { resultPath: '$.failure' });
@@ -134,8 +143,9 @@ export class PipelineStateMachine extends Construct {
     prepare.next(rollout).next(judgeMap).next(assemble).next(train).next(evaluate).next(report)
       .next(new sfn.Succeed(this, 'Run succeeded'));
     const start = new sfn.Choice(this, 'Scheduled run?')
-      .when(sfn.Condition.isPresent('$.runIdPrefix'), assignRunId.next(prepare))
-      .otherwise(prepare);
+      .when(sfn.Condition.isPresent('$.runIdPrefix'), assignRunId.next(nameExecution))
+      .otherwise(nameExecution);
+    nameExecution.next(prepare);
 
     const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
       retention: settings.logRetentionDays as logs.RetentionDays,

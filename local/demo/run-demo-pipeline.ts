@@ -59,7 +59,7 @@ export async function runDemoPipeline(options: DemoPipelineOptions): Promise<Dem
   await objects.putText(configKey, `${JSON.stringify(options.config, null, 2)}\n`, 'application/json');
   const pipeline = loadLocalPipeline({ root: options.root, s3: objects.settings });
   if (!pipeline.synthesized.cached) options.stream.write(`synthesized the stack in ${pipeline.synthesized.seconds.toFixed(1)} s\n`);
-  const running = pipeline.machine.start({ bucket: objects.bucket, key: configKey });
+  const running = pipeline.machine.start({ bucket: objects.bucket, key: configKey, takeOver: true });
   const { result, table } = await followExecution(pipeline.machine, running, {
     stream: options.stream, interactive: options.interactive, showJobOutput: options.showJobOutput,
   });

@@ -5,10 +5,13 @@ import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import { S3Settings } from '../../core/store/s3-settings';
 import { FilesystemObjectStore, makeObjectWritesAtomic } from './atomic-object-writes';
+import { createConditionalWrites } from './conditional-writes';
 
 // s3rver ships no types; this is the part of its surface the project uses.
 interface S3rverInstance extends EventEmitter {
   store: FilesystemObjectStore;
+  /** Koa's middleware list, composed when the server starts listening. */
+  middleware: unknown[];
   run(): Promise<{ address: string; port: number }>;
   close(): Promise<void>;
 }
@@ -62,6 +65,8 @@ export class EmbeddedS3Server {
       allowMismatchedSignatures: true,
     });
     makeObjectWritesAtomic(server.store);
+    // Ahead of s3rver's own handlers, so a conditional PUT is decided before anything is written.
+    server.middleware.unshift(createConditionalWrites(server.store));
     server.on('event', (event: { Records?: Array<{ eventName: string; s3: { bucket: { name: string }; object: { key: string } } }> }) => {
       for (const record of event.Records ?? []) {
         this.events.emit('object', {

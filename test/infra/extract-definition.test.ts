@@ -133,7 +133,8 @@ describe('extracted state machine definition', () => {
     expect(extracted.definition.StartAt).toBe('Scheduled run?');
     const choice = states['Scheduled run?'] as State & { Choices: unknown[]; Default: string };
     expect(choice.Choices).toEqual([{ Variable: '$.runIdPrefix', IsPresent: true, Next: 'Name scheduled run' }]);
-    expect(choice.Default).toBe('Prepare');
+    expect(choice.Default).toBe('Name the claiming execution');
+    expect(states['Name scheduled run'].Next).toBe('Name the claiming execution');
     expect(states['Name scheduled run'].Parameters).toEqual({ 'bucket.$': '$.bucket', 'key.$': '$.key', 'runId.$': "States.Format('{}-{}', $.runIdPrefix, States.UUID())" });
   });
 });

@@ -227,12 +227,15 @@ describe('failure handling', () => {
   const states = definition.States as Record<string, { Type: string; Next?: string; Catch?: Array<{ ErrorEquals: string[]; Next: string; ResultPath: string }>; Parameters?: Record<string, unknown> }>;
   const stages = ['Prepare', 'Rollout', 'Rollout on Batch', 'Decompose and judge', 'Assemble', 'Train', 'Evaluate', 'Report'];
 
+  /** The catcher of every other error: the last one (Prepare first routes a duplicate trigger away). */
+  const catchAll = (name: string) => states[name].Catch![states[name].Catch!.length - 1];
+
   it.each(stages.map((name) => [name]))('%s catches every error into a stage-named record of the failure', (name) => {
     const catchers = states[name].Catch!;
-    expect(catchers).toHaveLength(1);
-    expect(catchers[0].ErrorEquals).toEqual(['States.ALL']);
-    expect(catchers[0].ResultPath).toBe('$.failure');
-    const failed = states[catchers[0].Next];
+    expect(catchers).toHaveLength(name === 'Prepare' ? 2 : 1);
+    expect(catchAll(name).ErrorEquals).toEqual(['States.ALL']);
+    expect(catchAll(name).ResultPath).toBe('$.failure');
+    const failed = states[catchAll(name).Next];
     expect(failed.Type).toBe('Pass');
     expect(failed.Parameters).toEqual(expect.objectContaining({ 'error.$': '$.failure.Error', 'cause.$': '$.failure.Cause', 'input.$': '$' }));
     expect(failed.Next).toBe('Record failure');
@@ -244,8 +247,16 @@ describe('failure handling', () => {
     expect(states['Run failed'].Type).toBe('Fail');
     expect(states['Record failure'].Catch![0].Next).toBe('Run failed');
     expect(states['Report failure'].Catch![0].Next).toBe('Run failed');
-    const recordedStages = stages.map((name) => states[states[name].Catch![0].Next].Parameters!.stage);
+    const recordedStages = stages.map((name) => states[catchAll(name).Next].Parameters!.stage);
     expect(recordedStages).toEqual(['prepare', 'rollout', 'rollout', 'decompose', 'assemble', 'train', 'evaluate', 'report']);
+  });
+
+  it('claims the run for the execution before prepare, and ends a duplicate trigger without recording a failure', () => {
+    expect(states['Name the claiming execution']).toMatchObject({ Type: 'Pass', Parameters: { 'name.$': '$$.Execution.Name' }, ResultPath: '$.execution', Next: 'Prepare' });
+    expect(states.Prepare.Catch![0]).toEqual({ ErrorEquals: ['RunAlreadyClaimed'], Next: 'Duplicate trigger', ResultPath: '$.duplicate' });
+    expect(states['Duplicate trigger'].Type).toBe('Succeed');
+    // Report frees the claim only when it is this execution's.
+    expect(states.Report.Parameters).toEqual(expect.objectContaining({ Payload: { 'runId.$': '$.run.runId', 'execution.$': '$$.Execution.Name' } }));
   });
 });
 

@@ -107,6 +107,29 @@ describeWithSharedData('local pipeline from the synthesized template', () => {
     expect(await store.exists('runs/invalid-config/shards/manifest.json')).toBe(false);
   });
 
+  it('runs a config once when its trigger arrives twice: the second execution finds the run claimed and ends as a duplicate', async () => {
+    const config = gsm8kConfig('delivered-twice', { eval: [] });
+    await store.putJson('configs/delivered-twice.json', config);
+    const input = { bucket: store.bucket, key: 'configs/delivered-twice.json' };
+    // Two executions of one S3 event, as EventBridge may deliver it; the second starts while the first prepares.
+    const first = pipeline.machine.start(input);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const second = pipeline.machine.start(input);
+    const results = await Promise.all([first.result, second.result]);
+    expect(results.map((result) => result.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    const duplicates = results.filter((result) => (result.output as { duplicate?: unknown } | null)?.duplicate !== undefined);
+    expect(duplicates).toHaveLength(1);
+    expect(JSON.stringify(duplicates[0].output)).toContain('already being run by execution');
+    const status = RunStatusSchema.parse(JSON.parse((await store.getText('runs/delivered-twice/status.json'))!));
+    expect(status.state).toBe('SUCCEEDED');
+    const manifest = JSON.parse((await store.getText('runs/delivered-twice/shards/manifest.json'))!) as Array<{ shard: string }>;
+    let trajectories = 0;
+    for (const { shard } of manifest) trajectories += (await store.getText(`runs/delivered-twice/trajectories/${shard}.jsonl`))!.trim().split('\n').length;
+    expect(trajectories).toBe(6 * 2);
+    // The run is free again once its execution has ended.
+    expect(await store.exists('runs/delivered-twice/claim.json')).toBe(false);
+  }, 180_000);
+
   it('retries a shard whose handler throws as the definition says, then the Catch fails the run at that stage', async () => {
     const calls = new Map<string, number>();
     const events: ExecutionEvent[] = [];

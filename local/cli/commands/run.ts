@@ -70,7 +70,8 @@ export function registerRunCommand(program: Command): void {
           environment: { POWERTOOLS_LOG_LEVEL: options.logLevel.toUpperCase() },
         });
         if (!pipeline.synthesized.cached) process.stderr.write(`synthesized the stack in ${pipeline.synthesized.seconds.toFixed(1)} s\n`);
-        const running = pipeline.machine.start({ bucket: opened.objects.bucket, key });
+        // An explicit run takes the run over from an execution that died holding it (a killed `swirl run`).
+        const running = pipeline.machine.start({ bucket: opened.objects.bucket, key, takeOver: true });
         const { result, table } = await followExecution(pipeline.machine, running, { stream: process.stderr, interactive: options.plain ? false : undefined });
         process.stdout.write(`\n${table}\n\n`);
         const status = await new RunStore(opened.objects, runId).readStatus().catch(() => null);
