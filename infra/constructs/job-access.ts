@@ -1,5 +1,5 @@
 // What each trainer entry point on Batch runs and may touch: its command, the S3 key patterns it reads and writes, model access.
-import { CONFIG, STATUS } from './stage-access';
+import { CONFIG, ROLLOUT_PROGRESS, STATUS } from './stage-access';
 
 export const BATCH_JOBS = ['train', 'rollout', 'evaluate'] as const;
 export type BatchJobName = (typeof BATCH_JOBS)[number];
@@ -11,6 +11,8 @@ export interface JobAccess {
   parameters: Record<string, string>;
   read: string[];
   write: string[];
+  /** Object key patterns the job deletes. */
+  delete: string[];
   /** Calls Bedrock models and reads endpoint secrets (the reward model, the judge). */
   callsModels: boolean;
   description: string;
@@ -23,6 +25,7 @@ export const JOB_ACCESS: Record<BatchJobName, JobAccess> = {
     parameters: { runId: 'unset' },
     read: [CONFIG, 'runs/*/train/*', 'runs/*/corpus/*', 'models/*', 'datasets/*'],
     write: ['runs/*/model/*', STATUS, 'cache/*', 'runs/*/timings/train/*'],
+    delete: [],
     callsModels: true,
     description: 'Swirl trainer job: sft and swirl training',
   },
@@ -31,6 +34,7 @@ export const JOB_ACCESS: Record<BatchJobName, JobAccess> = {
     parameters: { runId: 'unset', shard: 'unset' },
     read: [CONFIG, 'runs/*/shards/*', 'runs/*/model/*', 'models/*', 'datasets/*'],
     write: [STATUS, 'runs/*/trajectories/*', 'runs/*/corpus/*', 'cache/*', 'runs/*/timings/rollout/*'],
+    delete: [ROLLOUT_PROGRESS],
     callsModels: false,
     description: 'Swirl rollout job: one shard with a trainer-served policy',
   },
@@ -39,6 +43,7 @@ export const JOB_ACCESS: Record<BatchJobName, JobAccess> = {
     parameters: { runId: 'unset', model: 'unset', set: 'unset' },
     read: [CONFIG, 'runs/*/eval-sets/*', 'runs/*/corpus/*', 'runs/*/model/*', 'models/*', 'datasets/*'],
     write: ['runs/*/eval/*/*', 'runs/*/eval-sets/*/corpus.bm25.json', 'cache/*', 'runs/*/timings/evaluate/*'],
+    delete: [],
     callsModels: true,
     description: 'Swirl evaluation job: one trainer-served model on one eval set',
   },

@@ -110,8 +110,9 @@ export class PipelineFunctions extends Construct {
     const objects = (patterns: string[]) => patterns.map((pattern) => bucket.arnForObjects(pattern));
     // ListBucket lets a missing key read as 404 (not 403), which the object store treats as "absent".
     role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: objects([...new Set([...access.read, ...access.write])]) }));
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: objects([...new Set([...access.read, ...access.write, ...access.delete])]) }));
     role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: objects(access.write) }));
+    if (access.delete.length > 0) role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: objects(access.delete) }));
     if (access.callsModels && settings.bedrockModelArns.length > 0) {
       role.addToPolicy(new iam.PolicyStatement({
         actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],

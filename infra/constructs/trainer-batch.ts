@@ -133,8 +133,9 @@ export class TrainerBatch extends Construct {
     const access = JOB_ACCESS[job];
     const objects = (patterns: string[]) => patterns.map((pattern) => bucket.arnForObjects(pattern));
     role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: objects([...new Set([...access.read, ...access.write])]) }));
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: objects([...new Set([...access.read, ...access.write, ...access.delete])]) }));
     role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: objects(access.write) }));
+    if (access.delete.length > 0) role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: objects(access.delete) }));
     // Training scores sampled actions with the reward model and evaluation judges answers: either may be a Bedrock or secret-keyed endpoint.
     if (access.callsModels && settings.bedrockModelArns.length > 0) {
       role.addToPolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'], resources: settings.bedrockModelArns }));

@@ -121,8 +121,9 @@ describe('stage Lambdas', () => {
     }
     const bucket = `<${runBucketId}.Arn>/`;
     expect(byAction('s3:PutObject').sort()).toEqual(access.write.map((pattern) => bucket + pattern).sort());
-    expect(byAction('s3:GetObject').sort()).toEqual([...new Set([...access.read, ...access.write])].map((pattern) => bucket + pattern).sort());
-    expect(byAction('s3:DeleteObject')).toEqual([]);
+    expect(byAction('s3:GetObject').sort()).toEqual([...new Set([...access.read, ...access.write, ...access.delete])].map((pattern) => bucket + pattern).sort());
+    // Deletes only where the stage's code deletes: stale status and manifests, progress logs, the run's claim.
+    expect(byAction('s3:DeleteObject').sort()).toEqual(access.delete.map((pattern) => bucket + pattern).sort());
     expect(byAction('s3:ListBucket')).toEqual([`<${runBucketId}.Arn>`]);
     expect(byAction('bedrock:InvokeModel')).toEqual(access.callsModels ? [TEST_MODEL_ARN] : []);
     expect(byAction('secretsmanager:GetSecretValue')).toEqual(access.callsModels ? [TEST_SECRET_ARN] : []);
@@ -176,8 +177,9 @@ describe('trainer on Batch', () => {
     const byAction = (action: string) => statements.filter((statement) => asList(statement.Action).includes(action)).flatMap((statement) => asList(statement.Resource).map(renderArn));
     const bucket = `<${runBucketId}.Arn>/`;
     expect(byAction('s3:PutObject').sort()).toEqual(access.write.map((pattern) => bucket + pattern).sort());
-    expect(byAction('s3:GetObject').sort()).toEqual([...new Set([...access.read, ...access.write])].map((pattern) => bucket + pattern).sort());
-    expect(byAction('s3:DeleteObject')).toEqual([]);
+    expect(byAction('s3:GetObject').sort()).toEqual([...new Set([...access.read, ...access.write, ...access.delete])].map((pattern) => bucket + pattern).sort());
+    // Deletes only where the stage's code deletes: stale status and manifests, progress logs, the run's claim.
+    expect(byAction('s3:DeleteObject').sort()).toEqual(access.delete.map((pattern) => bucket + pattern).sort());
     expect(byAction('bedrock:InvokeModel')).toEqual(access.callsModels ? [TEST_MODEL_ARN] : []);
     for (const statement of statements) for (const arn of asList(statement.Resource).map(renderArn)) expect(arn).not.toBe(`<${runBucketId}.Arn>/*`);
   });

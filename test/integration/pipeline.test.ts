@@ -1,6 +1,7 @@
 // The synthesized state machine run locally end to end: real handlers in process, embedded S3, a GSM8K slice and the scripted policy.
 import { join } from 'node:path';
 import { ObjectStore } from '../../core/store/object-store';
+import { STAGE_ACCESS } from '../../infra/constructs/stage-access';
 import { COMPACT_SYSTEM_PROMPT } from '../../core/prompts/default-prompts';
 import { RunStatusSchema } from '../../core/schemas/run-status';
 import { TrajectorySchema } from '../../core/schemas/trajectory';
@@ -111,6 +112,11 @@ describeWithSharedData('local pipeline from the synthesized template', () => {
     const config = gsm8kConfig('delivered-twice', { eval: [] });
     await store.putJson('configs/delivered-twice.json', config);
     const input = { bucket: store.bucket, key: 'configs/delivered-twice.json' };
+    const deleted: string[] = [];
+    const onObject = (event: { eventName: string; key: string }) => {
+      if (event.eventName.startsWith('ObjectRemoved')) deleted.push(event.key);
+    };
+    server.events.on('object', onObject);
     // Two executions of one S3 event, as EventBridge may deliver it; the second starts while the first prepares.
     const first = pipeline.machine.start(input);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -128,6 +134,11 @@ describeWithSharedData('local pipeline from the synthesized template', () => {
     expect(trajectories).toBe(6 * 2);
     // The run is free again once its execution has ended.
     expect(await store.exists('runs/delivered-twice/claim.json')).toBe(false);
+    // Every object the stages deleted is one some stage's role may delete on AWS.
+    server.events.off('object', onObject);
+    const deletable = Object.values(STAGE_ACCESS).flatMap((access) => access.delete).map((pattern) => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^]*')}$`));
+    expect(deleted).toContain('runs/delivered-twice/claim.json');
+    for (const key of deleted) expect(deletable.some((pattern) => pattern.test(key)) ? key : `${key} (no stage may delete it)`).toBe(key);
   }, 180_000);
 
   it('retries a shard whose handler throws as the definition says, then the Catch fails the run at that stage', async () => {
