@@ -24,7 +24,10 @@ __global__ void minimumBackwardKernel(const float* a, const float* b, const floa
   }
 }
 
-__global__ void clampForwardKernel(const float* x, size_t n, float low, float high, float* out) { GRID_STRIDE(i, n) out[i] = fminf(high, fmaxf(low, x[i])); }
+// NaN stays NaN, as Math.min/Math.max keep it on the host (fminf and fmaxf would drop it).
+__global__ void clampForwardKernel(const float* x, size_t n, float low, float high, float* out) {
+  GRID_STRIDE(i, n) out[i] = isnan(x[i]) ? x[i] : fminf(high, fmaxf(low, x[i]));
+}
 
 __global__ void clampBackwardKernel(const float* x, size_t n, float low, float high, const float* gradOut, float* gradX) {
   GRID_STRIDE(i, n) if (x[i] >= low && x[i] <= high) gradX[i] += gradOut[i];
