@@ -32,8 +32,9 @@ void dropoutMask(cudaStream_t stream, uint32_t seed, uint32_t threshold, float k
 /** out accumulates; probabilities (and capSlopes, with a cap) are written inside each row's window only. */
 void windowedAttentionForward(cudaStream_t stream, const float* q, const float* k, const float* v, const WindowedAttentionShape& shape,
                               float* out, float* probabilities, float* capSlopes);
-void windowedAttentionBackward(cudaStream_t stream, const float* q, const float* k, const float* v, const float* probabilities,
-                               const float* capSlopes, const float* gradOut, const WindowedAttentionShape& shape, float* gradQ, float* gradK,
-                               float* gradV);
+/** Fails only where its scratch for the score gradients (as large as the probabilities) cannot be allocated. */
+cudaError_t windowedAttentionBackward(cudaStream_t stream, const float* q, const float* k, const float* v, const float* probabilities,
+                                      const float* capSlopes, const float* gradOut, const WindowedAttentionShape& shape, float* gradQ,
+                                      float* gradK, float* gradV);
 
 }  // namespace swirl::cuda

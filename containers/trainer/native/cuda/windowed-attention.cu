@@ -113,14 +113,15 @@ void windowedAttentionForward(cudaStream_t stream, const float* q, const float* 
   windowedForwardKernel<<<gridOf(shape.base), 128, 0, stream>>>(q, k, v, shape, out, probabilities, capSlopes);
 }
 
-void windowedAttentionBackward(cudaStream_t stream, const float* q, const float* k, const float* v, const float* probabilities,
-                               const float* capSlopes, const float* gradOut, const WindowedAttentionShape& shape, float* gradQ, float* gradK,
-                               float* gradV) {
+cudaError_t windowedAttentionBackward(cudaStream_t stream, const float* q, const float* k, const float* v, const float* probabilities,
+                                      const float* capSlopes, const float* gradOut, const WindowedAttentionShape& shape, float* gradQ, float* gradK,
+                                      float* gradV) {
   const AttentionShape& s = shape.base;
   float* scratch = nullptr;
-  cudaMallocAsync(reinterpret_cast<void**>(&scratch), sizeof(float) * (size_t)(s.batch * s.heads * s.queryLength * s.keyLength), stream);
+  const cudaError_t status = cudaMallocAsync(reinterpret_cast<void**>(&scratch), sizeof(float) * (size_t)(s.batch * s.heads * s.queryLength * s.keyLength), stream);
+  if (status != cudaSuccess) return status;
   windowedBackwardKernel<<<gridOf(s), 128, 0, stream>>>(q, k, v, probabilities, capSlopes, gradOut, shape, gradQ, gradK, gradV, scratch);
-  cudaFreeAsync(scratch, stream);
+  return cudaFreeAsync(scratch, stream);
 }
 
 }  // namespace swirl::cuda

@@ -201,9 +201,10 @@ Napi::Value WindowedAttentionBackward(const Napi::CallbackInfo& info) {
     return info.Env().Undefined();
   if (gradOut.length < q.length || (gradQ.data && gradQ.length < q.length) || (gradK.data && gradK.length < k.length) || (gradV.data && gradV.length < v.length))
     return call.finish("gradient buffers too short");
-  if (!empty(s))
-    cuda::windowedAttentionBackward(resident::stream(), q.data, k.data, v.data, probabilities.data, capSlopes.data, gradOut.data, w, gradQ.data, gradK.data, gradV.data);
-  return call.launched();
+  if (empty(s)) return call.launched();
+  const cudaError_t status =
+      cuda::windowedAttentionBackward(resident::stream(), q.data, k.data, v.data, probabilities.data, capSlopes.data, gradOut.data, w, gradQ.data, gradK.data, gradV.data);
+  return status == cudaSuccess ? call.launched() : call.finish(std::string("scratch for the score gradients: ") + cudaGetErrorString(status));
 }
 
 /** Targets as a device array, after checking each is below the vocabulary (negative targets are ignored rows). */
