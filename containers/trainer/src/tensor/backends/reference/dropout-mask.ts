@@ -13,7 +13,7 @@ function mixBits(value: number): number {
 }
 
 /** Drawing an integer below this drops an element: floor(p·2³²), so the comparison is exact on every backend. */
-export function dropThreshold(probability: number): number {
+function dropThreshold(probability: number): number {
   return Math.floor(probability * 4294967296);
 }
 
