@@ -94,7 +94,7 @@ describe('the device check on the emulated table, tiny shapes', () => {
     const kernels = result.parts.kernels;
     expect(kernels.status).toBe('passed');
     const names = kernels.results.map((entry) => entry.name);
-    for (const kernel of ['gemm', 'attentionBackward', 'rmsNormBackward', 'logSoftmaxGatherBackward', 'adamw', 'copyBlocks', 'permute', 'sampleTokens', 'gemmBfloat16Weight', 'embeddingBfloat16']) {
+    for (const kernel of ['gemm', 'attentionBackward', 'rmsNormBackward', 'logSoftmaxGatherBackward', 'adamw', 'copyBlocks', 'permute', 'sampleTokens', 'gemmBfloat16Weight', 'embeddingBfloat16', 'windowedAttentionBackward', 'rotateByTable', 'gegluBackward', 'dropoutMask', 'sumRowsInto one value']) {
       expect(names.some((name) => name.includes(kernel))).toBe(true);
     }
     for (const entry of kernels.results) {

@@ -18,6 +18,7 @@
         "src/cross-entropy.cc",
         "src/resident-binding.cc",
         "src/resident-kernels-binding.cc",
+        "src/resident-family-binding.cc",
         "src/resident-layers-binding.cc"
       ],
       "include_dirs": [

@@ -38,7 +38,7 @@ function buildCudaLibrary(log) {
   if (!home) return { built: false, reason: `${nvcc} found, but no toolkit with lib64/libcudart_static.a and include/cuda_runtime.h` };
   const withCublas = existsSync(path.join(home, 'include', 'cublas_v2.h')) && existsSync(path.join(home, 'lib64', 'libcublas.so'));
   const defines = ['SWIRL_WITH_CUDA', ...(withCublas ? ['SWIRL_WITH_CUBLAS'] : [])];
-  const sources = ['elementwise.cu', 'normalization.cu', 'attention.cu', 'cross-entropy.cu', 'device-kernels.cu', 'device-layers.cu', 'resident-memory.cu', 'resident-kernels.cu', 'resident-gemm.cu', 'sample-tokens.cu', ...(withCublas ? ['gemm.cu'] : [])];
+  const sources = ['elementwise.cu', 'normalization.cu', 'attention.cu', 'cross-entropy.cu', 'device-kernels.cu', 'device-layers.cu', 'resident-memory.cu', 'resident-kernels.cu', 'resident-gemm.cu', 'sample-tokens.cu', 'family-elementwise.cu', 'windowed-attention.cu', ...(withCublas ? ['gemm.cu'] : [])];
   mkdirSync(outputDirectory, { recursive: true });
   const started = Date.now();
   const objects = [];

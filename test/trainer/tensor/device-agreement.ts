@@ -29,9 +29,52 @@ function bfloat16Bits(length: number, seed: number): Uint16Array {
   return new Uint16Array(new Uint32Array(values.buffer).map((word) => word >>> 16));
 }
 
+type Check = (name: string, inputs: Record<string, Float32Array>, kernel: (table: DeviceTable, buffers: Buffers) => void, tolerance?: number) => void;
+
+/** The family kernels every device table has (min/clamp, soft cap, GeGLU, table RoPE, windowed attention, dropout's mask). */
+function checkFamilyKernels(check: Check, r: typeof randomValues): void {
+  check('minimum', { a: r(30, 90), b: r(30, 91), out: r(30, 92), gradOut: r(30, 93), gradA: r(30, 94), gradB: r(30, 95) }, (t, b) => {
+    t.minimumForward!(b.a, b.b, b.out);
+    t.minimumBackward!(b.a, b.b, b.gradOut, b.gradA, null);
+    t.minimumBackward!(b.a, b.b, b.gradOut, null, b.gradB);
+  });
+  check('clamp', { x: r(30, 96), out: r(30, 97), gradOut: r(30, 98), gradX: r(30, 99) }, (t, b) => {
+    t.clampForward!(b.x, -0.4, 0.3, b.out);
+    t.clampBackward!(b.x, -0.4, 0.3, b.gradOut, b.gradX);
+  });
+  check('softCap', { x: r(30, 100, 5), out: r(30, 101), gradOut: r(30, 102), gradX: r(30, 103) }, (t, b) => {
+    t.softCapForward!(b.x, 2, b.out);
+    t.softCapBackward!(b.out, 2, b.gradOut, b.gradX);
+  });
+  check('geglu', { gate: r(30, 104, 3), up: r(30, 105), out: r(30, 106), gradOut: r(30, 107), gradGate: r(30, 108), gradUp: r(30, 109) }, (t, b) => {
+    t.gegluForward!(b.gate, b.up, b.out);
+    t.gegluBackward!(b.gate, b.up, b.gradOut, b.gradGate, null);
+    t.gegluBackward!(b.gate, b.up, b.gradOut, null, b.gradUp);
+  });
+  check('rotateByTable', { x: r(2 * 3 * 2 * 8, 110), out: r(2 * 3 * 2 * 8, 111), back: r(2 * 3 * 2 * 8, 112), cos: r(10 * 4, 113), sin: r(10 * 4, 114) }, (t, b) => {
+    t.rotateByTable!(b.x, b.out, b.cos, b.sin, { batch: 2, sequenceLength: 3, heads: 2, headDim: 8, positions: new Int32Array([5, 6, 7]) }, 1, false);
+    t.rotateByTable!(b.x, b.back, b.cos, b.sin, { batch: 2, sequenceLength: 3, heads: 2, headDim: 8, positions: new Int32Array([0, 1, 2, 4, 5, 9]) }, -1, true);
+  });
+  const base = { batch: 2, queryLength: 3, keyLength: 6, heads: 4, kvHeads: 2, headDim: 8, queryOffset: 3, scale: 0.35, keyMask: new Uint8Array([1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1]) };
+  for (const [window, softCap] of [[null, null], [2, 3], [4, null]] as const) {
+    const shape = { ...base, window, softCap };
+    const sizes = { q: 2 * 3 * 4 * 8, kv: 2 * 6 * 2 * 8, p: 2 * 4 * 3 * 6 };
+    check(`windowedAttention window ${window} cap ${softCap}`, { q: r(sizes.q, 115), k: r(sizes.kv, 116), v: r(sizes.kv, 117), out: r(sizes.q, 118), probabilities: r(sizes.p, 119), capSlopes: r(sizes.p, 120), gradOut: r(sizes.q, 121), gradQ: r(sizes.q, 122), gradK: r(sizes.kv, 123), gradV: r(sizes.kv, 124) }, (t, b) => {
+      const capSlopes = softCap === null ? null : b.capSlopes;
+      t.windowedAttentionForward!(b.q, b.k, b.v, shape, b.out, b.probabilities, capSlopes);
+      t.windowedAttentionBackward!(b.q, b.k, b.v, b.probabilities, capSlopes, b.gradOut, shape, b.gradQ, b.gradK, b.gradV);
+    }, 1e-3);
+  }
+  // The mask is the same hash on every table: bit for bit, views included.
+  check('dropoutMask', { mask: r(1000, 125), view: r(40, 126) }, (t, b) => {
+    t.dropoutMask!(0xdeadbeef, 0.3, b.mask);
+    t.dropoutMask!(7, 0.5, t.view(b.view, 8, 20));
+  }, 0);
+}
+
 export function compareDeviceTables(candidate: DeviceTable, reference: DeviceTable): void {
   const failures: string[] = [];
-  const check = (name: string, inputs: Record<string, Float32Array>, kernel: (table: DeviceTable, buffers: Buffers) => void, tolerance = 2e-4): void => {
+  const check: Check = (name, inputs, kernel, tolerance = 2e-4) => {
     const results = [candidate, reference].map((table) =>
       table.withScope(() => {
         const buffers: Buffers = Object.fromEntries(Object.entries(inputs).map(([key, values]) => [key, table.upload(values)]));
@@ -69,6 +112,8 @@ export function compareDeviceTables(candidate: DeviceTable, reference: DeviceTab
   check('mulBroadcast', { a: r(24, 23), b: r(6, 24), out: r(24, 25) }, (t, b) => t.mulBroadcast(b.a, b.b, b.out));
   check('axpy', { x: r(50, 26), y: r(50, 27) }, (t, b) => t.axpy(-1.5, b.x, b.y));
   check('sumRowsInto', { x: r(40, 28), out: r(8, 29) }, (t, b) => t.sumRowsInto(0.5, b.x, b.out));
+  check('sumRowsInto to one value', { x: r(5000, 127), out: r(3, 128) }, (t, b) => t.sumRowsInto(0.5, b.x, t.view(b.out, 1, 1)), 1e-4);
+  check('mulSumRowsInto to few values', { x: r(6000, 129), y: r(6000, 130), out: r(3, 131) }, (t, b) => t.mulSumRowsInto(b.x, b.y, b.out), 1e-4);
   check('mulAccumulate', { x: r(40, 30), y: r(8, 31), out: r(40, 32) }, (t, b) => t.mulAccumulate(b.x, b.y, b.out));
   check('mulSumRowsInto', { x: r(40, 33), y: r(40, 34), out: r(8, 35) }, (t, b) => t.mulSumRowsInto(b.x, b.y, b.out));
   check('exp', { x: r(30, 36), out: r(30, 37) }, (t, b) => t.exp(b.x, b.out));
@@ -100,6 +145,7 @@ export function compareDeviceTables(candidate: DeviceTable, reference: DeviceTab
     t.attentionForward(b.q, b.k, b.v, shape, b.out, b.probabilities);
     t.attentionBackward(b.q, b.k, b.v, b.probabilities, b.gradOut, shape, b.gradQ, b.gradK, b.gradV);
   }, 1e-3);
+  checkFamilyKernels(check, r);
   check('logSoftmaxGather', { logits: r(4 * 50, 72, 4), logProbs: r(4, 73), logSumExp: r(4, 74), gradLogProbs: r(4, 75), gradLogits: r(4 * 50, 76) }, (t, b) => {
     const targets = new Int32Array([3, -1, 49, 0]);
     t.logSoftmaxGatherForward(b.logits, targets, 50, b.logProbs, b.logSumExp);

@@ -8,6 +8,7 @@ import { attentionForward } from '../../../containers/trainer/src/tensor/backend
 import { logSoftmaxGatherForward } from '../../../containers/trainer/src/tensor/backends/reference/cross-entropy';
 import { rotateByTable } from '../../../containers/trainer/src/tensor/backends/reference/activations';
 import { windowedAttentionForward } from '../../../containers/trainer/src/tensor/backends/reference/windowed-attention';
+import { dropoutMask } from '../../../containers/trainer/src/tensor/backends/reference/dropout-mask';
 
 export interface OpCase {
   name: string;
@@ -231,9 +232,11 @@ export const OP_CASES: OpCase[] = [
     name: 'dropout',
     shapes: [[12]],
     run: ([x]) => ops.dropout(x, 0.25, new Rng(7)),
+    // One seed drawn from the Rng, expanded by the counter-based hash every backend shares.
     forward64: ([x]) => {
-      const rng = new Rng(7);
-      return x.map((value) => (rng.nextFloat() < 0.25 ? 0 : value / 0.75));
+      const mask = new Float32Array(x.length);
+      dropoutMask(new Rng(7).nextUint32(), 0.25, mask);
+      return x.map((value, index) => (mask[index] === 0 ? 0 : value / 0.75));
     },
   },
 ];

@@ -44,6 +44,25 @@ __global__ void columnSumKernel(float alpha, const float* x, const float* y, siz
   }
 }
 
+// Few columns over many rows (a loss summed to one value): one block per column, its threads splitting the rows.
+__global__ void columnBlockSumKernel(float alpha, const float* x, const float* y, size_t rows, size_t period, float* out) {
+  const size_t j = blockIdx.x;
+  float partial = 0;
+  for (size_t r = threadIdx.x; r < rows; r += blockDim.x) partial += x[r * period + j] * (y ? y[r * period + j] : 1.0f);
+  const float total = blockSum(partial);
+  if (threadIdx.x == 0) out[j] += alpha * total;
+}
+
+// Below this many columns the thread-per-column kernel would leave most of the GPU idle while each thread walks every row.
+constexpr size_t kBlockPerColumnBelow = 256;
+constexpr int kColumnBlockThreads = 512;
+
+void sumColumns(cudaStream_t stream, float alpha, const float* x, const float* y, size_t n, float* out, size_t period) {
+  const size_t rows = n / period;
+  if (period < kBlockPerColumnBelow && rows > 1) columnBlockSumKernel<<<(unsigned)period, kColumnBlockThreads, 0, stream>>>(alpha, x, y, rows, period, out);
+  else columnSumKernel<<<blocksFor(period), kThreads, 0, stream>>>(alpha, x, y, rows, period, out);
+}
+
 __global__ void reduceKernel(const float* x, size_t n, bool squares, double* result) {
   float partial = 0;
   GRID_STRIDE(i, n) partial += squares ? x[i] * x[i] : x[i];
@@ -75,9 +94,9 @@ __global__ void adamwKernel(float* param, const float* grad, float* m, float* v,
 void addBroadcast(cudaStream_t stream, const float* a, size_t n, const float* b, size_t period, float* out) { addBroadcastKernel<<<blocksFor(n), kThreads, 0, stream>>>(a, n, b, period, out); }
 void mulBroadcast(cudaStream_t stream, const float* a, size_t n, const float* b, size_t period, float* out) { mulBroadcastKernel<<<blocksFor(n), kThreads, 0, stream>>>(a, n, b, period, out); }
 void axpy(cudaStream_t stream, float alpha, const float* x, size_t n, float* y) { axpyKernel<<<blocksFor(n), kThreads, 0, stream>>>(alpha, x, n, y); }
-void sumRowsInto(cudaStream_t stream, float alpha, const float* x, size_t n, float* out, size_t period) { columnSumKernel<<<blocksFor(period), kThreads, 0, stream>>>(alpha, x, nullptr, n / period, period, out); }
+void sumRowsInto(cudaStream_t stream, float alpha, const float* x, size_t n, float* out, size_t period) { sumColumns(stream, alpha, x, nullptr, n, out, period); }
 void mulAccumulate(cudaStream_t stream, const float* x, size_t n, const float* y, size_t period, float* out) { mulAccumulateKernel<<<blocksFor(n), kThreads, 0, stream>>>(x, n, y, period, out); }
-void mulSumRowsInto(cudaStream_t stream, const float* x, const float* y, size_t n, float* out, size_t period) { columnSumKernel<<<blocksFor(period), kThreads, 0, stream>>>(1.0f, x, y, n / period, period, out); }
+void mulSumRowsInto(cudaStream_t stream, const float* x, const float* y, size_t n, float* out, size_t period) { sumColumns(stream, 1.0f, x, y, n, out, period); }
 void expForward(cudaStream_t stream, const float* x, size_t n, float* out) { expKernel<<<blocksFor(n), kThreads, 0, stream>>>(x, n, out); }
 
 void sum(cudaStream_t stream, const float* x, size_t n, double* result) {

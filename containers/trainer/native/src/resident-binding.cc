@@ -255,6 +255,7 @@ void registerResidentTable(Napi::Env env, Napi::Object exports) {
   add("gemmBfloat16Weight", GemmBfloat16Weight);
   registerResidentKernels(env, table);
   registerResidentLayers(env, table);
+  registerResidentFamily(env, table);
   exports.Set("cudaTable", table);
 #else
   (void)env;

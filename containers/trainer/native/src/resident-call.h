@@ -114,6 +114,7 @@ class ResidentCall {
 
 void registerResidentKernels(Napi::Env env, Napi::Object target);
 void registerResidentLayers(Napi::Env env, Napi::Object target);
+void registerResidentFamily(Napi::Env env, Napi::Object target);
 
 }  // namespace swirl::binding
 #endif

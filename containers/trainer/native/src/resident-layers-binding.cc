@@ -1,10 +1,11 @@
 // N-API bindings of the resident CUDA table's layer kernels: embeddings (fp32 and bf16 tables), RMSNorm, RoPE,
-// attention and log-softmax gathered at targets. Integer inputs (ids, positions, targets, key masks) arrive as host
+// attention (plain and windowed) and log-softmax gathered at targets. Integer inputs (ids, positions, targets, key masks) arrive as host
 // arrays, are checked here, and are staged to the device with the call.
 #include <napi.h>
 #include "resident-call.h"
 #ifdef SWIRL_WITH_CUDA
 #include "../cuda/cuda-kernels.h"
+#include "../cuda/family-kernels.h"
 
 namespace swirl::binding {
 
@@ -151,6 +152,61 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
   return call.launched();
 }
 
+/** The window (a whole number of keys ≥ 1) and soft cap (> 0) after the shape; null for either is none (0 on the device). */
+bool readWindow(ResidentCall& call, size_t index, const cuda::AttentionShape& base, cuda::WindowedAttentionShape& w) {
+  w = {base, 0, 0.0f};
+  if (base.queryOffset + base.queryLength > base.keyLength) return call.fail("queryOffset + queryLength exceeds keyLength");
+  if (!call.info()[index].IsNull()) {
+    w.window = (int64_t)call.count(index);
+    if (call.ok() && w.window < 1) return call.fail("argument " + std::to_string(index) + ": expected a window of at least one key or null, received 0");
+  }
+  if (!call.info()[index + 1].IsNull()) {
+    const double cap = call.number(index + 1);
+    if (call.ok() && !(cap > 0)) return call.fail("argument " + std::to_string(index + 1) + ": expected a positive soft cap or null, received " + std::to_string(cap));
+    w.softCap = (float)cap;
+  }
+  return call.ok();
+}
+
+/** The cap's slopes are given exactly when there is a cap, as long as the probabilities. */
+bool capSlopesFit(ResidentCall& call, const cuda::WindowedAttentionShape& w, const Span& capSlopes, const Span& probabilities) {
+  if ((w.softCap > 0) != (capSlopes.data != nullptr)) return call.fail("capSlopes must be given with a soft cap and only then");
+  if (capSlopes.data && capSlopes.length < probabilities.length) return call.fail("capSlopes shorter than the probabilities");
+  return true;
+}
+
+// windowedAttentionForward(q3, k3, v3, out3, probabilities3, capSlopes3 | 0, shape…, window | null, softCap | null)
+Napi::Value WindowedAttentionForward(const Napi::CallbackInfo& info) {
+  ResidentCall call(info, "windowedAttentionForward");
+  const Span q = call.buffer<float>(0), k = call.buffer<float>(3), v = call.buffer<float>(6), out = call.buffer<float>(9), probabilities = call.buffer<float>(12);
+  const Span capSlopes = call.buffer<float>(15, true);
+  cuda::AttentionShape s;
+  cuda::WindowedAttentionShape w;
+  if (!call.ok() || !readShape(call, 18, s) || !readWindow(call, 27, s, w) || !shapeFits(call, s, q, k, v, probabilities) || !capSlopesFit(call, w, capSlopes, probabilities))
+    return info.Env().Undefined();
+  if (out.length < q.length) return call.finish("output shorter than q");
+  if (!empty(s)) cuda::windowedAttentionForward(resident::stream(), q.data, k.data, v.data, w, out.data, probabilities.data, capSlopes.data);
+  return call.launched();
+}
+
+// windowedAttentionBackward(q3, k3, v3, probabilities3, capSlopes3 | 0, gradOut3, gradQ3 | 0, gradK3 | 0, gradV3 | 0, shape…, window | null, softCap | null)
+Napi::Value WindowedAttentionBackward(const Napi::CallbackInfo& info) {
+  ResidentCall call(info, "windowedAttentionBackward");
+  const Span q = call.buffer<float>(0), k = call.buffer<float>(3), v = call.buffer<float>(6), probabilities = call.buffer<float>(9);
+  const Span capSlopes = call.buffer<float>(12, true), gradOut = call.buffer<float>(15);
+  const Span gradQ = call.buffer<float>(18, true), gradK = call.buffer<float>(21, true), gradV = call.buffer<float>(24, true);
+  cuda::AttentionShape s;
+  cuda::WindowedAttentionShape w;
+  if (!call.ok() || !readShape(call, 27, s) || !readWindow(call, 36, s, w) || !shapeFits(call, s, q, k, v, probabilities) || !capSlopesFit(call, w, capSlopes, probabilities))
+    return info.Env().Undefined();
+  if (gradOut.length < q.length || (gradQ.data && gradQ.length < q.length) || (gradK.data && gradK.length < k.length) || (gradV.data && gradV.length < v.length))
+    return call.finish("gradient buffers too short");
+  if (empty(s)) return call.launched();
+  const cudaError_t status =
+      cuda::windowedAttentionBackward(resident::stream(), q.data, k.data, v.data, probabilities.data, capSlopes.data, gradOut.data, w, gradQ.data, gradK.data, gradV.data);
+  return status == cudaSuccess ? call.launched() : call.finish(std::string("scratch for the score gradients: ") + cudaGetErrorString(status));
+}
+
 /** Targets as a device array, after checking each is below the vocabulary (negative targets are ignored rows). */
 const int32_t* stagedTargets(ResidentCall& call, size_t index, size_t vocab, size_t& rows) {
   const int32_t* targets = call.host<int32_t>(index, napi_int32_array, "an Int32Array of targets", rows);
@@ -199,6 +255,8 @@ void registerResidentLayers(Napi::Env env, Napi::Object target) {
   add("rope", Rope);
   add("attentionForward", AttentionForward);
   add("attentionBackward", AttentionBackward);
+  add("windowedAttentionForward", WindowedAttentionForward);
+  add("windowedAttentionBackward", WindowedAttentionBackward);
   add("logSoftmaxGatherForward", LogSoftmaxGatherForward);
   add("logSoftmaxGatherBackward", LogSoftmaxGatherBackward);
 }

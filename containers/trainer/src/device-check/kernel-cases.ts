@@ -2,6 +2,7 @@
 // writes, and the call, written once for any buffer type so the device and the reference run the same code.
 import type { KernelBackend } from '../tensor/kernels';
 import { drawNormal } from './compare-values';
+import { createFamilyKernelCases } from './family-kernel-cases';
 
 export interface KernelCase {
   name: string;
@@ -166,5 +167,6 @@ export function createKernelCases(sizes: KernelSizes): KernelCase[] {
     ...normalizationCases(sizes.rows, sizes.dim, sizes.attention.heads, sizes.attention.headDim),
     ...attentionCases(sizes.attention),
     ...vocabularyCases(sizes.vocab),
+    ...createFamilyKernelCases(sizes, draw),
   ];
 }

@@ -1,6 +1,7 @@
-// Kernels only some model families need (Gemma's GeGLU and soft caps, sliding windows, llama3 RoPE scaling) and the
-// clipped objectives' min/clamp. A backend may lack them (a device table whose kernels have not been written yet);
-// the ops then refuse with the kernel's name instead of copying to the host.
+// Kernels only some model families need (Gemma's GeGLU and soft caps, sliding windows, llama3 RoPE scaling), the
+// clipped objectives' min/clamp, and dropout's mask drawn from a seed. A backend may lack them (a device table whose
+// kernels have not been written yet); the ops then refuse with the kernel's name instead of copying to the host
+// (dropout alone falls back, to the host's mask uploaded).
 import type { AttentionShape, RopeShape } from './kernels';
 
 /** Causal attention with an optional sliding window and soft-capped scores; layout as in AttentionShape. */
@@ -34,6 +35,11 @@ export interface FamilyKernels<B> {
   /** Writes out, the probabilities [batch, heads, queryLength, keyLength] and, with a cap, its slopes (1 − tanh²) for the backward. */
   windowedAttentionForward(q: B, k: B, v: B, shape: WindowedAttentionShape, out: B, probabilities: B, capSlopes: B | null): void;
   windowedAttentionBackward(q: B, k: B, v: B, probabilities: B, capSlopes: B | null, gradOut: B, shape: WindowedAttentionShape, gradQ: B | null, gradK: B | null, gradV: B | null): void;
+  /**
+   * out[i] = 0 where the hash of (seed, i) falls below floor(p·2³²), else 1/(1 − p): the same mask on every backend for
+   * a seed (a 32-bit integer), so a device draws it from the seed alone. Without it, dropout uploads the host's mask.
+   */
+  dropoutMask(seed: number, probability: number, out: B): void;
 }
 
 /** Every family kernel's name (a record, so the compiler insists the list is complete). */
@@ -49,6 +55,7 @@ const FAMILY_KERNELS: Record<keyof FamilyKernels<unknown>, true> = {
   rotateByTable: true,
   windowedAttentionForward: true,
   windowedAttentionBackward: true,
+  dropoutMask: true,
 };
 
 export const FAMILY_KERNEL_NAMES = Object.keys(FAMILY_KERNELS) as readonly (keyof FamilyKernels<unknown>)[];

@@ -2,5 +2,6 @@
 import type { FamilyKernels } from '../family-kernels';
 import * as activations from './reference/activations';
 import { windowedAttentionForward, windowedAttentionBackward } from './reference/windowed-attention';
+import { dropoutMask } from './reference/dropout-mask';
 
-export const hostFamilyKernels: FamilyKernels<Float32Array> = { ...activations, windowedAttentionForward, windowedAttentionBackward };
+export const hostFamilyKernels: FamilyKernels<Float32Array> = { ...activations, windowedAttentionForward, windowedAttentionBackward, dropoutMask };

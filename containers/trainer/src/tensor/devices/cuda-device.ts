@@ -2,6 +2,7 @@
 // kernel runs on the addon's resident table (addon.cudaTable), and only what a call names crosses to the host.
 import type { Bfloat16GemmArgs, DeviceBuffer, DeviceTable } from '../device';
 import type { AdamwArgs, AttentionShape, BufferLifetime, CopyBlocksArgs, GemmArgs, RopeShape, SamplingArgs } from '../kernels';
+import type { FamilyKernels, RotationShape, WindowedAttentionShape } from '../family-kernels';
 import { DeviceTableBase } from './device-table-base';
 
 /** A device buffer as the addon takes it: allocator block, offset and length in elements; [0, 0, 0] is none. */
@@ -36,7 +37,7 @@ export interface CudaDeviceOptions {
 
 const NONE: Located = [0, 0, 0];
 
-export class CudaDevice extends DeviceTableBase implements DeviceTable {
+export class CudaDevice extends DeviceTableBase implements DeviceTable, FamilyKernels<DeviceBuffer> {
   readonly name = 'cuda-device' as const;
   readonly deviceName = 'cuda:0';
   readonly gemmPrecision: GemmPrecision;
@@ -232,6 +233,70 @@ export class CudaDevice extends DeviceTableBase implements DeviceTable {
 
   adamw(param: DeviceBuffer, grad: DeviceBuffer, m: DeviceBuffer, v: DeviceBuffer, a: AdamwArgs): void {
     this.call('adamw', ...this.at(param), ...this.at(grad), ...this.at(m), ...this.at(v), a.lr, a.beta1, a.beta2, a.eps, a.weightDecay, a.biasCorrection1, a.biasCorrection2);
+  }
+
+  minimumForward(a: DeviceBuffer, b: DeviceBuffer, out: DeviceBuffer): void {
+    this.call('minimumForward', ...this.at(a), ...this.at(b), ...this.at(out));
+  }
+
+  minimumBackward(a: DeviceBuffer, b: DeviceBuffer, gradOut: DeviceBuffer, gradA: DeviceBuffer | null, gradB: DeviceBuffer | null): void {
+    this.call('minimumBackward', ...this.at(a), ...this.at(b), ...this.at(gradOut), ...this.optional(gradA), ...this.optional(gradB));
+  }
+
+  clampForward(x: DeviceBuffer, low: number, high: number, out: DeviceBuffer): void {
+    this.call('clampForward', ...this.at(x), low, high, ...this.at(out));
+  }
+
+  clampBackward(x: DeviceBuffer, low: number, high: number, gradOut: DeviceBuffer, gradX: DeviceBuffer): void {
+    this.call('clampBackward', ...this.at(x), low, high, ...this.at(gradOut), ...this.at(gradX));
+  }
+
+  softCapForward(x: DeviceBuffer, cap: number, out: DeviceBuffer): void {
+    this.call('softCapForward', ...this.at(x), cap, ...this.at(out));
+  }
+
+  softCapBackward(out: DeviceBuffer, cap: number, gradOut: DeviceBuffer, gradX: DeviceBuffer): void {
+    this.call('softCapBackward', ...this.at(out), cap, ...this.at(gradOut), ...this.at(gradX));
+  }
+
+  gegluForward(gate: DeviceBuffer, up: DeviceBuffer, out: DeviceBuffer): void {
+    this.call('gegluForward', ...this.at(gate), ...this.at(up), ...this.at(out));
+  }
+
+  gegluBackward(gate: DeviceBuffer, up: DeviceBuffer, gradOut: DeviceBuffer, gradGate: DeviceBuffer | null, gradUp: DeviceBuffer | null): void {
+    this.call('gegluBackward', ...this.at(gate), ...this.at(up), ...this.at(gradOut), ...this.optional(gradGate), ...this.optional(gradUp));
+  }
+
+  rotateByTable(x: DeviceBuffer, out: DeviceBuffer, cos: DeviceBuffer, sin: DeviceBuffer, s: RotationShape, direction: 1 | -1, accumulate: boolean): void {
+    this.countIndices(s.positions);
+    this.call('rotateByTable', ...this.at(x), ...this.at(out), ...this.at(cos), ...this.at(sin), s.batch, s.sequenceLength, s.heads, s.headDim, s.positions, direction, accumulate);
+  }
+
+  windowedAttentionForward(q: DeviceBuffer, k: DeviceBuffer, v: DeviceBuffer, shape: WindowedAttentionShape, out: DeviceBuffer, probabilities: DeviceBuffer, capSlopes: DeviceBuffer | null): void {
+    this.countIndices(shape.keyMask);
+    this.call('windowedAttentionForward', ...this.at(q), ...this.at(k), ...this.at(v), ...this.at(out), ...this.at(probabilities), ...this.optional(capSlopes), ...shapeArguments(shape), shape.window, shape.softCap);
+  }
+
+  windowedAttentionBackward(
+    q: DeviceBuffer,
+    k: DeviceBuffer,
+    v: DeviceBuffer,
+    probabilities: DeviceBuffer,
+    capSlopes: DeviceBuffer | null,
+    gradOut: DeviceBuffer,
+    shape: WindowedAttentionShape,
+    gradQ: DeviceBuffer | null,
+    gradK: DeviceBuffer | null,
+    gradV: DeviceBuffer | null,
+  ): void {
+    this.countIndices(shape.keyMask);
+    const buffers = [...this.at(q), ...this.at(k), ...this.at(v), ...this.at(probabilities), ...this.optional(capSlopes), ...this.at(gradOut), ...this.optional(gradQ), ...this.optional(gradK), ...this.optional(gradV)];
+    this.call('windowedAttentionBackward', ...buffers, ...shapeArguments(shape), shape.window, shape.softCap);
+  }
+
+  /** Only the seed crosses; the mask is the hash of (seed, element) computed on the device. */
+  dropoutMask(seed: number, probability: number, out: DeviceBuffer): void {
+    this.call('dropoutMask', seed, probability, ...this.at(out));
   }
 
   protected clear(block: number, bytes: number): void {

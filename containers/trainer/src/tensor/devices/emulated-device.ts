@@ -271,6 +271,10 @@ export class EmulatedDevice extends DeviceTableBase implements DeviceTable {
     hostFamilyKernels.windowedAttentionBackward(this.floats(q), this.floats(k), this.floats(v), this.floats(probabilities), this.optional(capSlopes), this.floats(gradOut), shape, this.optional(gradQ), this.optional(gradK), this.optional(gradV));
   }
 
+  dropoutMask(seed: number, probability: number, out: DeviceBuffer): void {
+    hostFamilyKernels.dropoutMask(seed, probability, this.floats(out));
+  }
+
   protected clear(block: number, bytes: number): void {
     new Uint8Array(this.blocks.get(block)!, 0, bytes).fill(0);
   }
