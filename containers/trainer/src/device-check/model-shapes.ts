@@ -1,6 +1,7 @@
 // The decoder shapes the device check trains (Qwen2.5-0.5B and -1.5B as published, and a tiny one), their random
 // bf16 base models, and the model FLOPs of a LoRA step on them.
-import { LlamaModel, expectedWeightShapes } from '../model/llama-model';
+import { expectedWeightShapes } from '../model/expected-weight-shapes';
+import { LlamaModel } from '../model/llama-model';
 import { Bfloat16Tensor } from '../model/bfloat16-weight';
 import { parseModelConfig, type DecoderConfig } from '../model/model-config';
 import { Tensor } from '../tensor/tensor';

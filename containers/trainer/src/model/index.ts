@@ -4,6 +4,7 @@ export * from './rope-settings';
 export * from './family-config';
 export * from './weight-names';
 export * from './llama-model';
+export * from './expected-weight-shapes';
 export * from './bfloat16-weight';
 export * from './key-value-cache';
 export * from './initialize-model';

@@ -1,7 +1,8 @@
 // A freshly initialized decoder: normal(0, 0.02) matrices, unit norms (zero under Gemma's 1 + w), zero biases, as Hugging Face initializes them.
 import { Rng } from '../tensor/random';
 import { Tensor } from '../tensor/tensor';
-import { expectedWeightShapes, LlamaModel } from './llama-model';
+import { expectedWeightShapes } from './expected-weight-shapes';
+import { LlamaModel } from './llama-model';
 import type { DecoderConfig } from './model-config';
 
 export function initializeModel(config: DecoderConfig, seed: number, standardDeviation = 0.02): LlamaModel {

@@ -5,7 +5,8 @@ import { Bfloat16Tensor } from './bfloat16-weight';
 import { Tensor } from '../tensor/tensor';
 import { loadTokenizer, TextTokenizer } from '../tokenizer/load-tokenizer';
 import { resolveBuiltinModel } from './builtin-models';
-import { expectedWeightShapes, LlamaModel } from './llama-model';
+import { expectedWeightShapes } from './expected-weight-shapes';
+import { LlamaModel } from './llama-model';
 import { parseModelConfig } from './model-config';
 import { createLocalSource, createS3Source, ModelSource, readJsonFile } from './model-source';
 
