@@ -75,8 +75,9 @@ describe('a LoRA model resident on a device table', () => {
     for (const step of perStep.slice(1)) {
       // Down: the loss and the gradient norm, one float64 sum and one float32 each at most.
       expect(step.downloadBytes).toBeLessThanOrEqual(16);
-      // Up: the per-token loss weights of the batch (float) and its ids, targets and positions (integers); no weights.
-      expect(step.uploadBytes).toBeLessThanOrEqual(4 * settings.batchSize * 64);
+      // Up: no float at all (SFT's 0/1 loss mask is a constant made on the device, dropout's mask too); only the
+      // batch's ids, targets and positions as integers.
+      expect(step.uploadBytes).toBe(0);
       expect(step.indexBytes).toBeLessThanOrEqual(3 * 4 * settings.batchSize * 64);
     }
     // Every step's activations are released: memory after each step is the same (parameters, gradients, moments).
