@@ -2,6 +2,7 @@
 import type { LlamaModel } from '../model/llama-model';
 import { projectionWeight, ProjectionName } from '../model/weight-names';
 import { noGrad } from '../tensor/autograd';
+import { withDeviceScope } from '../tensor/device';
 import { matmul } from '../tensor/ops';
 import { Tensor } from '../tensor/tensor';
 import type { LoraAdapter } from './lora-adapter';
@@ -14,7 +15,7 @@ export function mergeAdapter(model: LlamaModel, adapter: LoraAdapter): LlamaMode
     for (const [key, pair] of adapter.pairs) {
       const [layer, projection] = key.split('.') as [string, ProjectionName];
       const name = projectionWeight(Number(layer), projection);
-      const delta = matmul(pair.b, pair.a).toHost();
+      const delta = withDeviceScope(pair.b.device, () => matmul(pair.b, pair.a).toHost());
       const target = weights.get(name)!.data;
       for (let index = 0; index < target.length; index += 1) target[index] += adapter.scaling * delta[index];
     }
