@@ -36,7 +36,8 @@ export function describeCause(cause: string): string[] {
  * unless they failed; their rows come from the shard timing records (shards started and finished).
  */
 export function formatRunStatus(status: RunStatus, timings: Partial<Record<ShardTimedStage, StageTiming>> = {}): string {
-  const lines = [`run ${status.runId}: ${status.state}${status.stage ? ` (stage ${status.stage})` : ''}, updated ${status.updatedAt}`];
+  const stage = currentStage(status, timings);
+  const lines = [`run ${status.runId}: ${status.state}${stage ? ` (stage ${stage})` : ''}, updated ${status.updatedAt}`];
   if (status.error) {
     lines.push(`error in ${status.error.stage}: ${status.error.error}`);
     for (const line of describeCause(status.error.cause)) lines.push(`  ${line}`);
@@ -54,6 +55,17 @@ export function formatRunStatus(status: RunStatus, timings: Partial<Record<Shard
   }
   if (rows.length > 0) lines.push('', formatTable(['stage', 'state', 'time', 'counts'], rows));
   return lines.join('\n');
+}
+
+/**
+ * The stage a running run is in: status.json names the last single-writer stage (prepare, assemble, report), so while
+ * the fanned-out stages work it would still say prepare; the latest stage with shard timing records is the live one.
+ */
+function currentStage(status: RunStatus, timings: Partial<Record<ShardTimedStage, StageTiming>>): string | null {
+  if (status.state !== 'RUNNING') return status.stage;
+  let latest = status.stage;
+  for (const stage of STAGES) if (status.stages[stage] || timings[stage as ShardTimedStage]) latest = stage;
+  return latest;
 }
 
 export function registerStatusCommand(program: Command): void {

@@ -55,6 +55,14 @@ describe('swirl status', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ runId: 'status-run', state: 'FAILED' });
   });
 
+  it('names the fanned-out stage a running run is in, from its shard timing records', async () => {
+    const run = new RunStore(s3.objects, 'running-run');
+    await run.updateStatus({ state: 'RUNNING', stage: 'prepare', stageState: 'SUCCEEDED', counts: { questions: 4, shards: 2 } });
+    await timeShard(s3.objects, 'running-run', 'rollout', 'shard-00000', async () => null, { now: () => new Date('2026-01-01T00:00:00.000Z') });
+    const outcome = await swirl('status', 'running-run', '--endpoint', s3.objects.settings.endpoint!, '--bucket', s3.objects.bucket);
+    expect(outcome.stdout).toContain('run running-run: RUNNING (stage rollout)');
+  });
+
   it('says which key is missing for an unknown run and rejects an invalid run id', async () => {
     const missing = await swirl('status', 'no-such-run', '--endpoint', s3.objects.settings.endpoint!, '--bucket', s3.objects.bucket);
     expect(missing.code).toBe(1);
