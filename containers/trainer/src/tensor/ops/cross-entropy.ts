@@ -35,10 +35,17 @@ function divisorOf(targets: Int32Array, weights: Float32Array | undefined, reduc
   return weightTotal > 0 ? weightTotal : 1;
 }
 
+/** Weights that only repeat the targets' mask (1 on every row with a target): the unweighted loss is the same. */
+function isTargetMask(targets: Int32Array, weights: Float32Array): boolean {
+  for (let r = 0; r < targets.length; r++) if (targets[r] >= 0 && weights[r] !== 1) return false;
+  return true;
+}
+
 /**
  * −Σ w·log p(target) over rows, divided by Σ w for 'mean'. Weights default to 1; rows with a negative target
  * or zero weight contribute nothing (the masking used for prompt tokens). The loss is a one-element tensor where
- * the logits live and nothing is downloaded; only given weights are uploaded, as per-row coefficients −w/divisor.
+ * the logits live and nothing is downloaded; only weights other than the targets' 0/1 mask are uploaded, as
+ * per-row coefficients −w/divisor.
  */
 export function crossEntropy(logits: Tensor, targets: Int32Array, weights?: Float32Array, options: CrossEntropyOptions = {}): Tensor {
   const { rows, vocab } = checkTargets('crossEntropy', logits, targets);
@@ -49,7 +56,7 @@ export function crossEntropy(logits: Tensor, targets: Int32Array, weights?: Floa
   const logSumExp = kernels.allocate(rows);
   // The kernel gives rows with a negative target a log-probability of 0 and no gradient, so only weights need a table.
   kernels.logSoftmaxGatherForward(logits.buffer, targets, vocab, logProbs, logSumExp);
-  const coefficients = weights ? kernels.upload(weights.map((weight) => -weight / divisor)) : null;
+  const coefficients = weights && !isTargetMask(targets, weights) ? kernels.upload(weights.map((weight) => -weight / divisor)) : null;
   const out = new Tensor(kernels.allocate(1), [], { op: 'crossEntropy' });
   if (coefficients) kernels.mulSumRowsInto(coefficients, logProbs, out.buffer);
   else kernels.sumRowsInto(-1 / divisor, logProbs, out.buffer);
