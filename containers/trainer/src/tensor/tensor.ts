@@ -1,6 +1,6 @@
 // Tensor: fp32 values on the host or a device, with shape metadata, an optional gradient and its place on the autograd tape.
 import type { Rng } from './random';
-import { DeviceBuffer, deviceOf, kernelsOfBuffer, kernelsOfDevice, nameOfDevice, type Buffer, type Device } from './device';
+import { deviceOf, kernelsOfBuffer, kernelsOfDevice, nameOfDevice, type Buffer, type Device } from './device';
 
 export type Shape = readonly number[];
 
@@ -124,8 +124,9 @@ export class Tensor {
   toDevice(device: Device): Tensor {
     if (deviceOf(this.buffer) === device) return this;
     const host = this.toHost();
-    const moved = device === 'cpu' ? host.slice() : uploadPersistent(device, host);
-    return new Tensor(moved, this.shape, { requiresGrad: this.requiresGrad, name: this.name });
+    const moved = new Tensor(device === 'cpu' ? host.slice() : kernelsOfDevice(device).allocate(host.length, 'persistent'), this.shape, { requiresGrad: this.requiresGrad, name: this.name });
+    if (device !== 'cpu') moved.assign(host);
+    return moved;
   }
 
   /** Overwrites the values with host values of the same length (a checkpoint restore; counted upload on a device). */
@@ -146,14 +147,6 @@ export class Tensor {
   private describe(): string {
     return `tensor ${this.name ?? this.op} ${formatShape(this.shape)}`;
   }
-}
-
-function uploadPersistent(device: Exclude<Device, 'cpu'>, host: Float32Array): DeviceBuffer {
-  const kernels = kernelsOfDevice(device);
-  const target = kernels.allocate(host.length, 'persistent') as DeviceBuffer;
-  const staged = kernels.upload(host);
-  kernels.copyBlocks({ source: staged, sourceOffset: 0, sourceStride: 0, target, targetOffset: 0, targetStride: 0, blockLength: host.length, blocks: 1, accumulate: false });
-  return target;
 }
 
 export function zeros(shape: Shape, options: { requiresGrad?: boolean } = {}): Tensor {

@@ -1,6 +1,6 @@
 // AdamW over named parameters, with moments the checkpoint can save and restore exactly.
-import { kernelsOfBuffer, type Buffer } from '../tensor/device';
-import type { Tensor } from '../tensor/tensor';
+import { kernelsOfBuffer } from '../tensor/device';
+import { Tensor } from '../tensor/tensor';
 import type { TensorMap } from '../safetensors/safetensors-types';
 import { clipGradNorm } from '../tensor/ops/clip-grad-norm';
 
@@ -15,15 +15,15 @@ export const DEFAULT_ADAMW: AdamwSettings = { beta1: 0.9, beta2: 0.999, epsilon:
 
 export class AdamwOptimizer {
   /** Moments live where their parameter lives (persistent device buffers for a device-resident model). */
-  private readonly firstMoments = new Map<string, Buffer>();
-  private readonly secondMoments = new Map<string, Buffer>();
+  private readonly firstMoments = new Map<string, Tensor>();
+  private readonly secondMoments = new Map<string, Tensor>();
   stepCount = 0;
 
   constructor(private readonly parameters: Map<string, Tensor>, private readonly settings: AdamwSettings = DEFAULT_ADAMW) {
     for (const [name, parameter] of parameters) {
       const kernels = kernelsOfBuffer(parameter.buffer);
-      this.firstMoments.set(name, kernels.allocate(parameter.size, 'persistent'));
-      this.secondMoments.set(name, kernels.allocate(parameter.size, 'persistent'));
+      this.firstMoments.set(name, new Tensor(kernels.allocate(parameter.size, 'persistent'), parameter.shape));
+      this.secondMoments.set(name, new Tensor(kernels.allocate(parameter.size, 'persistent'), parameter.shape));
     }
   }
 
@@ -41,7 +41,7 @@ export class AdamwOptimizer {
     };
     for (const [name, parameter] of this.parameters) {
       if (!parameter.gradBuffer) continue;
-      kernelsOfBuffer(parameter.buffer).adamw(parameter.buffer, parameter.gradBuffer, this.firstMoments.get(name)!, this.secondMoments.get(name)!, args);
+      kernelsOfBuffer(parameter.buffer).adamw(parameter.buffer, parameter.gradBuffer, this.firstMoments.get(name)!.buffer, this.secondMoments.get(name)!.buffer, args);
     }
   }
 
@@ -52,8 +52,8 @@ export class AdamwOptimizer {
   exportMoments(): TensorMap {
     const moments: TensorMap = new Map();
     for (const [name, parameter] of this.parameters) {
-      moments.set(`m/${name}`, { shape: parameter.shape, data: copyToHost(this.firstMoments.get(name)!) });
-      moments.set(`v/${name}`, { shape: parameter.shape, data: copyToHost(this.secondMoments.get(name)!) });
+      moments.set(`m/${name}`, { shape: parameter.shape, data: this.firstMoments.get(name)!.toHost().slice() });
+      moments.set(`v/${name}`, { shape: parameter.shape, data: this.secondMoments.get(name)!.toHost().slice() });
     }
     return moments;
   }
@@ -63,18 +63,9 @@ export class AdamwOptimizer {
       const first = moments.get(`m/${name}`);
       const second = moments.get(`v/${name}`);
       if (!first || !second) throw new Error(`checkpoint: optimizer moments for ${name} are missing`);
-      assignFromHost(this.firstMoments.get(name)!, first.data);
-      assignFromHost(this.secondMoments.get(name)!, second.data);
+      this.firstMoments.get(name)!.assign(first.data);
+      this.secondMoments.get(name)!.assign(second.data);
     }
     this.stepCount = stepCount;
   }
-}
-
-function copyToHost(buffer: Buffer): Float32Array {
-  return kernelsOfBuffer(buffer).download(buffer).slice();
-}
-
-function assignFromHost(buffer: Buffer, values: Float32Array): void {
-  const kernels = kernelsOfBuffer(buffer);
-  kernels.copyBlocks({ source: kernels.upload(values), sourceOffset: 0, sourceStride: 0, target: buffer, targetOffset: 0, targetStride: 0, blockLength: values.length, blocks: 1, accumulate: false });
 }
