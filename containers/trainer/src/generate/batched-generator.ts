@@ -2,9 +2,9 @@
 import { KeyValueCache } from '../model/key-value-cache';
 import type { LlamaModel } from '../model/llama-model';
 import { noGrad } from '../tensor/autograd';
-import { kernelsOfBuffer, withDeviceScope } from '../tensor/device';
+import { withDeviceScope } from '../tensor/device';
 import type { Rng } from '../tensor/random';
-import { DecodeSequence, GeneratedTokens, GenerationSettings, planCapacity } from './decode-sequence';
+import { chooseNextTokens, DecodeSequence, GeneratedTokens, GenerationSettings, planCapacity } from './decode-sequence';
 import { commonPrefixLength, PrefixPool } from './prefix-pool';
 
 export interface BatchedGeneratorOptions {
@@ -143,18 +143,8 @@ export class BatchedGenerator {
 
   private decodeStep(ids: Int32Array, segments: { cache: KeyValueCache; length: number }[]): void {
     const logits = noGrad(() => this.model.forwardSegments(ids, segments));
-    const vocab = this.model.config.vocabSize;
-    const rows = this.live.length;
-    const temperatures = new Float64Array(rows);
-    const topPs = new Float64Array(rows);
-    const draws = new Float64Array(rows);
-    this.live.forEach((entry, row) => {
-      temperatures[row] = entry.sequence.settings.temperature;
-      topPs[row] = entry.sequence.settings.topP;
-      draws[row] = entry.sequence.nextDraw();
-    });
     // Tokens are chosen where the logits are: on a device only the ids come back.
-    const chosen = kernelsOfBuffer(logits.buffer).sampleTokens(logits.buffer, { rows, vocab, temperatures, topPs, draws });
+    const chosen = chooseNextTokens(logits.buffer, this.model.config.vocabSize, this.live.map((entry) => entry.sequence));
     this.statistics.steps += 1;
     this.statistics.forwardTokens += ids.length;
     this.batchTotal += this.live.length;

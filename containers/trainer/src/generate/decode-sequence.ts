@@ -1,4 +1,5 @@
 // One sequence being decoded: its own sampling stream, the tokens it has produced, and when it stops.
+import { kernelsOfBuffer, type Buffer } from '../tensor/device';
 import type { Rng } from '../tensor/random';
 import { chooseToken, SamplingSettings } from './sample-token';
 
@@ -99,4 +100,21 @@ export class DecodeSequence {
     const text = this.cutByStopString ? this.text : this.settings.decode ? this.settings.decode(this.tokens) : '';
     return { tokens: this.tokens, text, finishReason: this.finish };
   }
+}
+
+/**
+ * The next token of each sequence from its row of `logits` ([sequences, vocab]), chosen where the logits live so
+ * that only the ids cross to the host; each sequence draws from its own stream.
+ */
+export function chooseNextTokens(logits: Buffer, vocab: number, sequences: readonly DecodeSequence[]): Int32Array {
+  const rows = sequences.length;
+  const temperatures = new Float64Array(rows);
+  const topPs = new Float64Array(rows);
+  const draws = new Float64Array(rows);
+  sequences.forEach((sequence, row) => {
+    temperatures[row] = sequence.settings.temperature;
+    topPs[row] = sequence.settings.topP;
+    draws[row] = sequence.nextDraw();
+  });
+  return kernelsOfBuffer(logits).sampleTokens(logits, { rows, vocab, temperatures, topPs, draws });
 }

@@ -2,21 +2,9 @@
 import { KeyValueCache } from '../model/key-value-cache';
 import type { LlamaModel } from '../model/llama-model';
 import { noGrad } from '../tensor/autograd';
-import { kernelsOfBuffer } from '../tensor/device';
+import { kernelsOfBuffer, withDeviceScope } from '../tensor/device';
 import type { Rng } from '../tensor/random';
-import type { Tensor } from '../tensor/tensor';
-import { DecodeSequence, GeneratedTokens, GenerationSettings, planCapacity } from './decode-sequence';
-
-/** The next token after the last logits row, chosen where the logits live (with the logits on the host when kept). */
-function chooseNext(sequence: DecodeSequence, logits: Tensor, vocab: number, kept: Float32Array[] | null): number | null {
-  const rows = logits.size / vocab;
-  const kernels = kernelsOfBuffer(logits.buffer);
-  const last = kernels.view(logits.buffer, (rows - 1) * vocab, vocab);
-  if (kept) kept.push(kernels.download(last).slice());
-  const { temperature, topP } = sequence.settings;
-  const [token] = kernels.sampleTokens(last, { rows: 1, vocab, temperatures: Float64Array.of(temperature), topPs: Float64Array.of(topP), draws: Float64Array.of(sequence.nextDraw()) });
-  return sequence.acceptToken(token);
-}
+import { chooseNextTokens, DecodeSequence, GeneratedTokens, GenerationSettings, planCapacity } from './decode-sequence';
 
 export function generateTokens(model: LlamaModel, prompt: readonly number[], settings: GenerationSettings, rng: Rng, keepLogits = false): GeneratedTokens {
   const vocab = model.config.vocabSize;
@@ -25,9 +13,18 @@ export function generateTokens(model: LlamaModel, prompt: readonly number[], set
     const sequence = new DecodeSequence(prompt, settings, rng, capacity);
     const cache = new KeyValueCache(model.config, 1, capacity, model.device);
     const kept: Float32Array[] | null = keepLogits ? [] : null;
+    // One forward over `ids`, then the next token from the last row's logits (kept on the host when asked); on a
+    // device each step's activations are released when it ends, the cache stays.
+    const step = (ids: Int32Array): number | null => withDeviceScope(model.device, () => {
+      const logits = model.forward(ids, 1, ids.length, { cache });
+      const kernels = kernelsOfBuffer(logits.buffer);
+      const last = kernels.view(logits.buffer, (ids.length - 1) * vocab, vocab);
+      if (kept) kept.push(kernels.download(last).slice());
+      return sequence.acceptToken(chooseNextTokens(last, vocab, [sequence])[0]);
+    });
     try {
-      let next = chooseNext(sequence, model.forward(Int32Array.from(prompt), 1, prompt.length, { cache }), vocab, kept);
-      while (next !== null) next = chooseNext(sequence, model.forward(Int32Array.of(next), 1, 1, { cache }), vocab, kept);
+      let next = step(Int32Array.from(prompt));
+      while (next !== null) next = step(Int32Array.of(next));
     } finally {
       cache.release();
     }
