@@ -33,6 +33,11 @@ function isNotFound(error: unknown): boolean {
   return name === 'NoSuchKey' || name === 'NotFound' || status === 404;
 }
 
+/** The text of a JSON object as the store writes it: indented, newline-terminated. */
+function formatJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
 export class ObjectStore {
   readonly client: S3Client;
   readonly bucket: string;
@@ -47,7 +52,7 @@ export class ObjectStore {
   }
 
   async putJson(key: string, value: unknown): Promise<void> {
-    await this.putText(key, `${JSON.stringify(value, null, 2)}\n`, 'application/json');
+    await this.putText(key, formatJson(value), 'application/json');
   }
 
   /**
@@ -55,7 +60,7 @@ export class ObjectStore {
    * S3 answers 409 while a conflicting conditional write is in flight; that one is retried until it resolves.
    */
   async putJsonIfAbsent(key: string, value: unknown): Promise<boolean> {
-    const body = `${JSON.stringify(value, null, 2)}\n`;
+    const body = formatJson(value);
     for (let attempt = 0; ; attempt += 1) {
       try {
         await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json', IfNoneMatch: '*' }));
